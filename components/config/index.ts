@@ -1,0 +1,5 @@
+export * from "./model";
+export * from "./schema";
+export * from "./validate";
+export * from "./load";
+export * from "./catalogue";

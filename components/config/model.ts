@@ -1,0 +1,95 @@
+import { z } from "zod";
+import {
+    alicloudSchema, architectures, awsSchema, azureSchema, clouds, gcpSchema, openstackSchema, releaseSchema,
+    secretsSchema, stackConfigSchema,
+} from "./schema";
+
+/** x86_64 or arm64. */
+export type Architecture = (typeof architectures)[number];
+/** One of the clouds this program publishes to. */
+export type Cloud = (typeof clouds)[number];
+/** The stack config as the schema yields it. */
+export type StackConfig = z.output<typeof stackConfigSchema>;
+/** One release entry as the schema yields it. */
+export type ReleaseEntry = z.output<typeof releaseSchema>;
+/** The AWS target block. */
+export type AwsTarget = z.output<typeof awsSchema>;
+/** The Azure target block. */
+export type AzureTarget = z.output<typeof azureSchema>;
+/** The GCP target block. */
+export type GcpTarget = z.output<typeof gcpSchema>;
+/** The AliCloud target block. */
+export type AliCloudTarget = z.output<typeof alicloudSchema>;
+/** The OpenStack target block. */
+export type OpenStackTarget = z.output<typeof openstackSchema>;
+/** The secrets block (plaintext here; wrap with pulumi.secret before use). */
+export type Secrets = z.output<typeof secretsSchema>;
+
+/** One artifact of a release, its templates filled in. */
+export interface Artifact {
+    /** Where the artifact is. */
+    uri: string;
+    /** Its sha256, when config gives one. */
+    sha256?: string;
+}
+
+/** When and how a release is deprecated. */
+export interface Deprecation {
+    /** The moment the clouds mark it deprecated, as an ISO timestamp. */
+    time: string;
+    /** The same as a date, YYYY-MM-DD. */
+    date: string;
+    /** True when config said `deprecated: true` rather than a date: the time is then set once and kept. */
+    immediate: boolean;
+}
+
+/** One release, resolved: templates filled in, artifacts per cloud and architecture. */
+export interface Release {
+    /** The release version, such as 1592.4 or 9.6.20250522. */
+    version: string;
+    /** The major version: the version's first number. */
+    major: string;
+    /** The architectures this release ships. */
+    architectures: Architecture[];
+    /** The artifacts of each cloud, per architecture. */
+    artifacts: Record<Cloud, Partial<Record<Architecture, Artifact>>>;
+    /** Set when the release is deprecated. */
+    deprecation?: Deprecation;
+    /** Release notes, for the marketplaces. */
+    releaseNotes?: string;
+}
+
+/** The values a naming template can use. */
+export interface TemplateValues {
+    /** The product name. */
+    product: string;
+    /** The release version. */
+    version: string;
+    /** The architecture. */
+    arch?: Architecture;
+    /** The cloud. */
+    cloud?: Cloud;
+}
+
+/** Fills in {product}, {version}, {major}, {arch} and {cloud}. */
+export function renderTemplate(template: string, values: TemplateValues): string {
+    const major = values.version.split(".")[0];
+    const table: Record<string, string | undefined> = { ...values, major };
+    return template.replace(/\{([a-z]+)\}/g, (whole, key: string) => table[key] ?? whole);
+}
+
+/** The artifact URI's file extension, lower case, such as "raw", "vhd" or "tar.gz". */
+export function artifactExtension(uri: string): string {
+    const file = uri.split("?")[0].split("/").pop() ?? "";
+    const m = /\.(tar\.gz|[a-z0-9]+)$/i.exec(file);
+    return m ? m[1].toLowerCase() : "";
+}
+
+/** Splits an s3://, gs:// or oss:// URI into bucket and key. */
+export function bucketAndKey(uri: string): { bucket: string; key: string } {
+    const m = /^[a-z0-9]+:\/\/([^/]+)\/(.+)$/.exec(uri);
+    if (!m) {
+        throw new Error(`not a bucket URI: ${uri}`);
+    }
+    return { bucket: m[1], key: m[2] };
+}

@@ -1,0 +1,263 @@
+import { z } from "zod";
+
+/** The architectures a release can ship. */
+export const architectures = ["x86_64", "arm64"] as const;
+/** The clouds this program publishes to, in the order they are listed everywhere. */
+export const clouds = ["aws", "azure", "gcp", "alicloud", "openstack"] as const;
+
+const versionPattern = /^[0-9]+\.[0-9]+(\.[0-9]+)?$/;
+const sha256Pattern = /^[0-9a-f]{64}$/;
+const awsAccountPattern = /^[0-9]{12}$/;
+const uuidPattern = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+const templateFields = ["product", "version", "major", "arch", "cloud"];
+
+const nonEmpty = z.string().min(1, { error: "must not be empty" });
+
+/** A naming template such as "{product}-{version}-{arch}"; only known placeholders are allowed. */
+const template = nonEmpty.refine(
+    (t) => [...t.matchAll(/\{([^}]*)\}/g)].every((m) => templateFields.includes(m[1])),
+    { error: `uses an unknown placeholder; allowed: ${templateFields.map((f) => `{${f}}`).join(", ")}` },
+);
+
+const uri = (schemes: string[], example: string) =>
+    nonEmpty.refine(
+        (value) => {
+            const m = /^([a-z0-9+]+):\/\/([^/\s]+)\/(\S+)$/.exec(value);
+            return m !== null && schemes.includes(m[1]);
+        },
+        { error: `is not a valid artifact URI; allowed: ${schemes.map((s) => `${s}://`).join(" or ")} URIs such as ${example}` },
+    );
+
+/** One artifact: a URI (templates allowed), optionally with its sha256. */
+const artifact = (schemes: string[], example: string) =>
+    z.union([
+        uri(schemes, example),
+        z.strictObject({
+            /** Where the artifact is. */
+            uri: uri(schemes, example),
+            /** The artifact's sha256, lower-case hex. */
+            sha256: z.string().regex(sha256Pattern, { error: "is not a sha256; allowed: 64 lower-case hex digits" }).optional(),
+        }),
+    ]);
+
+/** Per-architecture artifacts of one cloud, or one template for every architecture. */
+const cloudArtifacts = (schemes: string[], example: string) =>
+    z.union([
+        artifact(schemes, example),
+        z.partialRecord(z.enum(architectures), artifact(schemes, example)),
+    ]);
+
+const artifactSchemes = {
+    aws: [["s3", "file"], "s3://bucket/{product}-{version}-{arch}.raw"],
+    azure: [["https", "http"], "https://host/{product}-{version}-{arch}.vhd"],
+    gcp: [["gs", "https"], "gs://bucket/{product}-{version}-{arch}-gcpimage.tar.gz"],
+    alicloud: [["oss"], "oss://bucket/{product}-{version}-{arch}.qcow2"],
+    openstack: [["https", "http"], "https://host/{product}-{version}-{arch}.qcow2"],
+} as const satisfies Record<(typeof clouds)[number], readonly [readonly string[], string]>;
+
+const artifactsSchema = z.strictObject(
+    Object.fromEntries(
+        Object.entries(artifactSchemes).map(([cloud, [schemes, example]]) => [cloud, cloudArtifacts([...schemes], example).optional()]),
+    ) as { [C in (typeof clouds)[number]]: z.ZodOptional<ReturnType<typeof cloudArtifacts>> },
+);
+
+/** One release of the product. */
+export const releaseSchema = z.strictObject({
+    version: z.string().regex(versionPattern, { error: "is not a valid version; allowed: MAJOR.MINOR or MAJOR.MINOR.PATCH, digits only, no \"v\" prefix" }),
+    architectures: z.array(z.enum(architectures)).min(1).default(["x86_64", "arm64"]),
+    artifacts: artifactsSchema,
+    deprecated: z.union([z.boolean(), z.iso.date({ error: "is not a date; allowed: true, false or YYYY-MM-DD" })]).default(false),
+    releaseNotes: z.string().optional(),
+});
+
+const tags = z.record(z.string(), z.string()).default({});
+
+const awsRegions = z.union([z.literal("all"), z.array(nonEmpty).min(1)]);
+
+export const awsMarketplaceSchema = z.strictObject({
+    enabled: z.boolean().default(false),
+    accessRoleArn: z.string().regex(/^arn:aws[a-z-]*:iam::[0-9]{12}:role\/\S+$/, { error: "is not an IAM role ARN; allowed: arn:aws:iam::<12-digit account>:role/<name>" }).optional(),
+    products: z.record(z.string(), z.partialRecord(z.enum(architectures), nonEmpty)).default({}),
+    devProductId: nonEmpty.optional(),
+    osName: nonEmpty.default("OTHERLINUX"),
+    osVersion: nonEmpty.optional(),
+    username: nonEmpty.default("ec2-user"),
+    scanningPort: z.number().int().min(1).max(65535).default(22),
+    usageInstructions: nonEmpty.default("Connect with SSH as the user named in the product's usage instructions."),
+    recommendedInstanceType: nonEmpty.optional(),
+    securityGroups: z.array(z.strictObject({
+        ipProtocol: z.enum(["tcp", "udp"]),
+        fromPort: z.number().int().min(0).max(65535),
+        toPort: z.number().int().min(0).max(65535),
+        ipRanges: z.array(nonEmpty).min(1),
+    })).default([{ ipProtocol: "tcp", fromPort: 22, toPort: 22, ipRanges: ["0.0.0.0/0"] }]),
+    waitForCompletion: z.boolean().default(true),
+});
+
+export const awsSchema = z.strictObject({
+    enabled: z.boolean().default(false),
+    sourceRegion: nonEmpty.default("us-east-1"),
+    regions: awsRegions.default(["us-east-1"]),
+    importRoleName: nonEmpty.default("vmimport"),
+    uploadBucket: nonEmpty.optional(),
+    image: z.strictObject({
+        bootMode: z.enum(["legacy-bios", "uefi", "uefi-preferred"]).default("uefi-preferred"),
+        enaSupport: z.boolean().default(true),
+        sriovNetSupport: z.boolean().default(true),
+        imdsV2: z.boolean().default(true),
+        tpmSupport: z.boolean().default(false),
+        volumeSize: z.number().int().min(1).max(16384).default(8),
+        rootDeviceName: nonEmpty.default("/dev/xvda"),
+        encrypted: z.boolean().default(false),
+        kmsKeyId: nonEmpty.optional(),
+        description: z.string().optional(),
+    }).prefault({}),
+    sharing: z.strictObject({
+        public: z.boolean().default(false),
+        accounts: z.array(z.string().regex(awsAccountPattern, { error: "is not an AWS account ID; allowed: 12 digits" })).default([]),
+        organizations: z.array(z.string().regex(/^arn:aws[a-z-]*:organizations::[0-9]{12}:organization\/o-[a-z0-9]{10,32}$/, { error: "is not an organization ARN; allowed: arn:aws:organizations::<account>:organization/o-<id>" })).default([]),
+        organizationalUnits: z.array(z.string().regex(/^arn:aws[a-z-]*:organizations::[0-9]{12}:ou\/o-[a-z0-9]{10,32}\/ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}$/, { error: "is not an organizational unit ARN; allowed: arn:aws:organizations::<account>:ou/o-<id>/ou-<id>" })).default([]),
+        snapshotVolumePermission: z.boolean().default(false),
+        unblockPublicAccess: z.boolean().default(false),
+    }).prefault({}),
+    tags,
+    marketplace: awsMarketplaceSchema.prefault({}),
+});
+
+export const azureMarketplaceSchema = z.strictObject({
+    enabled: z.boolean().default(false),
+    offerId: nonEmpty.optional(),
+    planId: nonEmpty.optional(),
+    tenantId: z.string().regex(uuidPattern, { error: "is not a tenant ID; allowed: a GUID" }).optional(),
+    clientId: z.string().regex(uuidPattern, { error: "is not a client ID; allowed: a GUID" }).optional(),
+    publish: z.boolean().default(false),
+    devOfferId: nonEmpty.optional(),
+});
+
+export const azureSchema = z.strictObject({
+    enabled: z.boolean().default(false),
+    subscriptionId: z.string().regex(uuidPattern, { error: "is not a subscription ID; allowed: a GUID" }).optional(),
+    location: nonEmpty.default("westeurope"),
+    resourceGroup: z.strictObject({ name: nonEmpty, create: z.boolean().default(true) }),
+    storageAccount: z.strictObject({
+        name: z.string().regex(/^[a-z0-9]{3,24}$/, { error: "is not a storage account name; allowed: 3-24 lower-case letters and digits" }),
+        create: z.boolean().default(true),
+    }),
+    container: z.string().regex(/^[a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])$/, { error: "is not a container name; allowed: 3-63 lower-case letters, digits and hyphens" }).default("vhds"),
+    transferMode: z.enum(["server-side", "stream"]).default("server-side"),
+    gallery: z.strictObject({
+        name: z.string().regex(/^[A-Za-z0-9_.]{1,80}$/, { error: "is not a gallery name; allowed: letters, digits, '_' and '.'" }),
+        publicNamePrefix: z.string().regex(/^[A-Za-z0-9]{5,16}$/, { error: "is not a public name prefix; allowed: 5-16 letters and digits" }).optional(),
+        publisherContact: z.email({ error: "is not an e-mail address" }).optional(),
+        publisherUri: z.url({ error: "is not a URL" }).optional(),
+        eula: z.string().optional(),
+    }),
+    image: z.strictObject({
+        publisher: nonEmpty,
+        offer: nonEmpty,
+        sku: template.default("{product}"),
+        hyperVGenerations: z.array(z.enum(["V1", "V2"])).min(1).default(["V2"]),
+        securityType: z.enum(["Standard", "TrustedLaunchSupported", "ConfidentialVMSupported", "TrustedLaunchAndConfidentialVmSupported"]).default("TrustedLaunchSupported"),
+        diskControllerTypes: z.array(z.enum(["SCSI", "NVMe"])).default(["SCSI", "NVMe"]),
+        acceleratedNetworking: z.boolean().default(true),
+    }),
+    regions: z.array(z.strictObject({
+        name: nonEmpty,
+        replicaCount: z.number().int().min(1).max(100).default(1),
+        storageAccountType: z.enum(["Standard_LRS", "Standard_ZRS", "Premium_LRS"]).default("Standard_LRS"),
+    })).min(1),
+    sharing: z.strictObject({ community: z.boolean().default(false) }).prefault({}),
+    tags,
+    marketplace: azureMarketplaceSchema.prefault({}),
+});
+
+export const gcpSchema = z.strictObject({
+    enabled: z.boolean().default(false),
+    project: z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, { error: "is not a GCP project ID; allowed: 6-30 lower-case letters, digits and hyphens" }).optional(),
+    family: template.optional(),
+    guestOsFeatures: z.array(z.enum([
+        "UEFI_COMPATIBLE", "GVNIC", "VIRTIO_SCSI_MULTIQUEUE", "SEV_CAPABLE", "SEV_SNP_CAPABLE", "SEV_LIVE_MIGRATABLE",
+        "SEV_LIVE_MIGRATABLE_V2", "TDX_CAPABLE", "IDPF", "SUSPEND_RESUME_COMPATIBLE", "MULTI_IP_SUBNET", "SECURE_BOOT", "WINDOWS",
+    ])).default(["UEFI_COMPATIBLE", "VIRTIO_SCSI_MULTIQUEUE", "GVNIC"]),
+    licenses: z.array(nonEmpty).default([]),
+    storageLocations: z.array(nonEmpty).default([]),
+    labels: z.record(z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/, { error: "is not a label key" }), z.string()).default({}),
+    secureBoot: z.strictObject({
+        pk: nonEmpty.optional(),
+        keks: z.array(nonEmpty).default([]),
+        dbs: z.array(nonEmpty).default([]),
+        dbxs: z.array(nonEmpty).default([]),
+    }).optional(),
+    sharing: z.strictObject({
+        public: z.boolean().default(false),
+        members: z.array(z.string().regex(/^(user|group|serviceAccount|domain):\S+$/, { error: "is not an IAM member; allowed: user:, group:, serviceAccount: or domain: followed by a name" })).default([]),
+    }).prefault({}),
+});
+
+export const alicloudSchema = z.strictObject({
+    enabled: z.boolean().default(false),
+    sourceRegion: nonEmpty.default("eu-central-1"),
+    regions: z.array(nonEmpty).min(1).default(["eu-central-1"]),
+    image: z.strictObject({
+        osType: z.enum(["linux", "windows"]).default("linux"),
+        platform: nonEmpty.default("Others Linux"),
+        bootMode: z.enum(["BIOS", "UEFI", "UEFI-Preferred"]).default("UEFI"),
+        diskImageSize: z.number().int().min(1).max(2048).default(20),
+        description: z.string().optional(),
+    }).prefault({}),
+    sharing: z.strictObject({
+        public: z.boolean().default(false),
+        accounts: z.array(z.string().regex(/^[0-9]{10,20}$/, { error: "is not an Alibaba Cloud account ID; allowed: 10-20 digits" })).default([]),
+    }).prefault({}),
+    tags,
+});
+
+export const openstackSchema = z.strictObject({
+    enabled: z.boolean().default(false),
+    clouds: z.array(z.strictObject({
+        name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { error: "is not a cloud name; allowed: lower-case letters, digits and hyphens" }),
+        authUrl: z.url({ protocol: /^https?$/, error: "is not an auth URL; allowed: an http(s) URL" }),
+        regions: z.array(nonEmpty).min(1),
+        userName: nonEmpty.optional(),
+        projectName: nonEmpty.optional(),
+        userDomainName: nonEmpty.default("Default"),
+        projectDomainName: nonEmpty.default("Default"),
+        applicationCredentialId: nonEmpty.optional(),
+    })).default([]),
+    visibility: z.enum(["public", "community", "shared", "private"]).default("private"),
+    properties: z.record(z.string(), z.string()).default({}),
+    minDiskGb: z.number().int().min(0).default(0),
+    tags: z.array(nonEmpty).default([]),
+});
+
+/** Secrets, all under the one secure config key `secrets`. */
+export const secretsSchema = z.strictObject({
+    partnerCenterClientSecret: nonEmpty.optional(),
+    openstack: z.record(z.string(), z.strictObject({
+        password: nonEmpty.optional(),
+        applicationCredentialSecret: nonEmpty.optional(),
+    })).default({}),
+});
+
+/** The whole stack configuration, keys without the project namespace. */
+export const stackConfigSchema = z.strictObject({
+    product: z.strictObject({
+        name: z.string().regex(/^[a-z][a-z0-9-]{1,40}$/, { error: "is not a product name; allowed: 2-41 lower-case letters, digits and hyphens, starting with a letter" }),
+        description: z.string().default(""),
+    }),
+    naming: z.strictObject({
+        image: template.default("{product}-{version}-{arch}"),
+    }).prefault({}),
+    environment: z.enum(["dev", "prod"]),
+    releases: z.array(releaseSchema).min(1),
+    retention: z.strictObject({ keepLast: z.number().int().min(1) }).optional(),
+    aws: awsSchema.prefault({}),
+    azure: azureSchema.optional(),
+    gcp: gcpSchema.prefault({}),
+    alicloud: alicloudSchema.prefault({}),
+    openstack: openstackSchema.prefault({}),
+    secrets: secretsSchema.prefault({}),
+});
+
+/** The config keys of the project's namespace. */
+export const configKeys = Object.keys(stackConfigSchema.shape) as (keyof typeof stackConfigSchema.shape)[];
