@@ -1,0 +1,4 @@
+/** Mock outputs of the Gcp resources whose real outputs the program reads back; see mock-state.ts. */
+export function gcpMockState(_type: string, _name: string, _inputs: Record<string, unknown>): Record<string, unknown> | undefined {
+    return undefined;
+}

@@ -1,0 +1,220 @@
+import * as crypto from "crypto";
+import * as pulumi from "@pulumi/pulumi";
+import { answerInvoke, Fixtures, defaultFixtures } from "./fixtures";
+import { mockState } from "./mock-state";
+
+/** The options a resource was registered with that matter to a reviewer. */
+export interface RecordedOptions {
+    /** Whether `pulumi destroy` and deletion are refused. */
+    protect?: boolean;
+    /** Whether deletion leaves the cloud resource in place. */
+    retainOnDelete?: boolean;
+    /** Inputs whose changes are ignored. */
+    ignoreChanges?: string[];
+    /** Whether a replacement deletes before it creates. */
+    deleteBeforeReplace?: boolean;
+}
+
+/** One registered resource, as the offline plan and the tests see it. */
+export interface RecordedResource {
+    /** The type token, such as aws:ec2/ami:Ami. */
+    type: string;
+    /** The logical name. */
+    name: string;
+    /** The parent's logical name, when there is a parent. */
+    parent?: string;
+    /** The explicit provider's logical name, when one was given. */
+    provider?: string;
+    /** The inputs, resolved; secret values are shown as "[secret]". */
+    inputs: Record<string, unknown>;
+    /** The logical names of the resources it depends on, explicitly or through its inputs. */
+    dependsOn: string[];
+    /** The registration options that matter to a reviewer. */
+    options: RecordedOptions;
+    /** Whether it is a custom resource (false for components). */
+    custom: boolean;
+}
+
+/** What a program run under mocks produced. */
+export interface MockRun<T> {
+    /** Every registered resource, in registration order. */
+    resources: RecordedResource[];
+    /** The program's result with every output resolved; secrets shown as "[secret]". */
+    outputs: T;
+    /** Invokes made, in order. */
+    invokes: { token: string; args: Record<string, unknown> }[];
+}
+
+/** Options of {@link runUnderMocks}. */
+export interface MockRunOptions {
+    /** The stack name. */
+    stack: string;
+    /** The project name. */
+    project?: string;
+    /** Config values as the CLI hands them to the program: namespaced keys, JSON for structured values. */
+    config?: Record<string, string>;
+    /** The config keys that hold secrets. */
+    secretKeys?: string[];
+    /** Answers to invokes; the committed fixtures by default. */
+    fixtures?: Fixtures;
+}
+
+/** The text that stands in for a secret value. */
+export const secretMarker = "[secret]";
+
+/** A deterministic, cloud-shaped ID for a mock resource. */
+export function mockId(type: string, name: string): string {
+    const hex = crypto.createHash("sha256").update(`${type}\0${name}`).digest("hex");
+    if (type === "aws:ec2/ami:Ami" || type === "aws:ec2/amiCopy:AmiCopy") {
+        return `ami-${hex.slice(0, 17)}`;
+    }
+    if (type === "aws:ebs/snapshotImport:SnapshotImport") {
+        return `snap-${hex.slice(0, 17)}`;
+    }
+    if (type.startsWith("azure-native:")) {
+        return `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/mock/providers/${type.split(":")[2]}/${name}`;
+    }
+    if (type.startsWith("alicloud:ecs/image")) {
+        return `m-${hex.slice(0, 20)}`;
+    }
+    return `${name}-${hex.slice(0, 8)}`;
+}
+
+async function resolveDeep(value: unknown): Promise<unknown> {
+    if (pulumi.Output.isInstance(value)) {
+        const output = value as pulumi.Output<unknown> & { promise: () => Promise<unknown>; isSecret: Promise<boolean> };
+        const [inner, secret] = await Promise.all([output.promise(), output.isSecret]);
+        return secret ? secretMarker : resolveDeep(inner);
+    }
+    if (value instanceof Promise) {
+        return resolveDeep(await value);
+    }
+    if (pulumi.Resource.isInstance(value)) {
+        return `[resource ${(value as unknown as { __name?: string }).__name}]`;
+    }
+    if (Array.isArray(value)) {
+        return Promise.all(value.map(resolveDeep));
+    }
+    if (value !== null && typeof value === "object" && !(value instanceof pulumi.asset.Asset) && !(value instanceof pulumi.asset.Archive)) {
+        const entries = await Promise.all(
+            Object.entries(value as Record<string, unknown>)
+                .filter(([, v]) => v !== undefined)
+                .map(async ([k, v]) => [k, await resolveDeep(v)] as const),
+        );
+        return Object.fromEntries(entries);
+    }
+    if (value instanceof pulumi.asset.FileAsset) {
+        return `[file ${await (value as pulumi.asset.FileAsset).path}]`;
+    }
+    return value;
+}
+
+function collectResources(value: unknown, into: Set<pulumi.Resource>, depth = 0): void {
+    if (depth > 20 || value === null || value === undefined) {
+        return;
+    }
+    if (pulumi.Output.isInstance(value)) {
+        const resources = (value as unknown as { resources: () => Set<pulumi.Resource> }).resources();
+        resources.forEach((r) => into.add(r));
+        return;
+    }
+    if (pulumi.Resource.isInstance(value)) {
+        into.add(value as pulumi.Resource);
+        return;
+    }
+    if (Array.isArray(value)) {
+        value.forEach((v) => collectResources(v, into, depth + 1));
+    } else if (typeof value === "object" && !(value instanceof Promise)) {
+        Object.values(value as Record<string, unknown>).forEach((v) => collectResources(v, into, depth + 1));
+    }
+}
+
+function nameOf(resource: unknown): string | undefined {
+    return (resource as { __name?: string } | undefined)?.__name;
+}
+
+interface Pending {
+    record: RecordedResource;
+    props: Record<string, unknown>;
+}
+
+/**
+ * Runs a Pulumi program under Pulumi's own mock runtime, inside a stack, and records every
+ * resource it registers with its parent, provider, dependencies and options.
+ */
+export async function runUnderMocks<T>(program: () => Promise<T> | T, options: MockRunOptions): Promise<MockRun<T>> {
+    const fixtures = options.fixtures ?? defaultFixtures();
+    const invokes: { token: string; args: Record<string, unknown> }[] = [];
+    const pending: Pending[] = [];
+    const seen = new Set<string>();
+
+    pulumi.runtime.setAllConfig(options.config ?? {}, options.secretKeys ?? []);
+    await pulumi.runtime.setMocks(
+        {
+            newResource: (args: pulumi.runtime.MockResourceArgs) => ({
+                id: mockId(args.type, args.name),
+                state: { ...args.inputs, ...mockState(args.type, args.name, args.inputs) },
+            }),
+            call: (args: pulumi.runtime.MockCallArgs) => {
+                invokes.push({ token: args.token, args: args.inputs });
+                return answerInvoke(fixtures, args.token, args.inputs);
+            },
+        },
+        options.project ?? "image-publisher",
+        options.stack,
+        false,
+    );
+
+    const record = (args: pulumi.ResourceTransformationArgs): undefined => {
+        const key = `${args.type}::${args.name}`;
+        if (seen.has(key)) {
+            throw new Error(`duplicate resource name: ${args.type} ${args.name}`);
+        }
+        seen.add(key);
+        const opts = args.opts as pulumi.CustomResourceOptions;
+        const deps = new Set<pulumi.Resource>();
+        collectResources(args.props, deps);
+        const explicit = opts.dependsOn;
+        if (explicit) {
+            collectResources(explicit, deps);
+        }
+        const props = { ...(args.props as Record<string, unknown>) };
+        delete props.__provider;
+        pending.push({
+            props,
+            record: {
+                type: args.type,
+                name: args.name,
+                parent: nameOf(opts.parent),
+                provider: nameOf(opts.provider),
+                inputs: {},
+                dependsOn: [...deps].map(nameOf).filter((n): n is string => n !== undefined && n !== nameOf(opts.parent)).sort(),
+                options: {
+                    protect: opts.protect || undefined,
+                    retainOnDelete: opts.retainOnDelete || undefined,
+                    ignoreChanges: opts.ignoreChanges && opts.ignoreChanges.length > 0 ? [...opts.ignoreChanges] : undefined,
+                    deleteBeforeReplace: opts.deleteBeforeReplace || undefined,
+                },
+                custom: args.resource instanceof pulumi.CustomResource,
+            },
+        });
+        return undefined;
+    };
+
+    const stackModule = require("@pulumi/pulumi/runtime/stack") as {
+        runInPulumiStack: (init: () => Promise<unknown>) => Promise<unknown>;
+    };
+    let result: unknown;
+    await stackModule.runInPulumiStack(async () => {
+        pulumi.runtime.registerStackTransformation(record);
+        result = await program();
+        return {};
+    });
+    const outputs = (await resolveDeep(result)) as T;
+    const resources: RecordedResource[] = [];
+    for (const p of pending) {
+        const inputs = (await resolveDeep(p.props)) as Record<string, unknown>;
+        resources.push({ ...p.record, inputs });
+    }
+    return { resources, outputs, invokes };
+}
