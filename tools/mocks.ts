@@ -45,6 +45,12 @@ export interface MockRun<T> {
     invokes: { token: string; args: Record<string, unknown> }[];
 }
 
+/** The error of a program that failed under mocks, with what it had registered by then. */
+export interface ProgramError extends Error {
+    /** The resources registered before the failure. */
+    registered: RecordedResource[];
+}
+
 /** Options of {@link runUnderMocks}. */
 export interface MockRunOptions {
     /** The stack name. */
@@ -205,11 +211,24 @@ export async function runUnderMocks<T>(program: () => Promise<T> | T, options: M
         runInPulumiStack: (init: () => Promise<unknown>) => Promise<unknown>;
     };
     let result: unknown;
+    let failure: unknown;
     await stackModule.runInPulumiStack(async () => {
         pulumi.runtime.registerStackTransformation(record);
-        result = await program();
+        // A failure is kept and thrown after the stack settles: thrown inside the stack's own
+        // initialisation it would surface as an unhandled rejection instead.
+        try {
+            result = await program();
+        } catch (error) {
+            failure = error;
+        }
         return {};
     });
+    if (failure !== undefined) {
+        // Say what had been registered when the program failed: tests show it is nothing.
+        throw Object.assign(failure instanceof Error ? failure : new Error(String(failure)), {
+            registered: pending.map((p) => p.record),
+        });
+    }
     const outputs = (await resolveDeep(result)) as T;
     const resources: RecordedResource[] = [];
     for (const p of pending) {

@@ -3,7 +3,7 @@ import { regionCatalogue } from "./catalogue";
 import {
     Architecture, Artifact, Cloud, Deprecation, Release, ReleaseEntry, StackConfig, renderTemplate,
 } from "./model";
-import { clouds, configKeys, stackConfigSchema } from "./schema";
+import { clouds, configKeys, releaseSchema, stackConfigSchema } from "./schema";
 
 /** The project's config namespace. */
 export const namespace = "image-publisher";
@@ -86,21 +86,51 @@ export function validateConfig(raw: Record<string, unknown>, options: { now?: Da
         }
     }
     const known = Object.fromEntries(Object.entries(raw).filter(([k]) => (configKeys as string[]).includes(k)));
-    const parsed = stackConfigSchema.safeParse(known, { reportInput: true });
-    if (!parsed.success) {
-        for (const issue of parsed.error.issues) {
-            problems.push(zodProblem(issue));
-        }
-        throw new ConfigError(problems);
-    }
-    const config = parsed.data;
-    problems.push(...crossCheck(config));
+    // Each key is parsed on its own, and each release too, so that the cross-checks still run over
+    // every part that is valid and the message lists every problem at once.
+    const partial = parsePartially(known, problems);
+    problems.push(...crossCheck(partial));
     if (problems.length > 0) {
         throw new ConfigError(problems);
     }
+    const config = stackConfigSchema.parse(known);
     const now = options.now ?? new Date();
     const releases = config.releases.map((r) => resolveRelease(config, r, now));
     return { config, releases, warnings: retentionWarnings(config) };
+}
+
+/** The config as far as it is valid: invalid keys are left out, invalid releases are undefined. */
+type PartialConfig = Partial<Omit<StackConfig, "releases">> & { releases?: (ReleaseEntry | undefined)[] };
+
+function parsePartially(known: Record<string, unknown>, problems: ConfigProblem[]): PartialConfig {
+    const shape = stackConfigSchema.shape as Record<string, z.ZodType>;
+    const partial: Record<string, unknown> = {};
+    for (const key of configKeys) {
+        const result = shape[key].safeParse(known[key], { reportInput: true });
+        if (result.success) {
+            partial[key] = result.data;
+            continue;
+        }
+        if (key === "releases" && Array.isArray(known.releases) && known.releases.length > 0) {
+            partial.releases = known.releases.map((entry, i) => {
+                const one = releaseSchema.safeParse(entry, { reportInput: true });
+                if (!one.success) {
+                    one.error.issues.forEach((issue) => problems.push(zodProblem({ ...issue, path: ["releases", i, ...issue.path] } as z.core.$ZodIssue)));
+                }
+                return one.success ? one.data : undefined;
+            });
+            continue;
+        }
+        result.error.issues.forEach((issue) => {
+            const withKey = { ...issue, path: [key, ...issue.path] } as z.core.$ZodIssue;
+            if (issue.path.length === 0 && issue.code === "invalid_type" && known[key] === undefined) {
+                problems.push({ path: keyPath([key]), message: "is missing; it is required" });
+            } else {
+                problems.push(zodProblem(withKey));
+            }
+        });
+    }
+    return partial as PartialConfig;
 }
 
 function zodProblem(issue: z.core.$ZodIssue): ConfigProblem {
@@ -143,17 +173,20 @@ function rawArtifact(entry: ReleaseEntry, cloud: Cloud, arch: Architecture): Art
 }
 
 /** The clouds switched on in this config. */
-export function enabledClouds(config: StackConfig): Cloud[] {
+export function enabledClouds(config: Pick<PartialConfig, Cloud>): Cloud[] {
     return clouds.filter((c) => config[c]?.enabled === true);
 }
 
-function crossCheck(config: StackConfig): ConfigProblem[] {
+function crossCheck(config: PartialConfig): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
     const add = (path: PropertyKey[], value: unknown, message: string) => problems.push({ path: keyPath(path), value, message });
     const dev = config.environment === "dev";
 
     const seen = new Map<string, number>();
-    config.releases.forEach((r, i) => {
+    (config.releases ?? []).forEach((r, i) => {
+        if (r === undefined) {
+            return;
+        }
         const first = seen.get(r.version);
         if (first !== undefined) {
             add(["releases", i, "version"], r.version, `duplicates releases[${first}].version; allowed: each version once`);
@@ -172,7 +205,7 @@ function crossCheck(config: StackConfig): ConfigProblem[] {
             }
         }
         const aws = rawArtifact(r, "aws", r.architectures[0]);
-        if (config.aws.enabled && aws?.uri.startsWith("file://") && !config.aws.uploadBucket) {
+        if (config.aws?.enabled && aws?.uri.startsWith("file://") && !config.aws.uploadBucket) {
             add(["aws", "uploadBucket"], undefined, "is missing: a release has a file:// artifact; allowed: the S3 bucket to upload it to");
         }
     });
@@ -196,7 +229,7 @@ function crossCheck(config: StackConfig): ConfigProblem[] {
     };
 
     const aws = config.aws;
-    if (aws.enabled) {
+    if (aws?.enabled) {
         checkRegion(["aws", "sourceRegion"], aws.sourceRegion, regionCatalogue.aws);
         checkRegions(["aws", "regions"], aws.regions, regionCatalogue.aws);
         if (dev && aws.sharing.public) {
@@ -246,14 +279,14 @@ function crossCheck(config: StackConfig): ConfigProblem[] {
             if (dev && !mp.devOfferId) {
                 add(["azure", "marketplace", "devOfferId"], undefined, "is missing: a dev stack only ever uses a test offer; allowed: its external ID");
             }
-            if (!config.secrets.partnerCenterClientSecret) {
+            if (!config.secrets?.partnerCenterClientSecret) {
                 add(["secrets", "partnerCenterClientSecret"], undefined, "is missing: the Partner Center offer is enabled; set it with `pulumi config set --secret --path secrets.partnerCenterClientSecret`");
             }
         }
     }
 
     const gcp = config.gcp;
-    if (gcp.enabled) {
+    if (gcp?.enabled) {
         if (!gcp.project) {
             add(["gcp", "project"], undefined, "is missing: GCP is enabled; allowed: a project ID");
         }
@@ -264,7 +297,7 @@ function crossCheck(config: StackConfig): ConfigProblem[] {
     }
 
     const ali = config.alicloud;
-    if (ali.enabled) {
+    if (ali?.enabled) {
         checkRegion(["alicloud", "sourceRegion"], ali.sourceRegion, regionCatalogue.alicloud);
         checkRegions(["alicloud", "regions"], ali.regions, regionCatalogue.alicloud);
         if (dev && ali.sharing.public) {
@@ -273,7 +306,7 @@ function crossCheck(config: StackConfig): ConfigProblem[] {
     }
 
     const os = config.openstack;
-    if (os.enabled) {
+    if (os?.enabled) {
         if (os.clouds.length === 0) {
             add(["openstack", "clouds"], [], "is empty: OpenStack is enabled; allowed: at least one cloud");
         }
@@ -286,7 +319,7 @@ function crossCheck(config: StackConfig): ConfigProblem[] {
                 add(["openstack", "clouds", i, "name"], c.name, "names a cloud twice; allowed: each name once");
             }
             names.add(c.name);
-            const secret = config.secrets.openstack[c.name];
+            const secret = config.secrets?.openstack[c.name];
             if (c.applicationCredentialId ? !secret?.applicationCredentialSecret : !(c.userName && secret?.password)) {
                 add(["openstack", "clouds", i], c.name,
                     `has no credentials; allowed: userName with secrets.openstack.${c.name}.password, or applicationCredentialId with secrets.openstack.${c.name}.applicationCredentialSecret`);

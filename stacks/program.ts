@@ -1,0 +1,51 @@
+import * as pulumi from "@pulumi/pulumi";
+import { loadConfig } from "../components/config";
+import { Release, ReleaseImages, StackContext } from "../components/release";
+import { awsPreflight } from "../components/aws/preflight";
+import { AwsPublicAccess } from "../components/aws/public-access";
+
+/** The stack outputs; docs/outputs.md is their contract. */
+export interface StackOutputs {
+    /** version → cloud → architecture → region → image ID. */
+    images: pulumi.Output<Record<string, ReleaseImages>>;
+    /** version → deprecation date, for the releases that are deprecated. */
+    deprecated: Record<string, string>;
+}
+
+/** Options of {@link publish}; the offline plan fixes the clock so that its output is stable. */
+export interface PublishOptions {
+    /** The time that `deprecated: true` counts from. */
+    now?: Date;
+}
+
+/**
+ * The stack program: validate config (nothing is registered if it is bad), check each cloud's
+ * account before anything is created, make the per-stack resources, then one Release per release.
+ */
+export async function publish(options: PublishOptions = {}): Promise<StackOutputs> {
+    const { config, releases, warnings } = loadConfig({ now: options.now });
+    for (const warning of warnings) {
+        await pulumi.log.warn(warning);
+    }
+
+    const context: StackContext = {};
+    if (config.aws.enabled) {
+        const preflight = await awsPreflight(config.aws, config.environment);
+        context.awsRegions = preflight.regions;
+        if (config.environment === "prod" && config.aws.sharing.public && config.aws.sharing.unblockPublicAccess) {
+            const access = new AwsPublicAccess("aws-public-access", { regions: preflight.regions });
+            context.awsSharingDependsOn = access.settings;
+        }
+    }
+
+    const images: Record<string, pulumi.Output<ReleaseImages>> = {};
+    const deprecated: Record<string, string> = {};
+    for (const release of releases) {
+        const component = new Release(`release-${release.version}`, { release, config, context });
+        images[release.version] = component.images;
+        if (release.deprecation) {
+            deprecated[release.version] = release.deprecation.date;
+        }
+    }
+    return { images: pulumi.output(images) as pulumi.Output<Record<string, ReleaseImages>>, deprecated };
+}

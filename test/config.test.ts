@@ -1,0 +1,147 @@
+import * as assert from "assert";
+import { ConfigError, validateConfig } from "../components/config";
+import { publish } from "../stacks/program";
+import { ProgramError } from "../tools/mocks";
+import { baseConfig, copy } from "./fixtures/config";
+import { runMocked } from "./mocks";
+
+/** The problems validation reports for this config; fails when it accepts it. */
+function problems(config: Record<string, unknown>): ConfigError["problems"] {
+    try {
+        validateConfig(config);
+    } catch (error) {
+        assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${String(error)}`);
+        return error.problems;
+    }
+    return assert.fail("the config was accepted");
+}
+
+function refuses(config: Record<string, unknown>, path: string, pattern: RegExp): void {
+    const found = problems(config);
+    const match = found.find((p) => p.path === path);
+    assert.ok(match, `no problem at ${path}; got:\n${found.map((p) => `${p.path}: ${p.message}`).join("\n")}`);
+    assert.match(match.message, pattern);
+}
+
+describe("Stack config", () => {
+    it("accepts a complete config and fills in the defaults", () => {
+        const { config, releases } = validateConfig(baseConfig());
+        assert.strictEqual(config.aws.importRoleName, "vmimport");
+        assert.strictEqual(config.aws.image.bootMode, "uefi-preferred");
+        assert.deepStrictEqual(releases[0].artifacts.aws.arm64, { uri: "s3://artifacts/1.0/testlinux-1.0-arm64.raw" });
+        assert.strictEqual(releases[0].major, "1");
+    });
+
+    it("refuses a duplicate version", () => {
+        const c = baseConfig();
+        c.releases.push(copy(c.releases[0]));
+        refuses(c, "image-publisher:releases[1].version", /duplicates releases\[0\]\.version/);
+    });
+
+    it("refuses an enabled cloud with an architecture that has no artifact", () => {
+        const c = baseConfig();
+        c.releases[0].artifacts.aws = { x86_64: "s3://artifacts/a.raw" };
+        refuses(c, "image-publisher:releases[0].artifacts.aws.arm64", /aws is enabled and release 1\.0 ships arm64/);
+    });
+
+    it("refuses a region that is not in the committed catalogue, and suggests the nearest", () => {
+        const c = baseConfig();
+        c.aws.regions = ["eu-central-1", "eu-wset-1"];
+        refuses(c, "image-publisher:aws.regions[1]", /is not a known region \(did you mean eu-west-1\?\)/);
+    });
+
+    it("refuses public sharing in a dev stack, on every cloud", () => {
+        const c = baseConfig("dev");
+        c.aws.sharing.public = true;
+        c.gcp = { enabled: true, project: "test-project", sharing: { public: true } };
+        c.alicloud = { enabled: true, sharing: { public: true } };
+        c.openstack = { enabled: true, visibility: "community", clouds: [] };
+        c.releases[0].artifacts.gcp = "gs://b/{arch}-gcpimage.tar.gz";
+        c.releases[0].artifacts.alicloud = "oss://b/{arch}.qcow2";
+        c.releases[0].artifacts.openstack = "https://h/{arch}.qcow2";
+        const found = problems(c).map((p) => p.path);
+        for (const path of ["aws.sharing.public", "gcp.sharing.public", "alicloud.sharing.public", "openstack.visibility"]) {
+            assert.ok(found.includes(`image-publisher:${path}`), `${path} not refused; got ${found.join(", ")}`);
+        }
+    });
+
+    it("refuses a public AWS image together with encrypted snapshots", () => {
+        const c = baseConfig("prod");
+        c.aws.image = { encrypted: true };
+        refuses(c, "image-publisher:aws.image.encrypted", /cannot share/);
+    });
+
+    it("refuses a malformed version, naming the value and what is allowed", () => {
+        const c = baseConfig();
+        c.releases[0].version = "v1.0";
+        const p = problems(c).find((x) => x.path === "image-publisher:releases[0].version");
+        assert.ok(p);
+        assert.strictEqual(p.value, "v1.0");
+        assert.match(p.message, /allowed: MAJOR\.MINOR/);
+    });
+
+    it("refuses a malformed artifact URI", () => {
+        const c = baseConfig();
+        c.releases[0].artifacts.aws = "https://example.com/a.raw";
+        refuses(c, "image-publisher:releases[0].artifacts.aws", /allowed: s3:\/\/ or file:\/\//);
+    });
+
+    it("refuses a malformed account ID", () => {
+        const c = baseConfig();
+        c.aws.sharing.accounts = ["12345"];
+        refuses(c, "image-publisher:aws.sharing.accounts[0]", /allowed: 12 digits/);
+    });
+
+    it("refuses a misspelt key of the project's namespace, and one inside a block", () => {
+        const c = baseConfig();
+        c.relases = c.releases;
+        c.aws.regoins = ["eu-west-1"];
+        const found = problems(c);
+        assert.ok(found.some((p) => p.path === "image-publisher:relases" && /did you mean image-publisher:releases/.test(p.message)));
+        assert.ok(found.some((p) => p.path === "image-publisher:aws" && /unknown key "regoins"/.test(p.message)));
+    });
+
+    it("reports every problem at once, in one message", () => {
+        const c = baseConfig();
+        c.releases[0].version = "1";
+        c.aws.sharing.accounts = ["x"];
+        c.environment = "staging";
+        const error = (() => { try { validateConfig(c); } catch (e) { return e as ConfigError; } })();
+        assert.ok(error instanceof ConfigError);
+        assert.strictEqual(error.problems.length, 3);
+        assert.match(error.message, /3 problems/);
+        assert.match(error.message, /image-publisher:environment: "staging" Invalid option: expected one of "dev"\|"prod"/);
+    });
+
+    it("turns keepLast into a warning that names the releases it would retire", () => {
+        const c = baseConfig();
+        c.retention = { keepLast: 1 };
+        c.releases.push({ ...copy(c.releases[0]), version: "1.1" }, { ...copy(c.releases[0]), version: "1.10" });
+        const { warnings } = validateConfig(c);
+        assert.strictEqual(warnings.length, 1);
+        assert.match(warnings[0], /would be retired .*: 1\.0, 1\.1$/);
+    });
+
+    it("resolves deprecated: true to the next UTC day and a date to its midnight", () => {
+        const c = baseConfig();
+        c.releases.push({ ...copy(c.releases[0]), version: "1.1", deprecated: "2027-01-31" });
+        c.releases[0].deprecated = true;
+        const { releases } = validateConfig(c, { now: new Date("2026-11-22T15:00:00Z") });
+        assert.deepStrictEqual(releases[0].deprecation, { time: "2026-11-23T00:00:00Z", date: "2026-11-23", immediate: true });
+        assert.deepStrictEqual(releases[1].deprecation, { time: "2027-01-31T00:00:00Z", date: "2027-01-31", immediate: false });
+    });
+});
+
+describe("The stack program with bad config", () => {
+    it("fails with the validation message and registers nothing", async () => {
+        const c = baseConfig("dev");
+        c.aws.sharing.public = true;
+        c.releases[0].version = "one";
+        await assert.rejects(runMocked(() => publish(), { stack: "dev", config: c }), (error: ProgramError) => {
+            assert.match(error.message, /image-publisher:aws\.sharing\.public: true makes images public in a dev stack/);
+            assert.match(error.message, /image-publisher:releases\[0\]\.version: "one" is not a valid version/);
+            assert.deepStrictEqual(error.registered, []);
+            return true;
+        });
+    });
+});

@@ -1,0 +1,110 @@
+import * as fs from "fs";
+import * as path from "path";
+import { execFileSync } from "child_process";
+import { parseArgs } from "util";
+import { CliConfig, parseStackConfig, readStackConfig } from "./stack-config";
+import { Plan, runPlan } from "./plan-run";
+import { diffPlans } from "./plan-diff";
+import { renderDiff, renderJson, renderMarkdown, renderTree } from "./plan-render";
+
+const usage = `Usage: npm run plan -- --stack dev|prod [--format tree|markdown|json] [--config FILE] [--diff FILE|GIT-REVISION] [--now YYYY-MM-DD]
+
+Runs the stack program offline, under Pulumi's mock runtime, and prints every resource it
+would register and the stack outputs. No cloud and no credentials are needed.
+  --stack    the stack whose Pulumi.<stack>.yaml is read
+  --format   tree (default), markdown or json
+  --config   read this config file instead of Pulumi.<stack>.yaml
+  --diff     compare with the plan of another config file, or of the stack's config file at a
+             git revision (such as origin/main), and print what is added, removed and changed
+  --now      the day that "deprecated: true" counts from (default: today, UTC)`;
+
+/** What the command writes to; tests pass their own. */
+export interface PlanIo {
+    /** Standard output. */
+    out: (text: string) => void;
+    /** Standard error. */
+    err: (text: string) => void;
+}
+
+type Format = "tree" | "markdown" | "json";
+
+function render(plan: Plan, format: Format): string {
+    return format === "json" ? renderJson(plan) : format === "markdown" ? renderMarkdown(plan) : renderTree(plan);
+}
+
+/** The config to compare with: a file if one exists at that path, else the config file at a git revision. */
+function otherConfig(other: string, configFile: string): CliConfig {
+    if (fs.existsSync(other)) {
+        return readStackConfig(other);
+    }
+    const root = execFileSync("git", ["rev-parse", "--show-toplevel"], { encoding: "utf8" }).trim();
+    const relative = path.relative(root, path.resolve(configFile)).split(path.sep).join("/");
+    let text: string;
+    try {
+        text = execFileSync("git", ["show", `${other}:${relative}`], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    } catch {
+        throw new Error(`--diff ${other}: neither a file nor a git revision that has ${relative}`);
+    }
+    return parseStackConfig(text, `${other}:${relative}`);
+}
+
+/** Runs the plan command; returns the exit code. */
+export async function main(argv: string[], io: PlanIo): Promise<number> {
+    let args;
+    try {
+        args = parseArgs({
+            args: argv,
+            options: {
+                stack: { type: "string" },
+                format: { type: "string", default: "tree" },
+                config: { type: "string" },
+                diff: { type: "string" },
+                now: { type: "string" },
+                help: { type: "boolean", default: false },
+            },
+            strict: true,
+        }).values;
+    } catch (error) {
+        io.err(`${(error as Error).message}\n${usage}\n`);
+        return 2;
+    }
+    if (args.help) {
+        io.out(`${usage}\n`);
+        return 0;
+    }
+    const format = args.format as Format;
+    if (!args.stack || !["tree", "markdown", "json"].includes(format)) {
+        io.err(`${!args.stack ? "--stack is required" : `--format ${format} is not one of tree, markdown, json`}\n${usage}\n`);
+        return 2;
+    }
+    const today = new Date();
+    const now = args.now ? new Date(`${args.now}T00:00:00Z`) : new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate()));
+    if (Number.isNaN(now.getTime())) {
+        io.err(`--now ${args.now} is not a date; allowed: YYYY-MM-DD\n`);
+        return 2;
+    }
+    const configFile = args.config ?? `Pulumi.${args.stack}.yaml`;
+    try {
+        const config = readStackConfig(configFile);
+        const current = await runPlan(args.stack, config, { now });
+        if (args.diff) {
+            const before = await runPlan(args.stack, otherConfig(args.diff, configFile), { now });
+            io.out(renderDiff(args.stack, diffPlans(before.plan, current.plan), format));
+        } else {
+            io.out(render(current.plan, format));
+        }
+        return 0;
+    } catch (error) {
+        io.err(`${(error as Error).message}\n`);
+        return 1;
+    }
+}
+
+if (require.main === module) {
+    main(process.argv.slice(2), { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) })
+        .then((code) => { process.exitCode = code; })
+        .catch((error) => {
+            process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+            process.exitCode = 1;
+        });
+}
