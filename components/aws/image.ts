@@ -1,0 +1,145 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import { Architecture, AwsTarget, Release, artifactExtension, bucketAndKey } from "../config";
+import { shareImage } from "./sharing";
+
+/** Arguments of {@link AwsImage}. */
+export interface AwsImageArgs {
+    /** The release, as validated config: version, artifacts, deprecation. */
+    release: Release;
+    /** x86_64 or arm64. */
+    architecture: Architecture;
+    /** The AWS target block of the stack config. */
+    target: AwsTarget;
+    /** The product name. */
+    product: string;
+    /** The AMI name, rendered from the naming template. */
+    imageName: string;
+    /** dev or prod: dev never makes anything public, prod protects what it publishes. */
+    environment: "dev" | "prod";
+    /** Every region that gets the AMI, the source region included; "all" already resolved. */
+    regions: string[];
+    /** Resources that must exist before any launch permission, such as the unblocking of public AMIs. */
+    sharingDependsOn?: pulumi.Resource[];
+}
+
+const diskFormats: Record<string, string> = { raw: "RAW", img: "RAW", vhd: "VHD", vmdk: "VMDK" };
+
+/** One release's AMI for one architecture, copied to every configured region and shared. */
+export class AwsImage extends pulumi.ComponentResource {
+    /** The AMI ID in each region, source region included. */
+    public readonly imageIds: pulumi.Output<Record<string, string>>;
+    /** The AMI in the source region, which the marketplace reads. */
+    public readonly sourceImageId: pulumi.Output<string>;
+
+    constructor(name: string, args: AwsImageArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("image-publisher:aws:Image", name, {}, opts);
+        const { release, architecture, target, imageName } = args;
+        const sourceRegion = target.sourceRegion;
+        const prod = args.environment === "prod";
+        const artifact = release.artifacts.aws[architecture];
+        if (!artifact) {
+            throw new Error(`release ${release.version} has no AWS artifact for ${architecture}`);
+        }
+        const extension = artifactExtension(artifact.uri);
+        const format = diskFormats[extension];
+        if (!format) {
+            throw new Error(`AWS artifact ${artifact.uri} has extension .${extension}; allowed: .raw, .img, .vhd or .vmdk`);
+        }
+        const tags = {
+            ...target.tags,
+            Name: imageName,
+            Product: args.product,
+            Version: release.version,
+            Architecture: architecture,
+        };
+        const description = target.image.description ?? `${args.product} ${release.version} ${architecture}`;
+        const deprecationTime = release.deprecation?.time;
+        // `deprecated: true` fixes the time once, when it is first applied; a date in config is kept in step.
+        const deprecationIgnore = release.deprecation?.immediate ? ["deprecationTime"] : [];
+        const published: pulumi.CustomResourceOptions = prod ? { parent: this, protect: true } : { parent: this };
+
+        const source = this.source(name, artifact.uri, imageName, extension, target);
+        const snapshot = new aws.ebs.SnapshotImport(`${name}-snapshot`, {
+            region: sourceRegion,
+            diskContainer: { format, userBucket: { s3Bucket: source.bucket, s3Key: source.key } },
+            roleName: target.importRoleName,
+            encrypted: target.image.encrypted,
+            kmsKeyId: target.image.kmsKeyId,
+            description,
+            tags,
+        }, { parent: this, dependsOn: source.dependsOn });
+
+        const ami = new aws.ec2.Ami(`${name}-ami`, {
+            region: sourceRegion,
+            name: imageName,
+            description,
+            architecture,
+            virtualizationType: "hvm",
+            bootMode: target.image.bootMode,
+            enaSupport: target.image.enaSupport,
+            sriovNetSupport: target.image.sriovNetSupport ? "simple" : undefined,
+            imdsSupport: target.image.imdsV2 ? "v2.0" : undefined,
+            tpmSupport: target.image.tpmSupport ? "v2.0" : undefined,
+            rootDeviceName: target.image.rootDeviceName,
+            ebsBlockDevices: [{
+                deviceName: target.image.rootDeviceName,
+                snapshotId: snapshot.id,
+                volumeType: "gp3",
+                volumeSize: target.image.volumeSize,
+                deleteOnTermination: true,
+            }],
+            deprecationTime,
+            tags,
+        }, { ...published, ignoreChanges: deprecationIgnore });
+
+        const ids: Record<string, pulumi.Output<string>> = { [sourceRegion]: ami.id };
+        const snapshots: Record<string, pulumi.Output<string>> = { [sourceRegion]: snapshot.id };
+        for (const region of args.regions.filter((r) => r !== sourceRegion)) {
+            const copy = new aws.ec2.AmiCopy(`${name}-${region}`, {
+                region,
+                name: imageName,
+                description,
+                sourceAmiId: ami.id,
+                sourceAmiRegion: sourceRegion,
+                deprecationTime,
+                tags,
+            }, { ...published, ignoreChanges: deprecationIgnore });
+            ids[region] = copy.id;
+            snapshots[region] = copy.ebsBlockDevices.apply((devices) => devices?.[0]?.snapshotId ?? "");
+        }
+
+        for (const region of Object.keys(ids)) {
+            shareImage(`${name}-${region}`, {
+                region,
+                imageId: ids[region],
+                snapshotId: snapshots[region],
+                sharing: target.sharing,
+                environment: args.environment,
+            }, { parent: this, dependsOn: args.sharingDependsOn });
+        }
+
+        this.sourceImageId = ami.id;
+        this.imageIds = pulumi.all(ids);
+        this.registerOutputs({ imageIds: this.imageIds, sourceImageId: this.sourceImageId });
+    }
+
+    /** Where the snapshot import reads the artifact: the S3 object itself, or a local file uploaded first. */
+    private source(name: string, uri: string, imageName: string, extension: string, target: AwsTarget) {
+        if (uri.startsWith("file://")) {
+            if (!target.uploadBucket) {
+                throw new Error(`artifact ${uri} is a local file and aws.uploadBucket is not set`);
+            }
+            const key = `${imageName}.${extension}`;
+            const upload = new aws.s3.BucketObjectv2(`${name}-upload`, {
+                region: target.sourceRegion,
+                bucket: target.uploadBucket,
+                key,
+                source: new pulumi.asset.FileAsset(uri.slice("file://".length)),
+            }, { parent: this });
+            return { bucket: pulumi.output(target.uploadBucket), key: upload.key, dependsOn: [upload] };
+        }
+        const { bucket, key } = bucketAndKey(uri);
+        return { bucket: pulumi.output(bucket), key: pulumi.output(key), dependsOn: [] };
+    }
+}

@@ -1,0 +1,25 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+
+/** Arguments of {@link AwsPublicAccess}. */
+export interface AwsPublicAccessArgs {
+    /** The regions where public AMIs must be allowed. */
+    regions: string[];
+}
+
+/**
+ * Lifts the account-wide block of public AMIs in each region that publishes publicly. Regions that
+ * were enabled recently block public AMIs by default. It is one setting per account and region,
+ * so the stack makes it once, not once per image.
+ */
+export class AwsPublicAccess extends pulumi.ComponentResource {
+    /** The per-region settings; launch permissions depend on them. */
+    public readonly settings: aws.ec2.ImageBlockPublicAccess[];
+
+    constructor(name: string, args: AwsPublicAccessArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("image-publisher:aws:PublicAccess", name, {}, opts);
+        this.settings = args.regions.map((region) =>
+            new aws.ec2.ImageBlockPublicAccess(`${name}-${region}`, { region, state: "unblocked" }, { parent: this }));
+        this.registerOutputs({});
+    }
+}

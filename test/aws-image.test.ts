@@ -1,0 +1,243 @@
+import * as assert from "assert";
+import { publish } from "../stacks/program";
+import { validateConfig } from "../components/config";
+import { AwsImage } from "../components/aws/image";
+import { ProgramError } from "../tools/mocks";
+import { diffPlans } from "../tools/plan-diff";
+import { PlanResource } from "../tools/plan-run";
+import { baseConfig } from "./fixtures/config";
+import { RecordedResource, defaultFixtures, named, ofType, runMocked } from "./mocks";
+
+const AMI = "aws:ec2/ami:Ami";
+const COPY = "aws:ec2/amiCopy:AmiCopy";
+const GRANT = "aws:ec2/amiLaunchPermission:AmiLaunchPermission";
+const SNAPSHOT = "aws:ebs/snapshotImport:SnapshotImport";
+
+function prod() {
+    return baseConfig("prod");
+}
+
+describe("AwsImage", () => {
+    it("copies the AMI to every configured region other than the source, once per architecture", async () => {
+        const run = await runMocked(() => publish(), { stack: "prod", config: prod() });
+        const copies = ofType(run, COPY);
+        assert.strictEqual(copies.length, 2 * 2);
+        for (const arch of ["x86_64", "arm64"]) {
+            const ami = named(run, `release-1.0-aws-${arch}-ami`);
+            const amiId = (run.outputs.images as any)["1.0"].aws[arch]["eu-central-1"];
+            const mine = copies.filter((c) => c.parent === `release-1.0-aws-${arch}`);
+            assert.deepStrictEqual(mine.map((c) => c.inputs.region).sort(), ["eu-west-1", "us-east-1"]);
+            for (const copy of mine) {
+                assert.strictEqual(copy.inputs.sourceAmiId, amiId);
+                assert.strictEqual(copy.inputs.sourceAmiRegion, "eu-central-1");
+                assert.deepStrictEqual(copy.dependsOn, [ami.name]);
+            }
+        }
+    });
+
+    it("grants one launch permission per region per grant, the source region included", async () => {
+        const run = await runMocked(() => publish(), { stack: "prod", config: prod() });
+        const grants = ofType(run, GRANT);
+        assert.strictEqual(grants.length, 2 /* arch */ * 3 /* regions */ * 2 /* public + account */);
+        for (const region of ["eu-central-1", "eu-west-1", "us-east-1"]) {
+            const here = grants.filter((g) => g.inputs.region === region);
+            assert.strictEqual(here.filter((g) => g.inputs.group === "all").length, 2);
+            assert.strictEqual(here.filter((g) => g.inputs.accountId === "123456789012").length, 2);
+        }
+        const images = (run.outputs.images as any)["1.0"].aws;
+        for (const g of grants) {
+            const arch = g.parent!.endsWith("arm64") ? "arm64" : "x86_64";
+            assert.strictEqual(g.inputs.imageId, images[arch][g.inputs.region as string]);
+        }
+    });
+
+    it("shares with organisations and OUs, and lets accounts create volumes when asked", async () => {
+        const c = prod();
+        c.aws.sharing.organizations = ["arn:aws:organizations::123456789012:organization/o-abcdefghij"];
+        c.aws.sharing.organizationalUnits = ["arn:aws:organizations::123456789012:ou/o-abcdefghij/ou-ab12-cdefghij"];
+        c.aws.sharing.snapshotVolumePermission = true;
+        const run = await runMocked(() => publish(), { stack: "prod", config: c });
+        const grants = ofType(run, GRANT);
+        assert.strictEqual(grants.filter((g) => g.inputs.organizationArn).length, 6);
+        assert.strictEqual(grants.filter((g) => g.inputs.organizationalUnitArn).length, 6);
+        const volumes = ofType(run, "aws:ec2/snapshotCreateVolumePermission:SnapshotCreateVolumePermission");
+        assert.strictEqual(volumes.length, 6);
+        assert.ok(volumes.every((v) => v.inputs.accountId === "123456789012"));
+    });
+
+    it("imports the artifact as an unencrypted RAW snapshot from the right bucket and key, with the vmimport role", async () => {
+        const run = await runMocked(() => publish(), { stack: "prod", config: prod() });
+        const snapshot = named(run, "release-1.0-aws-arm64-snapshot");
+        assert.deepStrictEqual(snapshot.inputs.diskContainer, {
+            format: "RAW",
+            userBucket: { s3Bucket: "artifacts", s3Key: "1.0/testlinux-1.0-arm64.raw" },
+        });
+        assert.strictEqual(snapshot.inputs.encrypted, false);
+        assert.strictEqual(snapshot.inputs.roleName, "vmimport");
+        assert.strictEqual(snapshot.inputs.region, "eu-central-1");
+        assert.strictEqual((snapshot.inputs.tags as Record<string, string>).Version, "1.0");
+    });
+
+    it("imports a VHD artifact as VHD", async () => {
+        const c = prod();
+        c.releases[0].artifacts.aws = "s3://artifacts/{arch}.vhd";
+        const run = await runMocked(() => publish(), { stack: "prod", config: c });
+        assert.ok(ofType(run, SNAPSHOT).every((s) => (s.inputs.diskContainer as any).format === "VHD"));
+    });
+
+    it("uploads a local file to the upload bucket first", async () => {
+        const c = prod();
+        c.aws.uploadBucket = "uploads";
+        c.releases[0].artifacts.aws = "file://out/{product}-{arch}.raw";
+        const run = await runMocked(() => publish(), { stack: "prod", config: c });
+        const upload = named(run, "release-1.0-aws-x86_64-upload");
+        assert.strictEqual(upload.type, "aws:s3/bucketObjectv2:BucketObjectv2");
+        assert.strictEqual(upload.inputs.bucket, "uploads");
+        assert.strictEqual(upload.inputs.source, "[file out/testlinux-x86_64.raw]");
+        const snapshot = named(run, "release-1.0-aws-x86_64-snapshot");
+        assert.deepStrictEqual(snapshot.dependsOn, ["release-1.0-aws-x86_64-upload"]);
+        assert.deepStrictEqual(snapshot.inputs.diskContainer, { format: "RAW", userBucket: { s3Bucket: "uploads", s3Key: "testlinux-1.0-x86_64.raw" } });
+    });
+
+    it("registers the AMI with its boot mode, IMDSv2, TPM, ENA, architecture and a gp3 root volume", async () => {
+        const c = prod();
+        c.aws.image = { bootMode: "uefi", tpmSupport: true, volumeSize: 12 };
+        const run = await runMocked(() => publish(), { stack: "prod", config: c });
+        const ami = named(run, "release-1.0-aws-arm64-ami");
+        assert.strictEqual(ami.inputs.architecture, "arm64");
+        assert.strictEqual(ami.inputs.bootMode, "uefi");
+        assert.strictEqual(ami.inputs.imdsSupport, "v2.0");
+        assert.strictEqual(ami.inputs.tpmSupport, "v2.0");
+        assert.strictEqual(ami.inputs.enaSupport, true);
+        assert.strictEqual(ami.inputs.sriovNetSupport, "simple");
+        assert.strictEqual(ami.inputs.virtualizationType, "hvm");
+        const snapshotId = (ami.inputs.ebsBlockDevices as any[])[0].snapshotId;
+        assert.deepStrictEqual(ami.inputs.ebsBlockDevices, [{
+            deviceName: "/dev/xvda", snapshotId, volumeType: "gp3", volumeSize: 12, deleteOnTermination: true,
+        }]);
+        assert.match(snapshotId, /^snap-/);
+        assert.strictEqual(named(run, "release-1.0-aws-x86_64-ami").inputs.architecture, "x86_64");
+    });
+
+    it("gives every AMI a unique name within its region and every resource a unique name", async () => {
+        const c = prod();
+        c.releases.push({ ...c.releases[0], version: "1.1" });
+        const run = await runMocked(() => publish(), { stack: "prod", config: c });
+        const amis = [...ofType(run, AMI), ...ofType(run, COPY)];
+        const perRegion = amis.map((a) => `${a.inputs.region}/${a.inputs.name}`);
+        assert.strictEqual(new Set(perRegion).size, perRegion.length);
+        assert.strictEqual(amis.length, 2 * 2 * 3);
+        const names = run.resources.map((r) => `${r.type}::${r.name}`);
+        assert.strictEqual(new Set(names).size, names.length);
+    });
+
+    it("never grants launch to everyone in dev, even when the component is asked to", async () => {
+        const dev = baseConfig("dev");
+        const run = await runMocked(() => publish(), { stack: "dev", config: dev });
+        assert.ok(ofType(run, GRANT).length > 0);
+        assert.ok(ofType(run, GRANT).every((g) => g.inputs.group === undefined));
+        // Defence in depth: the component itself refuses, whatever config it is handed.
+        const { config, releases } = validateConfig(baseConfig("prod"));
+        const direct = await runMocked(() => new AwsImage("img", {
+            release: releases[0], architecture: "x86_64", target: config.aws, product: "testlinux",
+            imageName: "testlinux-1.0-x86_64", environment: "dev", regions: ["eu-central-1", "eu-west-1"],
+        }).imageIds, { stack: "dev" });
+        assert.strictEqual(ofType(direct, GRANT).filter((g) => g.inputs.group === "all").length, 0);
+    });
+
+    it("protects AMIs and copies in prod and not in dev", async () => {
+        const prodRun = await runMocked(() => publish(), { stack: "prod", config: prod() });
+        const published = [...ofType(prodRun, AMI), ...ofType(prodRun, COPY)];
+        assert.ok(published.length > 0 && published.every((r) => r.options.protect === true));
+        const devRun = await runMocked(() => publish(), { stack: "dev", config: baseConfig("dev") });
+        assert.ok([...ofType(devRun, AMI), ...ofType(devRun, COPY)].every((r) => r.options.protect === undefined));
+    });
+
+    it("carries the deprecation time to the AMI and every copy", async () => {
+        const c = prod();
+        c.releases[0].deprecated = "2027-06-30";
+        const run = await runMocked(() => publish(), { stack: "prod", config: c });
+        const all = [...ofType(run, AMI), ...ofType(run, COPY)];
+        assert.ok(all.every((r) => r.inputs.deprecationTime === "2027-06-30T00:00:00Z"));
+        assert.ok(all.every((r) => r.options.ignoreChanges === undefined));
+        assert.deepStrictEqual(run.outputs.deprecated, { "1.0": "2027-06-30" });
+    });
+
+    it("fixes the time of deprecated: true once, by ignoring later changes to it", async () => {
+        const c = prod();
+        c.releases[0].deprecated = true;
+        const run = await runMocked(() => publish({ now: new Date("2026-11-22T10:00:00Z") }), { stack: "prod", config: c });
+        const all = [...ofType(run, AMI), ...ofType(run, COPY)];
+        assert.ok(all.every((r) => r.inputs.deprecationTime === "2026-11-23T00:00:00Z"));
+        assert.ok(all.every((r) => JSON.stringify(r.options.ignoreChanges) === '["deprecationTime"]'));
+    });
+
+    it("resolves regions: all to the regions enabled for the account", async () => {
+        const c = prod();
+        c.aws.regions = "all";
+        const run = await runMocked(() => publish(), { stack: "prod", config: c });
+        const regions = Object.keys((run.outputs.images as any)["1.0"].aws.x86_64).sort();
+        assert.deepStrictEqual(regions, defaultFixtures().awsEnabledRegions);
+        assert.strictEqual(ofType(run, COPY).length, 2 * (regions.length - 1));
+    });
+
+    it("unblocks public AMIs once per region when asked, and makes the launch permissions wait for it", async () => {
+        const c = prod();
+        c.aws.sharing.unblockPublicAccess = true;
+        const run = await runMocked(() => publish(), { stack: "prod", config: c });
+        const settings = ofType(run, "aws:ec2/imageBlockPublicAccess:ImageBlockPublicAccess");
+        assert.deepStrictEqual(settings.map((s) => s.inputs.region).sort(), ["eu-central-1", "eu-west-1", "us-east-1"]);
+        assert.ok(settings.every((s) => s.inputs.state === "unblocked"));
+        const grant = ofType(run, GRANT).find((g) => g.inputs.group === "all")!;
+        assert.ok(grant.dependsOn.includes("aws-public-access-eu-central-1"));
+    });
+
+    it("removes only a removed region's copy and grants", async () => {
+        const toPlan = (rs: RecordedResource[]): PlanResource[] => rs.map((r) => ({
+            type: r.type, name: r.name, parent: r.parent ?? null, provider: r.provider ?? null, inputs: r.inputs, dependsOn: r.dependsOn,
+        }));
+        const before = await runMocked(() => publish(), { stack: "prod", config: prod() });
+        const c = prod();
+        c.aws.regions = ["eu-central-1", "eu-west-1"];
+        const after = await runMocked(() => publish(), { stack: "prod", config: c });
+        const diff = diffPlans(
+            { stack: "prod", resources: toPlan(before.resources), outputs: {} },
+            { stack: "prod", resources: toPlan(after.resources), outputs: {} },
+        );
+        assert.deepStrictEqual(diff.added, []);
+        assert.deepStrictEqual(diff.changed, []);
+        assert.ok(diff.removed.length > 0);
+        assert.ok(diff.removed.every((r) => r.inputs.region === "us-east-1"), diff.removed.map((r) => r.name).join(", "));
+    });
+});
+
+describe("AWS preflight", () => {
+    it("names every configured region that is not enabled for the account, and creates nothing", async () => {
+        const c = prod();
+        c.aws.regions = ["eu-central-1", "ap-east-1", "af-south-1"];
+        await assert.rejects(runMocked(() => publish(), { stack: "prod", config: c }), (error: ProgramError) => {
+            assert.match(error.message, /aws\.regions: af-south-1, ap-east-1 are not enabled for the account/);
+            assert.deepStrictEqual(error.registered, []);
+            return true;
+        });
+    });
+
+    it("refuses to publish publicly when EBS encryption by default is on, and creates nothing", async () => {
+        const fixtures = defaultFixtures();
+        fixtures.awsEncryptionByDefault["eu-central-1"] = true;
+        fixtures.awsEncryptionByDefault["us-east-1"] = true;
+        await assert.rejects(runMocked(() => publish(), { stack: "prod", config: prod(), fixtures }), (error: ProgramError) => {
+            assert.match(error.message, /EBS encryption by default is on in eu-central-1, us-east-1/);
+            assert.deepStrictEqual(error.registered, []);
+            return true;
+        });
+    });
+
+    it("does not mind encryption by default when nothing is public", async () => {
+        const fixtures = defaultFixtures();
+        fixtures.awsEncryptionByDefault["eu-central-1"] = true;
+        const run = await runMocked(() => publish(), { stack: "dev", config: baseConfig("dev"), fixtures });
+        assert.ok(ofType(run, AMI).length > 0);
+        assert.ok(!run.invokes.some((i) => i.token.includes("getEncryptionByDefault")));
+    });
+});
