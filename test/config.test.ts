@@ -106,7 +106,7 @@ describe("Stack config", () => {
         c.releases[0].version = "1";
         c.aws.sharing.accounts = ["x"];
         c.environment = "staging";
-        const error = (() => { try { validateConfig(c); } catch (e) { return e as ConfigError; } })();
+        const error = (() => { try { validateConfig(c); } catch (e) { return e as ConfigError; } return undefined; })();
         assert.ok(error instanceof ConfigError);
         assert.strictEqual(error.problems.length, 3);
         assert.match(error.message, /3 problems/);

@@ -38,7 +38,7 @@ export function parseStackConfig(text: string, source: string): CliConfig {
     try {
         doc = parse(text);
     } catch (error) {
-        throw new Error(`${source}: not valid YAML: ${(error as Error).message}`);
+        throw new Error(`${source}: not valid YAML: ${(error as Error).message}`, { cause: error });
     }
     const config = (doc as { config?: Record<string, unknown> } | null)?.config ?? {};
     if (typeof config !== "object" || Array.isArray(config)) {
