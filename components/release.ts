@@ -1,6 +1,22 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Architecture, Cloud, Release as ReleaseSpec, StackConfig, renderTemplate } from "./config";
 import { AwsImage } from "./aws/image";
+import { AwsMarketplaceVersion } from "./aws/marketplace";
+
+/** One marketplace listing of a release and architecture, as the stack outputs report it. */
+export interface MarketplaceListing {
+    /** The product (AWS) or offer (Azure) it belongs to. */
+    productId: string;
+    /** The change set (AWS) or configure job (Azure) that made it. */
+    changeSetId: string;
+    /** That change set's or job's status. */
+    status: string;
+    /** The AWS delivery option of this version, once known. */
+    deliveryOptionId?: string;
+}
+
+/** The marketplace listings of one release: cloud → architecture → listing. */
+export type ReleaseMarketplace = Partial<Record<Cloud, Partial<Record<Architecture, MarketplaceListing>>>>;
 
 /** The IDs of one release: cloud → architecture → region → image ID. */
 export type ReleaseImages = Partial<Record<Cloud, Partial<Record<Architecture, Record<string, string>>>>>;
@@ -27,11 +43,14 @@ export interface ReleaseArgs {
 export class Release extends pulumi.ComponentResource {
     /** The image IDs: cloud → architecture → region → ID. */
     public readonly images: pulumi.Output<ReleaseImages>;
+    /** The marketplace listings: cloud → architecture → listing. */
+    public readonly marketplace: pulumi.Output<ReleaseMarketplace>;
 
     constructor(name: string, args: ReleaseArgs, opts?: pulumi.ComponentResourceOptions) {
         super("image-publisher:index:Release", name, {}, opts);
         const { release, config, context } = args;
         const images: Record<string, Record<string, pulumi.Output<Record<string, string>>>> = {};
+        const marketplace: Record<string, Record<string, pulumi.Output<MarketplaceListing>>> = {};
         const imageName = (arch: Architecture, cloud: Cloud) =>
             renderTemplate(config.naming.image, { product: config.product.name, version: release.version, arch, cloud });
 
@@ -49,10 +68,53 @@ export class Release extends pulumi.ComponentResource {
                     sharingDependsOn: context.awsSharingDependsOn,
                 }, { parent: this });
                 images.aws[arch] = image.imageIds;
+                const listing = this.awsMarketplace(`${name}-aws-${arch}-marketplace`, args, arch, image);
+                if (listing) {
+                    marketplace.aws ??= {};
+                    marketplace.aws[arch] = listing;
+                }
             }
         }
 
         this.images = pulumi.output(images) as pulumi.Output<ReleaseImages>;
-        this.registerOutputs({ images: this.images });
+        this.marketplace = pulumi.output(marketplace) as pulumi.Output<ReleaseMarketplace>;
+        this.registerOutputs({ images: this.images, marketplace: this.marketplace });
+    }
+
+    /**
+     * The AWS Marketplace version of one architecture, when config maps the release's major
+     * version and architecture to a product. A dev stack only ever uses the dev/test product.
+     */
+    private awsMarketplace(name: string, args: ReleaseArgs, arch: Architecture, image: AwsImage): pulumi.Output<MarketplaceListing> | undefined {
+        const { release, config } = args;
+        const mp = config.aws.marketplace;
+        if (!mp.enabled || !mp.accessRoleArn) {
+            return undefined;
+        }
+        const productId = config.environment === "dev" ? mp.devProductId : mp.products[release.major]?.[arch];
+        if (!productId) {
+            return undefined;
+        }
+        const values = { product: config.product.name, version: release.version, arch };
+        const version = new AwsMarketplaceVersion(name, {
+            productId,
+            amiId: image.sourceImageId,
+            architecture: arch,
+            version: release.version,
+            versionTitle: release.version,
+            releaseNotes: release.releaseNotes ?? `${config.product.name} ${release.version}`,
+            accessRoleArn: mp.accessRoleArn,
+            osName: mp.osName,
+            osVersion: renderTemplate(mp.osVersion ?? "{version}", values),
+            username: mp.username,
+            scanningPort: mp.scanningPort,
+            usageInstructions: mp.usageInstructions,
+            securityGroups: mp.securityGroups,
+            recommendedInstanceType: mp.recommendedInstanceType,
+            deprecated: release.deprecation !== undefined,
+            waitForCompletion: mp.waitForCompletion,
+        }, { parent: this, protect: config.environment === "prod" });
+        return pulumi.all([version.changeSetId, version.changeSetStatus, version.deliveryOptionId]).apply(([changeSetId, status, deliveryOptionId]) =>
+            deliveryOptionId ? { productId, changeSetId, status, deliveryOptionId } : { productId, changeSetId, status });
     }
 }

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { loadConfig } from "../components/config";
-import { Release, ReleaseImages, StackContext } from "../components/release";
+import { Release, ReleaseImages, ReleaseMarketplace, StackContext } from "../components/release";
 import { awsPreflight } from "../components/aws/preflight";
 import { AwsPublicAccess } from "../components/aws/public-access";
 
@@ -8,6 +8,8 @@ import { AwsPublicAccess } from "../components/aws/public-access";
 export interface StackOutputs {
     /** version → cloud → architecture → region → image ID. */
     images: pulumi.Output<Record<string, ReleaseImages>>;
+    /** version → cloud → architecture → marketplace listing. */
+    marketplace: pulumi.Output<Record<string, ReleaseMarketplace>>;
     /** version → deprecation date, for the releases that are deprecated. */
     deprecated: Record<string, string>;
 }
@@ -39,13 +41,24 @@ export async function publish(options: PublishOptions = {}): Promise<StackOutput
     }
 
     const images: Record<string, pulumi.Output<ReleaseImages>> = {};
+    const marketplace: Record<string, pulumi.Output<ReleaseMarketplace>> = {};
     const deprecated: Record<string, string> = {};
     for (const release of releases) {
         const component = new Release(`release-${release.version}`, { release, config, context });
         images[release.version] = component.images;
+        marketplace[release.version] = component.marketplace;
         if (release.deprecation) {
             deprecated[release.version] = release.deprecation.date;
         }
     }
-    return { images: pulumi.output(images) as pulumi.Output<Record<string, ReleaseImages>>, deprecated };
+    return {
+        images: pulumi.output(images) as pulumi.Output<Record<string, ReleaseImages>>,
+        marketplace: pulumi.output(marketplace).apply(dropEmpty) as pulumi.Output<Record<string, ReleaseMarketplace>>,
+        deprecated,
+    };
+}
+
+/** Leaves out the releases that have no marketplace listing, so that the output lists only what exists. */
+function dropEmpty<T extends object>(byVersion: Record<string, T>): Record<string, T> {
+    return Object.fromEntries(Object.entries(byVersion).filter(([, v]) => Object.keys(v).length > 0));
 }

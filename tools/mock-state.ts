@@ -1,3 +1,4 @@
+import { createHash } from "crypto";
 import { azureMockState } from "./mock-state-azure";
 import { gcpMockState } from "./mock-state-gcp";
 import { alicloudMockState } from "./mock-state-alicloud";
@@ -13,11 +14,15 @@ export function mockState(type: string, name: string, inputs: Record<string, unk
         case "aws:ec2/ami:Ami":
         case "aws:ec2/amiCopy:AmiCopy":
             return { arn: `arn:aws:ec2:${String(inputs.region ?? "us-east-1")}::image/${name}` };
-        case "pulumi-nodejs:dynamic:Resource":
-            if (inputs.resourceKind === "aws:MarketplaceVersion") {
-                return { changeSetId: `cs-${name.length.toString(16)}${Buffer.from(name).toString("hex").slice(-12)}`, changeSetStatus: inputs.waitForCompletion === false ? "APPLYING" : "SUCCEEDED" };
-            }
-            break;
+        case "pulumi-nodejs:dynamic/aws:MarketplaceVersion": {
+            const done = inputs.waitForCompletion !== false;
+            const hex = createHash("sha256").update(name).digest("hex");
+            return {
+                changeSetId: `${hex.slice(0, 25)}`,
+                changeSetStatus: done ? "SUCCEEDED" : "APPLYING",
+                ...(done ? { deliveryOptionId: `do-${hex.slice(25, 37)}` } : {}),
+            };
+        }
     }
     return azureMockState(type, name, inputs) ?? gcpMockState(type, name, inputs) ?? alicloudMockState(type, name, inputs)
         ?? openstackMockState(type, name, inputs) ?? {};

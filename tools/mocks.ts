@@ -63,6 +63,8 @@ export interface MockRunOptions {
     secretKeys?: string[];
     /** Answers to invokes; the committed fixtures by default. */
     fixtures?: Fixtures;
+    /** How long each resource takes to create, in milliseconds; none by default. Benchmarks use it. */
+    latency?: (type: string, name: string, inputs: Record<string, unknown>) => number;
 }
 
 /** The text that stands in for a secret value. */
@@ -157,10 +159,14 @@ export async function runUnderMocks<T>(program: () => Promise<T> | T, options: M
     pulumi.runtime.setAllConfig(options.config ?? {}, options.secretKeys ?? []);
     await pulumi.runtime.setMocks(
         {
-            newResource: (args: pulumi.runtime.MockResourceArgs) => ({
-                id: mockId(args.type, args.name),
-                state: { ...args.inputs, ...mockState(args.type, args.name, args.inputs) },
-            }),
+            newResource: (args: pulumi.runtime.MockResourceArgs) => {
+                const created = {
+                    id: mockId(args.type, args.name),
+                    state: { ...args.inputs, ...mockState(args.type, args.name, args.inputs) },
+                };
+                const delay = options.latency?.(args.type, args.name, args.inputs) ?? 0;
+                return delay > 0 ? new Promise<typeof created>((resolve) => setTimeout(() => resolve(created), delay)) : created;
+            },
             call: (args: pulumi.runtime.MockCallArgs) => {
                 invokes.push({ token: args.token, args: args.inputs });
                 return answerInvoke(fixtures, args.token, args.inputs);
@@ -230,6 +236,9 @@ export async function runUnderMocks<T>(program: () => Promise<T> | T, options: M
         });
     }
     const outputs = (await resolveDeep(result)) as T;
+    // Let every registration finish (a component's registerOutputs can still be on its way), so
+    // that the next run starts from a quiet runtime.
+    await (require("@pulumi/pulumi/runtime/settings") as { waitForRPCs: () => Promise<void> }).waitForRPCs();
     const resources: RecordedResource[] = [];
     for (const p of pending) {
         const inputs = (await resolveDeep(p.props)) as Record<string, unknown>;

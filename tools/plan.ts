@@ -6,6 +6,8 @@ import { CliConfig, parseStackConfig, readStackConfig } from "./stack-config";
 import { Plan, runPlan } from "./plan-run";
 import { diffPlans } from "./plan-diff";
 import { renderDiff, renderJson, renderMarkdown, renderTree } from "./plan-render";
+import { checkResources } from "../policy/rules";
+import { validateOutputs } from "../components/outputs";
 
 const usage = `Usage: npm run plan -- --stack dev|prod [--format tree|markdown|json] [--config FILE] [--diff FILE|GIT-REVISION] [--now YYYY-MM-DD]
 
@@ -16,7 +18,11 @@ would register and the stack outputs. No cloud and no credentials are needed.
   --config   read this config file instead of Pulumi.<stack>.yaml
   --diff     compare with the plan of another config file, or of the stack's config file at a
              git revision (such as origin/main), and print what is added, removed and changed
-  --now      the day that "deprecated: true" counts from (default: today, UTC)`;
+  --now      the day that "deprecated: true" counts from (default: today, UTC)
+
+It runs the policy pack's rules (policy/) over what the program registered, prints each
+violation on standard error and then exits 3. The stack outputs are checked against their
+contract (docs/outputs.schema.json).`;
 
 /** What the command writes to; tests pass their own. */
 export interface PlanIo {
@@ -87,11 +93,21 @@ export async function main(argv: string[], io: PlanIo): Promise<number> {
     try {
         const config = readStackConfig(configFile);
         const current = await runPlan(args.stack, config, { now });
+        validateOutputs(current.plan.outputs, `the outputs of stack ${args.stack}`);
+        const environment = config.values["image-publisher:environment"] === "prod" ? "prod" : "dev";
+        const violations = checkResources(current.recorded.map((r) => ({
+            type: r.type, name: r.name, inputs: r.inputs, options: r.options,
+        })), environment);
         if (args.diff) {
             const before = await runPlan(args.stack, otherConfig(args.diff, configFile), { now });
             io.out(renderDiff(args.stack, diffPlans(before.plan, current.plan), format));
         } else {
             io.out(render(current.plan, format));
+        }
+        if (violations.length > 0) {
+            io.err(`${violations.length} policy violation${violations.length === 1 ? "" : "s"}:\n` +
+                violations.map((v) => `  - [${v.policy}] ${v.resource}: ${v.message}\n`).join(""));
+            return 3;
         }
         return 0;
     } catch (error) {

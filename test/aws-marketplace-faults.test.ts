@@ -1,0 +1,230 @@
+import * as assert from "assert";
+import { changeSetToken } from "../components/aws/marketplace-changeset";
+import { createMarketplaceProvider, MarketplaceVersionInputs } from "../components/aws/marketplace-provider";
+import {
+    MARKETPLACE_BUSY_RETRY, MARKETPLACE_POLL_DEFAULTS, MARKETPLACE_TRANSIENT_RETRY, pollCost,
+} from "../components/aws/marketplace-schedule";
+import { FakeClock, MarketplaceCatalogServer } from "./servers/marketplace-catalog";
+
+const AMI = "ami-0123456789abcdef0";
+const HOUR = 3_600_000;
+
+/** A release's x86_64 version of product prod-x86, aimed at the local server. */
+function versionInputs(endpoint: string, overrides: Partial<MarketplaceVersionInputs> = {}): MarketplaceVersionInputs {
+    return {
+        productId: "prod-x86",
+        amiId: AMI,
+        architecture: "x86_64",
+        version: "2.1.0",
+        versionTitle: "Example Linux 2.1.0",
+        releaseNotes: "Kernel 6.12 and OpenSSL 3.5.",
+        accessRoleArn: "arn:aws:iam::123456789012:role/marketplace-ingest",
+        osName: "OTHERLINUX",
+        osVersion: "2",
+        username: "ec2-user",
+        scanningPort: 22,
+        usageInstructions: "Connect with SSH as ec2-user.",
+        securityGroups: [{ ipProtocol: "tcp", fromPort: 22, toPort: 22, ipRanges: ["0.0.0.0/0"] }],
+        recommendedInstanceType: "m7i.large",
+        endpoint,
+        ...overrides,
+    };
+}
+
+describe("AwsMarketplaceVersion under faults", () => {
+    const envKeys = ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_PROFILE", "AWS_SESSION_TOKEN"];
+    const savedEnv = Object.fromEntries(envKeys.map((key) => [key, process.env[key]]));
+    let clock: FakeClock;
+    let server: MarketplaceCatalogServer;
+    let endpoint: string;
+    let provider: ReturnType<typeof createMarketplaceProvider>;
+
+    before(() => {
+        process.env.AWS_ACCESS_KEY_ID = "AKIAIOSFODNN7EXAMPLE";
+        process.env.AWS_SECRET_ACCESS_KEY = "dummy-secret-for-the-local-server";
+        delete process.env.AWS_PROFILE;
+        delete process.env.AWS_SESSION_TOKEN;
+    });
+
+    after(() => {
+        for (const key of envKeys) {
+            if (savedEnv[key] === undefined) {
+                delete process.env[key];
+            } else {
+                process.env[key] = savedEnv[key];
+            }
+        }
+    });
+
+    beforeEach(async () => {
+        clock = new FakeClock();
+        server = new MarketplaceCatalogServer(clock);
+        endpoint = await server.start();
+        server.addProduct("prod-x86", "x86_64");
+        // Jitter at its top: every delay is the longest the schedule allows.
+        provider = createMarketplaceProvider({ clock, random: () => 0.999999 });
+    });
+
+    afterEach(async () => {
+        await server.close();
+    });
+
+    describe("transient errors", () => {
+        it("retries throttling and 500s with growing, bounded delays, then publishes", async () => {
+            server.fail("throttling", 3, "StartChangeSet");
+            server.fail("internal", 2, "DescribeChangeSet");
+
+            const result = await provider.create(versionInputs(endpoint));
+
+            assert.strictEqual(result.outs!.changeSetStatus, "SUCCEEDED");
+            assert.deepStrictEqual(server.calls("StartChangeSet").map((call) => call.status), [429, 429, 429, 200]);
+            assert.deepStrictEqual(server.calls("DescribeChangeSet").map((call) => call.status), [500, 500, 200]);
+            assert.deepStrictEqual(clock.sleeps, [1_000, 2_000, 4_000, 1_000, 2_000]);
+            assert.strictEqual(server.changeSets.size, 1);
+        });
+
+        it("gives up after the bounded attempts with an error that names the call", async () => {
+            server.fail("throttling", 1_000, "ListChangeSets");
+
+            await assert.rejects(provider.create(versionInputs(endpoint)), /Marketplace ListChangeSets: gave up after 6 attempts: Rate exceeded/);
+
+            assert.strictEqual(server.calls("ListChangeSets").length, MARKETPLACE_TRANSIENT_RETRY.attempts);
+            assert.strictEqual(clock.sleeps.length, MARKETPLACE_TRANSIENT_RETRY.attempts - 1);
+            assert.ok(Math.max(...clock.sleeps) <= MARKETPLACE_TRANSIENT_RETRY.maxDelayMs);
+            assert.strictEqual(server.calls("StartChangeSet").length, 0);
+        });
+
+        it("starts one change set when the answer to StartChangeSet is lost and the call is repeated", async () => {
+            server.fail("lostResponse", 1);
+
+            const result = await provider.create(versionInputs(endpoint));
+
+            const starts = server.calls("StartChangeSet");
+            assert.deepStrictEqual(starts.map((call) => call.status), [500, 200]);
+            assert.strictEqual(starts[0].body!.ClientRequestToken, starts[1].body!.ClientRequestToken);
+            assert.strictEqual(server.changeSets.size, 1);
+            assert.strictEqual(result.id, [...server.changeSets.keys()][0]);
+        });
+    });
+
+    describe("a product busy with another change set", () => {
+        it("waits with growing delays until the other change set ends, then starts", async () => {
+            server.plans.push({ durationMs: 20 * 60_000 });
+            const other = await provider.create(versionInputs(endpoint, { version: "2.0.9", versionTitle: "Example Linux 2.0.9", waitForCompletion: false }));
+            assert.strictEqual(other.outs!.changeSetStatus, "APPLYING");
+
+            const result = await provider.create(versionInputs(endpoint));
+
+            assert.strictEqual(result.outs!.changeSetStatus, "SUCCEEDED");
+            const statuses = server.calls("StartChangeSet").map((call) => call.status);
+            assert.deepStrictEqual(statuses, [200, 423, 423, 423, 423, 200]);
+            const busyWaits = clock.sleeps.slice(0, 4);
+            assert.deepStrictEqual(busyWaits.map((delay) => Math.round(delay / 60_000)), [2, 4, 8, 16]);
+        });
+
+        it("gives up after the bounded attempts, never waiting more than 30 minutes at once, with an error naming the product", async () => {
+            server.fail("resourceInUse", 1_000);
+
+            await assert.rejects(provider.create(versionInputs(endpoint)), (error: Error) =>
+                /product prod-x86 was still busy with another change set after 10 attempts/.test(error.message)
+                && error.message.includes("in use by another change set"));
+
+            assert.strictEqual(server.calls("StartChangeSet").length, MARKETPLACE_BUSY_RETRY.attempts);
+            assert.strictEqual(clock.sleeps.length, MARKETPLACE_BUSY_RETRY.attempts - 1);
+            assert.ok(Math.max(...clock.sleeps) <= MARKETPLACE_BUSY_RETRY.maxDelayMs);
+            assert.ok(clock.sleeps.every((delay, index) => index === 0 || delay >= clock.sleeps[index - 1]), "delays never shrink");
+            const total = clock.sleeps.reduce((sum, delay) => sum + delay, 0);
+            assert.ok(total <= 3 * HOUR, `waited ${total} ms in all`);
+            const tokens = new Set(server.calls("StartChangeSet").map((call) => call.body!.ClientRequestToken));
+            assert.strictEqual(tokens.size, 1, "every attempt carries the same token");
+        });
+
+        it("honours resourceInUseAttempts", async () => {
+            server.fail("resourceInUse", 1_000);
+
+            await assert.rejects(provider.create(versionInputs(endpoint, { resourceInUseAttempts: 3 })), /after 3 attempts/);
+            assert.strictEqual(server.calls("StartChangeSet").length, 3);
+        });
+
+        it("retries RestrictDeliveryOptions too while the product is busy", async () => {
+            const state = (await provider.create(versionInputs(endpoint))).outs!;
+            server.resetTraffic();
+            server.fail("resourceInUse", 2);
+
+            const updated = await provider.update!(state.changeSetId, state, versionInputs(endpoint, { deprecated: true }));
+
+            assert.deepStrictEqual(server.calls("StartChangeSet").map((call) => call.status), [423, 423, 200]);
+            assert.strictEqual(updated.outs!.restrictChangeSetStatus, "SUCCEEDED");
+        });
+    });
+
+    describe("repeated runs", () => {
+        it("a create resumed after the first one timed out while APPLYING starts no second change set", async () => {
+            server.plans.push({ durationMs: 4 * HOUR });
+
+            await assert.rejects(provider.create(versionInputs(endpoint, { pollTimeoutMinutes: 60 })), (error: Error) => {
+                const changeSetId = [...server.changeSets.keys()][0];
+                return /timed out after 3600 s/.test(error.message) && error.message.includes(changeSetId) && error.message.includes("APPLYING");
+            });
+            assert.strictEqual(server.changeSets.size, 1);
+
+            const resumed = await provider.create(versionInputs(endpoint));
+
+            assert.strictEqual(server.calls("StartChangeSet").length, 1);
+            assert.strictEqual(server.changeSets.size, 1);
+            assert.strictEqual(resumed.outs!.changeSetStatus, "SUCCEEDED");
+            assert.strictEqual(resumed.id, [...server.changeSets.keys()][0]);
+        });
+
+        it("a create repeated after success adopts the finished change set", async () => {
+            const first = await provider.create(versionInputs(endpoint));
+            const second = await provider.create(versionInputs(endpoint));
+
+            assert.strictEqual(second.id, first.id);
+            assert.strictEqual(second.outs!.deliveryOptionId, first.outs!.deliveryOptionId);
+            assert.strictEqual(server.calls("StartChangeSet").length, 1);
+        });
+
+        it("a run after a FAILED change set starts a new one with a new token", async () => {
+            server.plans.push({ outcome: { failureCode: "CLIENT_ERROR", errors: [{ ErrorCode: "INVALID_AMI", ErrorMessage: "not shared" }] } });
+            await assert.rejects(provider.create(versionInputs(endpoint)), /INVALID_AMI/);
+
+            const retried = await provider.create(versionInputs(endpoint));
+
+            const tokens = server.calls("StartChangeSet").map((call) => call.body!.ClientRequestToken);
+            assert.deepStrictEqual(tokens, [
+                changeSetToken("prod-x86", "2.1.0", "x86_64", AMI, "add"),
+                changeSetToken("prod-x86", "2.1.0", "x86_64", AMI, "add", 1),
+            ]);
+            assert.strictEqual(server.changeSets.size, 2);
+            assert.strictEqual(retried.outs!.changeSetStatus, "SUCCEEDED");
+        });
+    });
+
+    describe("the poll schedule", () => {
+        it("costs at most 60 DescribeChangeSet calls for a change set APPLYING for 4 hours, and sees its end within 5 %", async () => {
+            const durations = [4 * HOUR, 4 * HOUR + 1_000, 4 * HOUR + 299_000, 4 * HOUR + 599_000, 3.5 * HOUR, 4.5 * HOUR];
+            for (const [index, duration] of durations.entries()) {
+                server.resetTraffic();
+                server.plans.push({ durationMs: duration });
+                const started = clock.now();
+
+                const result = await provider.create(versionInputs(endpoint, { version: `2.1.${index}`, versionTitle: `Example Linux 2.1.${index}` }));
+
+                const describes = server.calls("DescribeChangeSet");
+                const noticed = describes[describes.length - 1].at - started;
+                assert.strictEqual(result.outs!.changeSetStatus, "SUCCEEDED");
+                assert.ok(describes.length <= 60, `${describes.length} describes for ${duration / HOUR} h`);
+                assert.ok(noticed >= duration && noticed - duration <= 0.05 * duration, `seen ${(noticed - duration) / 1000} s late after ${duration / HOUR} h`);
+                assert.deepStrictEqual(pollCost(duration), { describes: describes.length, noticedAtMs: noticed });
+            }
+        });
+
+        it("gives exactly the figures its documentation states", () => {
+            assert.deepStrictEqual(MARKETPLACE_POLL_DEFAULTS, { initialDelayMs: 30_000, maxDelayMs: 600_000, factor: 2, timeoutMs: 8 * HOUR });
+            const fourHours = pollCost(4 * HOUR);
+            assert.strictEqual(fourHours.describes, 29);
+            assert.ok(fourHours.noticedAtMs - 4 * HOUR <= MARKETPLACE_POLL_DEFAULTS.maxDelayMs);
+        });
+    });
+});
