@@ -1,0 +1,203 @@
+/**
+ * The release-safety rules, as pure functions over a neutral resource shape, so that the same rules
+ * run inside the Pulumi policy pack (policy/pack.ts) and inside the offline plan (tools/plan.ts).
+ * Each rule returns the violation messages of one resource, or of the whole stack.
+ */
+
+/** The two kinds of stack: dev publishes nothing publicly, prod publishes everything. */
+export type Environment = "dev" | "prod";
+
+/** The resource options the rules look at. */
+export interface NeutralOptions {
+    /** The `protect` option. */
+    protect?: boolean;
+    /** The `retainOnDelete` option; unknown (absent) inside the policy pack, which does not receive it. */
+    retainOnDelete?: boolean;
+    /** The `ignoreChanges` option: property paths whose changes are ignored. */
+    ignoreChanges?: string[];
+}
+
+/** A resource as the rules see it: the same shape from the policy pack and from the offline plan. */
+export interface NeutralResource {
+    /** The Pulumi type token, such as aws:ec2/ami:Ami. */
+    type: string;
+    /** The resource name. */
+    name: string;
+    /** The resource inputs (or, in a stack validation, its properties). */
+    inputs: Record<string, unknown>;
+    /** The resource options. */
+    options: NeutralOptions;
+    /** The environment of the stack it belongs to; checkResources' environment when absent. */
+    stack?: Environment;
+}
+
+/** One broken rule. */
+export interface Violation {
+    /** The policy's name. */
+    policy: string;
+    /** The resource's name, or "(stack)" for a stack-wide violation. */
+    resource: string;
+    /** What is wrong and how to fix it. */
+    message: string;
+}
+
+/** Rule names, shared by the pack and the plan. */
+export const policyNames = {
+    noPublicInDev: "no-public-images-in-dev",
+    noPublicEncryptedAmi: "no-public-ami-with-encrypted-snapshot",
+    protectProdImages: "protect-prod-images",
+    noGalleryImageReplacement: "no-gallery-image-definition-replacement",
+} as const;
+
+/** The input a dynamic resource carries to say what it does; cloud components set it on every dynamic resource. */
+export const resourceKindKey = "resourceKind";
+
+/** Dynamic resource kinds that make an image public. */
+export const publicResourceKinds = ["alicloud:CommunityShare", "azure:CommunityGallerySharing"] as const;
+
+/** The type token of every dynamic resource. */
+export const dynamicResourceType = "pulumi-nodejs:dynamic:Resource";
+
+/** Resource types that are published images or gallery definitions and must outlive a stack change in prod. */
+export const protectedImageTypes = [
+    "aws:ec2/ami:Ami",
+    "aws:ec2/amiCopy:AmiCopy",
+    "azure-native:compute:GalleryImage",
+    "azure-native:compute:GalleryImageVersion",
+    "gcp:compute/image:Image",
+    "alicloud:ecs/imageImport:ImageImport",
+    "alicloud:ecs/imageCopy:ImageCopy",
+    "openstack:images/image:Image",
+] as const;
+
+/** The gallery image definition fields whose change replaces the definition. */
+export const galleryImageReplacementFields = ["identifier", "osType", "hyperVGeneration", "architecture"] as const;
+
+/** The type token of an Azure gallery image definition. */
+export const galleryImageType = "azure-native:compute:GalleryImage";
+
+const publicGcpMembers = ["allUsers", "allAuthenticatedUsers"];
+
+/** Why a resource makes an image public, or undefined when it does not. */
+export function publicExposure(resource: NeutralResource): string | undefined {
+    const i = resource.inputs;
+    switch (resource.type) {
+        case "aws:ec2/amiLaunchPermission:AmiLaunchPermission":
+            return i.group === "all" ? "launch permission for group \"all\"" : undefined;
+        case "aws:ec2/snapshotCreateVolumePermission:SnapshotCreateVolumePermission":
+            return i.accountId === "all" || i.group === "all" ? "create-volume permission for everyone" : undefined;
+        case "gcp:compute/imageIamMember:ImageIamMember":
+            return publicGcpMembers.includes(String(i.member)) ? `IAM member ${String(i.member)}` : undefined;
+        case "gcp:compute/imageIamBinding:ImageIamBinding": {
+            const members = Array.isArray(i.members) ? i.members.map(String) : [];
+            const open = members.filter((m) => publicGcpMembers.includes(m));
+            return open.length > 0 ? `IAM members ${open.join(", ")}` : undefined;
+        }
+        case "openstack:images/image:Image":
+            return i.visibility === "public" || i.visibility === "community" ? `visibility ${String(i.visibility)}` : undefined;
+        case "azure-native:compute:Gallery": {
+            const profile = i.sharingProfile as { permissions?: unknown } | undefined;
+            return profile?.permissions === "Community" ? "gallery sharing permissions Community" : undefined;
+        }
+        case dynamicResourceType: {
+            const kind = i[resourceKindKey] ?? i.__kind;
+            if (typeof kind === "string" && (publicResourceKinds as readonly string[]).includes(kind)) {
+                return `dynamic resource of kind ${kind}`;
+            }
+            if (i.kind === "alicloud-community-share") {
+                return "dynamic resource of kind alicloud-community-share";
+            }
+            return i.isPublic === true ? "dynamic resource with isPublic true" : undefined;
+        }
+        default:
+            return undefined;
+    }
+}
+
+/** (a) Nothing public in dev. */
+export function noPublicInDev(resource: NeutralResource, environment: Environment): string[] {
+    if (environment !== "dev") {
+        return [];
+    }
+    const why = publicExposure(resource);
+    return why ? [`${resource.type} "${resource.name}" makes an image public (${why}), and this is a dev stack; share it with named accounts instead, or publish from prod.`] : [];
+}
+
+/** (c) In prod, published images and gallery definitions are protected or retained on delete. */
+export function protectProdImages(resource: NeutralResource, environment: Environment): string[] {
+    if (environment !== "prod" || !(protectedImageTypes as readonly string[]).includes(resource.type)) {
+        return [];
+    }
+    const { protect, retainOnDelete } = resource.options;
+    return protect === true || retainOnDelete === true
+        ? []
+        : [`${resource.type} "${resource.name}" is a published image in prod and has neither protect nor retainOnDelete; set protect: true.`];
+}
+
+/** Whether ignoreChanges covers a top-level field. */
+function ignores(ignoreChanges: string[] | undefined, field: string): boolean {
+    return (ignoreChanges ?? []).some((p) => p === field || p === "*");
+}
+
+/** (d) In prod, a gallery image definition is protected and ignores changes to the fields that would replace it. */
+export function noGalleryImageReplacement(resource: NeutralResource, environment: Environment): string[] {
+    if (environment !== "prod" || resource.type !== galleryImageType) {
+        return [];
+    }
+    const problems: string[] = [];
+    if (resource.options.protect !== true) {
+        problems.push(`${galleryImageType} "${resource.name}" is a gallery image definition in prod and is not protected; set protect: true, since a definition in use must never be replaced or deleted.`);
+    }
+    const missing = galleryImageReplacementFields.filter((f) => !ignores(resource.options.ignoreChanges, f));
+    if (missing.length > 0) {
+        problems.push(`${galleryImageType} "${resource.name}" does not ignore changes to ${missing.join(", ")}; a change there would replace the definition. Add them to ignoreChanges.`);
+    }
+    return problems;
+}
+
+/** (b) No public AMI while a snapshot import is encrypted: an encrypted snapshot cannot back a public AMI. */
+export function noPublicEncryptedAmi(resources: NeutralResource[]): Violation[] {
+    const publicAmis = resources.filter((r) => r.type === "aws:ec2/amiLaunchPermission:AmiLaunchPermission" && r.inputs.group === "all");
+    if (publicAmis.length === 0) {
+        return [];
+    }
+    return resources
+        .filter((r) => r.type === "aws:ebs/snapshotImport:SnapshotImport" && r.inputs.encrypted === true)
+        .map((r) => ({
+            policy: policyNames.noPublicEncryptedAmi,
+            resource: r.name,
+            message: `aws:ebs/snapshotImport:SnapshotImport "${r.name}" is encrypted while ${publicAmis.length} launch permission(s) make AMIs public (${publicAmis.map((p) => `"${p.name}"`).join(", ")}); an AMI with an encrypted snapshot cannot be public. Set aws.image.encrypted to false or stop sharing publicly.`,
+        }));
+}
+
+/** A rule over one resource. */
+export type ResourceRule = (resource: NeutralResource, environment: Environment) => string[];
+
+/** The per-resource rules, by policy name. */
+export const resourceRules: Record<Exclude<(typeof policyNames)[keyof typeof policyNames], typeof policyNames.noPublicEncryptedAmi>, ResourceRule> = {
+    [policyNames.noPublicInDev]: noPublicInDev,
+    [policyNames.protectProdImages]: protectProdImages,
+    [policyNames.noGalleryImageReplacement]: noGalleryImageReplacement,
+};
+
+/** Runs every rule over a stack's resources; each resource's own `stack` wins over `environment`. */
+export function checkResources(resources: NeutralResource[], environment: Environment): Violation[] {
+    const violations: Violation[] = [];
+    for (const resource of resources) {
+        for (const [policy, rule] of Object.entries(resourceRules)) {
+            for (const message of rule(resource, resource.stack ?? environment)) {
+                violations.push({ policy, resource: resource.name, message });
+            }
+        }
+    }
+    return [...violations, ...noPublicEncryptedAmi(resources)];
+}
+
+/** The environment a stack name implies: "prod" when it contains prod, "dev" when it contains dev, else undefined. */
+export function environmentOfStackName(stack: string): Environment | undefined {
+    const name = stack.toLowerCase().split("/").pop() ?? "";
+    if (name.includes("prod")) {
+        return "prod";
+    }
+    return name.includes("dev") ? "dev" : undefined;
+}

@@ -1,0 +1,84 @@
+/**
+ * Renders the stack outputs' images as wiki tables.
+ *
+ *   ts-node --transpile-only tools/tables.ts [FILE|-] [--format markdown|csv|json] [--out DIR]
+ *
+ * Reads `pulumi stack output --json` (or the offline plan's JSON) from FILE, or stdin when FILE is
+ * absent or "-". Without --out it prints the chosen format; with --out it writes images.md,
+ * images.csv and images.json into DIR. Exit codes: 0 done, 1 bad input, 2 bad usage.
+ */
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { CliIo, processIo, readOutputs } from "./tables-io";
+import { renderCsv, renderManifest, renderMarkdown } from "./tables-render";
+
+export type { ManifestEntry, RegionTable } from "./tables-render";
+export { csvField, manifestEntries, markdownCode, markdownText, regionTables, renderCsv, renderManifest, renderMarkdown } from "./tables-render";
+
+/** The output formats, and the file each is written to under --out. */
+export const formats = {
+    markdown: { file: "images.md", render: renderMarkdown },
+    csv: { file: "images.csv", render: renderCsv },
+    json: { file: "images.json", render: renderManifest },
+} as const;
+
+/** A format name. */
+export type Format = keyof typeof formats;
+
+const usage = "usage: tables [FILE|-] [--format markdown|csv|json] [--out DIR]\n";
+
+/** Runs the tool; resolves to the exit code. */
+export async function main(argv: string[], io: CliIo): Promise<number> {
+    let args;
+    try {
+        args = parseArgs({
+            args: argv,
+            allowPositionals: true,
+            options: {
+                format: { type: "string", default: "markdown" },
+                out: { type: "string" },
+                help: { type: "boolean", short: "h" },
+            },
+        });
+    } catch (error) {
+        io.stderr(`tables: ${error instanceof Error ? error.message : String(error)}\n${usage}`);
+        return 2;
+    }
+    if (args.values.help) {
+        io.stdout(usage);
+        return 0;
+    }
+    const format = args.values.format as string;
+    if (!(format in formats) || args.positionals.length > 1) {
+        io.stderr(`tables: ${args.positionals.length > 1 ? "more than one input file" : `unknown format "${format}"`}\n${usage}`);
+        return 2;
+    }
+    let outputs;
+    try {
+        outputs = await readOutputs(args.positionals[0], io);
+    } catch (error) {
+        io.stderr(`${error instanceof Error ? error.message : String(error)}\n`);
+        return 1;
+    }
+    const out = args.values.out;
+    if (out === undefined) {
+        io.stdout(formats[format as Format].render(outputs));
+        return 0;
+    }
+    for (const { file, render } of Object.values(formats)) {
+        const target = path.join(out, file);
+        await io.writeFile(target, render(outputs));
+        io.stdout(`wrote ${target}\n`);
+    }
+    return 0;
+}
+
+if (require.main === module) {
+    main(process.argv.slice(2), processIo()).then(
+        (code) => { process.exitCode = code; },
+        (error: unknown) => {
+            process.stderr.write(`tables: ${error instanceof Error ? error.message : String(error)}\n`);
+            process.exitCode = 1;
+        },
+    );
+}
