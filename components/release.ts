@@ -2,6 +2,11 @@ import * as pulumi from "@pulumi/pulumi";
 import { Architecture, Cloud, Release as ReleaseSpec, StackConfig, renderTemplate } from "./config";
 import { AwsImage } from "./aws/image";
 import { AwsMarketplaceVersion } from "./aws/marketplace";
+import { GcpImage, gceName } from "./gcp/image";
+import { AliCloudImage } from "./alicloud/image";
+import { AliCloudRegions } from "./alicloud/regions";
+import { OpenStackImage } from "./openstack/image";
+import { OpenStackClouds } from "./openstack/clouds";
 
 /** One marketplace listing of a release and architecture, as the stack outputs report it. */
 export interface MarketplaceListing {
@@ -27,6 +32,10 @@ export interface StackContext {
     awsRegions?: string[];
     /** Resources that launch permissions wait for, such as unblocked public AMI access. */
     awsSharingDependsOn?: pulumi.Resource[];
+    /** One AliCloud provider per region; absent when AliCloud is off. */
+    alicloud?: AliCloudRegions;
+    /** One OpenStack provider per cloud and region; absent when OpenStack is off. */
+    openstack?: OpenStackClouds;
 }
 
 /** Arguments of {@link Release}. */
@@ -37,6 +46,8 @@ export interface ReleaseArgs {
     config: StackConfig;
     /** What the stack resolved and created once for every release. */
     context: StackContext;
+    /** The release that replaces this one once it is deprecated: the newest release that is not. */
+    successor?: ReleaseSpec;
 }
 
 /** One release: every enabled cloud and every architecture, and the manifest of their image IDs. */
@@ -73,6 +84,40 @@ export class Release extends pulumi.ComponentResource {
                     marketplace.aws ??= {};
                     marketplace.aws[arch] = listing;
                 }
+            }
+        }
+
+        const common = (arch: Architecture, cloud: Cloud) => ({
+            release,
+            architecture: arch,
+            product: config.product.name,
+            imageName: imageName(arch, cloud),
+            environment: config.environment,
+        });
+        if (config.gcp.enabled) {
+            images.gcp = {};
+            for (const arch of release.architectures) {
+                const replacement = args.successor && release.deprecation && config.gcp.project
+                    ? `https://www.googleapis.com/compute/v1/projects/${config.gcp.project}/global/images/` +
+                      gceName(renderTemplate(config.naming.image, { product: config.product.name, version: args.successor.version, arch, cloud: "gcp" }))
+                    : undefined;
+                images.gcp[arch] = new GcpImage(`${name}-gcp-${arch}`, { ...common(arch, "gcp"), target: config.gcp, replacement }, { parent: this }).imageIds;
+            }
+        }
+        if (config.alicloud.enabled && context.alicloud) {
+            images.alicloud = {};
+            for (const arch of release.architectures) {
+                images.alicloud[arch] = new AliCloudImage(`${name}-alicloud-${arch}`, {
+                    ...common(arch, "alicloud"), target: config.alicloud, regions: context.alicloud,
+                }, { parent: this }).imageIds;
+            }
+        }
+        if (config.openstack.enabled && context.openstack) {
+            images.openstack = {};
+            for (const arch of release.architectures) {
+                images.openstack[arch] = new OpenStackImage(`${name}-openstack-${arch}`, {
+                    ...common(arch, "openstack"), target: config.openstack, clouds: context.openstack,
+                }, { parent: this }).imageIds;
             }
         }
 

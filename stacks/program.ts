@@ -1,8 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
-import { loadConfig } from "../components/config";
+import { Release as ReleaseSpec, loadConfig } from "../components/config";
+import { compareVersions } from "../components/outputs";
 import { Release, ReleaseImages, ReleaseMarketplace, StackContext } from "../components/release";
 import { awsPreflight } from "../components/aws/preflight";
 import { AwsPublicAccess } from "../components/aws/public-access";
+import { AliCloudRegions } from "../components/alicloud/regions";
+import { OpenStackClouds } from "../components/openstack/clouds";
 
 /** The stack outputs; docs/outputs.md is their contract. */
 export interface StackOutputs {
@@ -40,11 +43,18 @@ export async function publish(options: PublishOptions = {}): Promise<StackOutput
         }
     }
 
+    if (config.alicloud.enabled) {
+        context.alicloud = new AliCloudRegions("alicloud", { target: config.alicloud });
+    }
+    if (config.openstack.enabled) {
+        context.openstack = new OpenStackClouds("openstack", { target: config.openstack, secrets: config.secrets.openstack });
+    }
+
     const images: Record<string, pulumi.Output<ReleaseImages>> = {};
     const marketplace: Record<string, pulumi.Output<ReleaseMarketplace>> = {};
     const deprecated: Record<string, string> = {};
     for (const release of releases) {
-        const component = new Release(`release-${release.version}`, { release, config, context });
+        const component = new Release(`release-${release.version}`, { release, config, context, successor: successorOf(release, releases) });
         images[release.version] = component.images;
         marketplace[release.version] = component.marketplace;
         if (release.deprecation) {
@@ -56,6 +66,12 @@ export async function publish(options: PublishOptions = {}): Promise<StackOutput
         marketplace: pulumi.output(marketplace).apply(dropEmpty) as pulumi.Output<Record<string, ReleaseMarketplace>>,
         deprecated,
     };
+}
+
+/** The newest release that is not deprecated, when it is newer than this one. */
+function successorOf(release: ReleaseSpec, releases: ReleaseSpec[]): ReleaseSpec | undefined {
+    const newer = releases.filter((r) => !r.deprecation && compareVersions(r.version, release.version) > 0);
+    return newer.sort((a, b) => compareVersions(b.version, a.version))[0];
 }
 
 /** Leaves out the releases that have no marketplace listing, so that the output lists only what exists. */

@@ -1,0 +1,108 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as alicloud from "@pulumi/alicloud";
+import { AliCloudTarget, Architecture, Release } from "../config/model";
+import { ossDiskImage } from "./artifact";
+import { AliCloudCommunityShare } from "./community-share";
+import { AliCloudImportImage } from "./import-image";
+import { AliCloudRegions } from "./regions";
+
+/** Arguments of {@link AliCloudImage}. */
+export interface AliCloudImageArgs {
+    /** The release, resolved: version, artifacts, deprecation. */
+    release: Release;
+    /** x86_64 or arm64. */
+    architecture: Architecture;
+    /** The AliCloud target block of the stack config. */
+    target: AliCloudTarget;
+    /** The product name. */
+    product: string;
+    /** The image name, already rendered from the naming template. */
+    imageName: string;
+    /** The stack's environment; a dev stack never makes an image public. */
+    environment: "dev" | "prod";
+    /** The stack's per-region providers; they must cover the source region and every configured region. */
+    regions: AliCloudRegions;
+}
+
+/**
+ * One release's ECS image for one architecture: imported from OSS in the source region (the
+ * bucket's region), copied to every other configured region, shared with the configured accounts and,
+ * in prod with `sharing.public`, made a community image in every region. x86_64 goes through
+ * `alicloud.ecs.ImageImport`; arm64 through {@link AliCloudImportImage}, since ImageImport accepts only
+ * x86_64 and i386. In prod the image and its copies are protected. The config's tags go on the copies
+ * (ImageCopy takes tags; ImageImport does not, and the arm64 import matches it).
+ *
+ * Deprecation: ECS has no image deprecation to set here, so a deprecated release stops being a
+ * community image (IsPublic=false in every region). Its images and account shares stay, so that
+ * running instances and launch templates that name them keep working; removing the release from
+ * config deletes them (in prod only once protection is lifted).
+ */
+export class AliCloudImage extends pulumi.ComponentResource {
+    /** The image ID in each region, the source region included. */
+    public readonly imageIds: pulumi.Output<Record<string, string>>;
+
+    constructor(name: string, args: AliCloudImageArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("image-publisher:alicloud:Image", name, {}, opts);
+        const { release, architecture, target, regions } = args;
+        const artifact = release.artifacts.alicloud[architecture];
+        if (!artifact) {
+            throw new Error(`release ${release.version} has no AliCloud artifact for ${architecture}`);
+        }
+        const disk = ossDiskImage(artifact.uri);
+        const prod = args.environment === "prod";
+        const source = target.sourceRegion;
+        const description = target.image.description ?? `${args.product} ${release.version} ${architecture}`;
+        const image = target.image;
+
+        const sourceImageId = architecture === "x86_64"
+            ? new alicloud.ecs.ImageImport(`${name}-import`, {
+                diskDeviceMappings: [{ ...disk, diskImageSize: image.diskImageSize }],
+                architecture: "x86_64",
+                osType: image.osType,
+                platform: image.platform,
+                bootMode: image.bootMode,
+                imageName: args.imageName,
+                description,
+            }, { parent: this, provider: regions.providerFor(source), protect: prod, customTimeouts: { create: "3h" } }).id
+            : new AliCloudImportImage(`${name}-import`, {
+                regionId: source,
+                ...disk,
+                diskImageSize: image.diskImageSize,
+                architecture: "arm64",
+                osType: image.osType,
+                platform: image.platform,
+                bootMode: image.bootMode,
+                imageName: args.imageName,
+                description,
+            }, { parent: this, protect: prod }).imageId;
+
+        const ids: Record<string, pulumi.Output<string>> = { [source]: sourceImageId };
+        for (const region of target.regions.filter((r) => r !== source)) {
+            ids[region] = new alicloud.ecs.ImageCopy(`${name}-${region}`, {
+                sourceImageId,
+                sourceRegionId: source,
+                imageName: args.imageName,
+                description,
+                tags: target.tags,
+            }, { parent: this, provider: regions.providerFor(region), protect: prod, customTimeouts: { create: "2h" } }).id;
+        }
+
+        const community = prod && target.sharing.public;
+        for (const [region, imageId] of Object.entries(ids)) {
+            for (const accountId of target.sharing.accounts) {
+                new alicloud.ecs.ImageSharePermission(`${name}-${region}-account-${accountId}`, { imageId, accountId },
+                    { parent: this, provider: regions.providerFor(region) });
+            }
+            if (community) {
+                new AliCloudCommunityShare(`${name}-${region}-community`, {
+                    regionId: region,
+                    imageId,
+                    isPublic: release.deprecation === undefined,
+                }, { parent: this });
+            }
+        }
+
+        this.imageIds = pulumi.output(ids);
+        this.registerOutputs({ imageIds: this.imageIds });
+    }
+}

@@ -1,0 +1,199 @@
+import * as crypto from "crypto";
+import * as pulumi from "@pulumi/pulumi";
+import * as gcp from "@pulumi/gcp";
+import { Architecture, GcpTarget, Release, renderTemplate } from "../config/model";
+import { ShieldedInstanceInitialState } from "./compute-client";
+import { GcpArmImage } from "./arm-image";
+import { GcpImageDeprecation } from "./deprecation";
+
+/** The role that lets a principal create disks and instances from an image. */
+export const IMAGE_USER_ROLE = "roles/compute.imageUser";
+/** The principal that makes an image public: every signed-in Google account. */
+export const PUBLIC_MEMBER = "allAuthenticatedUsers";
+/** Principals that would make an image public, never granted in dev. */
+const publicPrincipals = ["allUsers", "allAuthenticatedUsers"];
+
+/** Arguments of {@link GcpImage}. */
+export interface GcpImageArgs {
+    /** The release, resolved from config: version, artifacts, deprecation. */
+    release: Release;
+    /** x86_64 (gcp.compute.Image) or arm64 (the GcpArmImage dynamic resource). */
+    architecture: Architecture;
+    /** The GCP target block of the stack config. */
+    target: GcpTarget;
+    /** The product name, for the family template and the description. */
+    product: string;
+    /** The image name rendered from the naming template; made GCE-safe here. */
+    imageName: string;
+    /** dev never shares publicly; prod shares publicly when config says so, and protects the image. */
+    environment: "dev" | "prod";
+    /** The URL of the image that replaces this one once the release is deprecated, such as the next release's selfLink. */
+    replacement?: pulumi.Input<string>;
+}
+
+/**
+ * A name GCE accepts for an image or a family: lower case, letters, digits and hyphens (dots,
+ * underscores and anything else become hyphens, runs of hyphens collapse), starting with a letter
+ * ("i-" is put in front otherwise), not ending with a hyphen, at most 63 characters. A longer name
+ * keeps its first 54 characters and gets 8 hex digits of its SHA-256, so that two long names that
+ * differ only at the end stay distinct.
+ */
+export function gceName(raw: string): string {
+    let name = raw.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
+    if (name === "") {
+        throw new Error(`cannot make a GCE name out of ${JSON.stringify(raw)}`);
+    }
+    if (!/^[a-z]/.test(name)) {
+        name = `i-${name}`;
+    }
+    if (name.length > 63) {
+        const hash = crypto.createHash("sha256").update(name).digest("hex").slice(0, 8);
+        name = `${name.slice(0, 54).replace(/-+$/, "")}-${hash}`;
+    }
+    return name;
+}
+
+/** A label value GCE accepts: lower case letters, digits, "_" and "-", at most 63 characters. */
+export function gceLabelValue(raw: string): string {
+    return raw.toLowerCase().replace(/[^a-z0-9_-]+/g, "-").slice(0, 63);
+}
+
+/** The rawDisk source of an artifact: gs://bucket/object becomes https://storage.googleapis.com/bucket/object. */
+export function rawDiskSource(uri: string): string {
+    const m = /^gs:\/\/([^/]+)\/(.+)$/.exec(uri);
+    return m ? `https://storage.googleapis.com/${m[1]}/${m[2]}` : uri;
+}
+
+/** The Secure Boot variables of config as the API takes them; undefined when config sets none. */
+export function shieldedState(secureBoot: GcpTarget["secureBoot"]): ShieldedInstanceInitialState | undefined {
+    if (!secureBoot) {
+        return undefined;
+    }
+    const x509 = (content: string) => ({ content, fileType: "X509" });
+    const state: ShieldedInstanceInitialState = {};
+    if (secureBoot.pk) {
+        state.pk = x509(secureBoot.pk);
+    }
+    if (secureBoot.keks.length > 0) {
+        state.keks = secureBoot.keks.map(x509);
+    }
+    if (secureBoot.dbs.length > 0) {
+        state.dbs = secureBoot.dbs.map(x509);
+    }
+    if (secureBoot.dbxs.length > 0) {
+        state.dbxs = secureBoot.dbxs.map(x509);
+    }
+    return Object.keys(state).length > 0 ? state : undefined;
+}
+
+/**
+ * The principals granted roles/compute.imageUser: allAuthenticatedUsers when sharing is public and the
+ * environment is prod, then every configured member. In dev no public principal is ever granted,
+ * whatever config says.
+ */
+export function imageUsers(sharing: GcpTarget["sharing"], environment: "dev" | "prod"): string[] {
+    const members = [...(sharing.public && environment === "prod" ? [PUBLIC_MEMBER] : []), ...sharing.members];
+    const granted = environment === "prod" ? members : members.filter((m) => !publicPrincipals.includes(m));
+    return [...new Set(granted)];
+}
+
+/** The project of the images: the target's, else the gcp:project of the stack config. */
+function projectOf(target: GcpTarget): string {
+    const project = target.project ?? new pulumi.Config("gcp").get("project");
+    if (!project) {
+        throw new Error("the GCP target has no project: set gcp.project in the stack config or gcp:project");
+    }
+    return project;
+}
+
+/** A resource-name suffix for an IAM member, such as user-alice-example-com. */
+function memberSlug(member: string): string {
+    return member.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
+}
+
+/**
+ * One release's image for one architecture in one project: x86_64 through gcp.compute.Image, arm64
+ * through the GcpArmImage dynamic resource (architecture ARM64). The image is shared with
+ * roles/compute.imageUser (publicly only in prod), deprecated through images.deprecate when the
+ * release is deprecated, and protected in prod. Images are global, so `imageIds` has one entry,
+ * "global".
+ */
+export class GcpImage extends pulumi.ComponentResource {
+    /** "global" → projects/<project>/global/images/<name>. */
+    public readonly imageIds: pulumi.Output<Record<string, string>>;
+    /** The image name, GCE-safe. */
+    public readonly imageName: pulumi.Output<string>;
+    /** The image URL, for example as the replacement of an older release's image. */
+    public readonly selfLink: pulumi.Output<string>;
+
+    constructor(name: string, args: GcpImageArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("image-publisher:gcp:Image", name, {}, opts);
+        const { release, architecture, target, product, environment } = args;
+        const artifact = release.artifacts.gcp?.[architecture];
+        if (!artifact) {
+            throw new Error(`release ${release.version} has no GCP artifact for ${architecture}`);
+        }
+        const project = projectOf(target);
+        const values = { product, version: release.version, arch: architecture, cloud: "gcp" as const };
+        const image = {
+            project,
+            name: gceName(args.imageName),
+            source: rawDiskSource(artifact.uri),
+            family: target.family ? gceName(renderTemplate(target.family, values)) : undefined,
+            description: `${product} ${release.version} (${architecture})`,
+            guestOsFeatures: [...target.guestOsFeatures],
+            licenses: [...target.licenses],
+            labels: {
+                ...Object.fromEntries(Object.entries(target.labels).map(([k, v]) => [k, gceLabelValue(v)])),
+                version: gceLabelValue(release.version),
+                arch: gceLabelValue(architecture),
+            },
+            storageLocations: [...target.storageLocations],
+            shieldedInstanceInitialState: shieldedState(target.secureBoot),
+        };
+        const imageOpts: pulumi.CustomResourceOptions = { parent: this, protect: environment === "prod" };
+
+        let created: { name: pulumi.Output<string>; selfLink: pulumi.Output<string> };
+        if (architecture === "arm64") {
+            created = new GcpArmImage(`${name}-image`, image, imageOpts);
+        } else {
+            created = new gcp.compute.Image(`${name}-image`, {
+                project,
+                name: image.name,
+                description: image.description,
+                rawDisk: { source: image.source, containerType: "TAR" },
+                family: image.family,
+                guestOsFeatures: image.guestOsFeatures.map((type) => ({ type })),
+                licenses: image.licenses.length > 0 ? image.licenses : undefined,
+                labels: image.labels,
+                storageLocations: image.storageLocations.length > 0 ? image.storageLocations : undefined,
+                shieldedInstanceInitialState: image.shieldedInstanceInitialState,
+            }, imageOpts);
+        }
+
+        for (const member of imageUsers(target.sharing, environment)) {
+            const suffix = member === PUBLIC_MEMBER ? "public" : `user-${memberSlug(member)}`;
+            new gcp.compute.ImageIamMember(`${name}-${suffix}`, {
+                project,
+                image: created.name,
+                role: IMAGE_USER_ROLE,
+                member,
+            }, { parent: this });
+        }
+
+        if (release.deprecation) {
+            // A release deprecated with `true` rather than a date is stamped once; later runs keep that time.
+            new GcpImageDeprecation(`${name}-deprecation`, {
+                project,
+                image: created.name,
+                deprecated: release.deprecation.time,
+                replacement: args.replacement,
+            }, { parent: this, ignoreChanges: release.deprecation.immediate ? ["deprecated"] : undefined });
+        }
+
+        this.imageName = created.name;
+        this.selfLink = created.selfLink;
+        this.imageIds = created.name.apply((n): Record<string, string> => ({ global: `projects/${project}/global/images/${n}` }));
+        this.registerOutputs({ imageIds: this.imageIds, imageName: this.imageName, selfLink: this.selfLink });
+    }
+}

@@ -1,0 +1,154 @@
+import * as assert from "assert";
+import * as path from "path";
+import { createRequire } from "module";
+import * as pulumi from "@pulumi/pulumi";
+import { Clock } from "../components/dynamic/retry";
+import { CommunityShareState, communityShareKind, communityShareProvider } from "../components/alicloud/community-share";
+import { EcsImage, EcsServer, startEcsServer } from "./servers/ecs";
+
+const accessKeyId = "LTAI5tImagePublisherTest";
+
+function fakeClock(): { clock: Clock; sleeps: number[] } {
+    let now = 0;
+    const sleeps: number[] = [];
+    return { clock: { now: () => now, sleep: async (ms: number) => { sleeps.push(ms); now += ms; } }, sleeps };
+}
+
+const retry = { attempts: 4, baseDelayMs: 1000, maxDelayMs: 8000 };
+
+/** Serialises a function the way Pulumi does for a dynamic provider, then loads and calls the result. */
+async function throughSerialisation<T>(make: () => T): Promise<T> {
+    const { text, exportName } = await pulumi.runtime.serializeFunction(make);
+    const module = { exports: {} as Record<string, () => T> };
+    const load = new Function("module", "exports", "require", text) as (m: unknown, e: unknown, r: NodeJS.Require) => void;
+    load(module, module.exports, createRequire(path.join(__dirname, "..", "package.json")));
+    return module.exports[exportName]();
+}
+
+describe("AliCloudCommunityShare", () => {
+    let server: EcsServer;
+    let image: EcsImage;
+    const saved = { id: process.env.ALIBABA_CLOUD_ACCESS_KEY_ID, secret: process.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET };
+
+    const state = (overrides: Partial<CommunityShareState> = {}): CommunityShareState => ({
+        resourceKind: communityShareKind,
+        regionId: "ap-southeast-1",
+        imageId: image.ImageId,
+        isPublic: true,
+        endpoint: server.endpoint,
+        protocol: "http",
+        ...overrides,
+    });
+    const provider = () => communityShareProvider({ clock: fakeClock().clock, retry });
+
+    before(() => {
+        process.env.ALIBABA_CLOUD_ACCESS_KEY_ID = accessKeyId;
+        process.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET = "test-secret";
+    });
+    after(() => {
+        for (const [name, value] of [["ALIBABA_CLOUD_ACCESS_KEY_ID", saved.id], ["ALIBABA_CLOUD_ACCESS_KEY_SECRET", saved.secret]] as const) {
+            if (value === undefined) {
+                delete process.env[name];
+            } else {
+                process.env[name] = value;
+            }
+        }
+    });
+    beforeEach(async () => {
+        server = await startEcsServer({ accessKeyId });
+        image = server.addImage({ ImageName: "acmelinux-1592.4-x86_64", RegionId: "ap-southeast-1" });
+    });
+    afterEach(async () => {
+        await server.close();
+    });
+
+    it("makes the image a community image with ModifyImageSharePermission IsPublic=true", async () => {
+        const result = await provider().create!(state());
+
+        assert.deepStrictEqual(server.calls("ModifyImageSharePermission").map((c) => c.params), [
+            { RegionId: "ap-southeast-1", ImageId: image.ImageId, IsPublic: "true" },
+        ]);
+        assert.strictEqual(image.IsPublic, true);
+        assert.strictEqual(result.id, `ap-southeast-1/${image.ImageId}`);
+        assert.strictEqual(result.outs.isPublic, true);
+    });
+
+    it("reads the sharing first and changes nothing when the image is already public", async () => {
+        image.IsPublic = true;
+
+        await provider().create!(state());
+
+        assert.deepStrictEqual(server.requests.map((r) => r.action), ["DescribeImageSharePermission"]);
+    });
+
+    it("turns the community share off (IsPublic=false) on delete", async () => {
+        const p = provider();
+        const { id } = await p.create!(state());
+
+        await p.delete!(id, state());
+
+        assert.deepStrictEqual(server.calls("ModifyImageSharePermission").map((c) => c.params.IsPublic), ["true", "false"]);
+        assert.strictEqual(image.IsPublic, false);
+    });
+
+    it("turns the community share off when the release is deprecated, by an update rather than a replacement", async () => {
+        const p = provider();
+        const { id } = await p.create!(state());
+
+        const diff = await p.diff!(id, state(), state({ isPublic: false }));
+        assert.deepStrictEqual({ changes: diff.changes, replaces: diff.replaces }, { changes: true, replaces: [] });
+        const updated = await p.update!(id, state(), state({ isPublic: false }));
+
+        assert.strictEqual(updated.outs.isPublic, false);
+        assert.strictEqual(image.IsPublic, false);
+    });
+
+    it("replaces the share when it names another image", async () => {
+        const diff = await provider().diff!("ap-southeast-1/m-1", state(), state({ imageId: "m-other" }));
+
+        assert.deepStrictEqual(diff.replaces, ["imageId"]);
+    });
+
+    it("deletes the share of an image that is already gone without an error", async () => {
+        server.images.delete(image.ImageId);
+
+        await provider().delete!(`ap-southeast-1/${image.ImageId}`, state());
+
+        assert.strictEqual(server.calls("ModifyImageSharePermission").length, 0);
+    });
+
+    it("refuses to share an image that does not exist", async () => {
+        await assert.rejects(provider().create!(state({ imageId: "m-missing" })), /image m-missing in ap-southeast-1: the image does not exist/);
+    });
+
+    it("reports the sharing as ECS has it", async () => {
+        image.IsPublic = false;
+
+        const read = await provider().read!(`ap-southeast-1/${image.ImageId}`, state());
+
+        assert.strictEqual(read.props.isPublic, false);
+    });
+
+    it("retries throttling and unavailability with bounded backoff, and shares once", async () => {
+        server.fail("ModifyImageSharePermission", { status: 429, code: "Throttling" }, { status: 503, code: "ServiceUnavailable" });
+        const { clock, sleeps } = fakeClock();
+
+        await communityShareProvider({ clock, retry }).create!(state());
+
+        assert.strictEqual(server.calls("ModifyImageSharePermission").length, 3);
+        assert.strictEqual(image.IsPublic, true);
+        assert.ok(sleeps.length === 2 && sleeps[0] >= 800 && sleeps[0] <= 1000 && sleeps[1] >= 1600 && sleeps[1] <= 2000, `waited ${sleeps.join(", ")} ms`);
+    });
+
+    it("survives Pulumi's closure serialisation: the serialised provider shares and unshares through the real SDK", async () => {
+        const p = provider();
+        const loaded = await throughSerialisation(() => p);
+
+        const { id } = await loaded.create!(state());
+        assert.strictEqual(image.IsPublic, true);
+        await loaded.delete!(id, state());
+
+        assert.strictEqual(image.IsPublic, false);
+        assert.deepStrictEqual(server.calls("ModifyImageSharePermission").map((c) => c.params.IsPublic), ["true", "false"]);
+    });
+});

@@ -1,0 +1,272 @@
+import * as assert from "assert";
+import { AliCloudImage } from "../components/alicloud/image";
+import { AliCloudRegions } from "../components/alicloud/regions";
+import { ossDiskImage } from "../components/alicloud/artifact";
+import { alicloudSchema } from "../components/config/schema";
+import { AliCloudTarget, Architecture, Release } from "../components/config/model";
+import { MockRun, RecordedResource, named, ofType, runMocked } from "./mocks";
+
+const dynamicType = "pulumi-nodejs:dynamic:Resource";
+const importType = "alicloud:ecs/imageImport:ImageImport";
+const copyType = "alicloud:ecs/imageCopy:ImageCopy";
+const accountShareType = "alicloud:ecs/imageSharePermission:ImageSharePermission";
+
+function release(overrides: Partial<Release> = {}): Release {
+    return {
+        version: "1592.4",
+        major: "1592",
+        architectures: ["x86_64", "arm64"],
+        artifacts: {
+            aws: {}, azure: {}, gcp: {}, openstack: {},
+            alicloud: {
+                x86_64: { uri: "oss://acmelinux-artifacts-eu-central-1/1592.4/acmelinux-1592.4-x86_64.qcow2" },
+                arm64: { uri: "oss://acmelinux-artifacts-eu-central-1/1592.4/acmelinux-1592.4-arm64.raw" },
+            },
+        },
+        ...overrides,
+    };
+}
+
+function target(overrides: Record<string, unknown> = {}): AliCloudTarget {
+    return alicloudSchema.parse({
+        enabled: true,
+        sourceRegion: "eu-central-1",
+        regions: ["eu-central-1", "eu-west-1", "ap-southeast-1"],
+        sharing: { public: true, accounts: ["1234567890123", "9876543210987"] },
+        tags: { product: "acmelinux" },
+        ...overrides,
+    });
+}
+
+/** What a test changes about the publish run; the rest is a prod x86_64 release. */
+interface Publish {
+    /** The architecture published. */
+    architecture?: Architecture;
+    /** The stack's environment. */
+    environment?: "dev" | "prod";
+    /** The release published. */
+    release?: Release;
+    /** The target block. */
+    target?: AliCloudTarget;
+}
+
+/** What a publish run outputs, resolved. */
+type Resolved = { ids: Record<string, string> };
+
+function publish(options: Publish = {}): Promise<MockRun<Resolved>> {
+    const environment = options.environment ?? "prod";
+    const architecture = options.architecture ?? "x86_64";
+    const t = options.target ?? target();
+    // runMocked resolves every output, so the IDs come back as plain strings.
+    const run = runMocked(async () => {
+        const regions = new AliCloudRegions("alicloud", { target: t });
+        const image = new AliCloudImage(`acmelinux-1592-4-${architecture}-alicloud`, {
+            release: options.release ?? release(),
+            architecture,
+            target: t,
+            product: "acmelinux",
+            imageName: `acmelinux-1592.4-${architecture}`,
+            environment,
+            regions,
+        });
+        return { ids: image.imageIds };
+    }, { stack: environment });
+    return run as unknown as Promise<MockRun<Resolved>>;
+}
+
+const kind = (r: RecordedResource) => r.inputs.resourceKind;
+const imports = (run: MockRun<unknown>) => ofType(run, dynamicType).filter((r) => kind(r) === "alicloud:ImportImage");
+const communityShares = (run: MockRun<unknown>) => ofType(run, dynamicType).filter((r) => kind(r) === "alicloud:CommunityShare");
+
+describe("AliCloudImage", () => {
+    it("imports x86_64 with ecs.ImageImport in the source region, through the source region's provider", async () => {
+        const run = await publish({ architecture: "x86_64" });
+
+        const [imported] = ofType(run, importType);
+        assert.strictEqual(ofType(run, importType).length, 1);
+        assert.strictEqual(imports(run).length, 0);
+        assert.strictEqual(imported.provider, "alicloud-eu-central-1");
+        assert.deepStrictEqual(imported.inputs, {
+            diskDeviceMappings: [{
+                ossBucket: "acmelinux-artifacts-eu-central-1",
+                ossObject: "1592.4/acmelinux-1592.4-x86_64.qcow2",
+                format: "qcow2",
+                diskImageSize: 20,
+            }],
+            architecture: "x86_64",
+            osType: "linux",
+            platform: "Others Linux",
+            bootMode: "UEFI",
+            imageName: "acmelinux-1592.4-x86_64",
+            description: "acmelinux 1592.4 x86_64",
+        });
+    });
+
+    it("imports arm64 through the ImportImage dynamic resource, never through ecs.ImageImport", async () => {
+        const run = await publish({ architecture: "arm64" });
+
+        assert.strictEqual(ofType(run, importType).length, 0);
+        const [imported] = imports(run);
+        const { resourceKind, ...inputs } = imported.inputs;
+        assert.strictEqual(resourceKind, "alicloud:ImportImage");
+        assert.deepStrictEqual(inputs, {
+            regionId: "eu-central-1",
+            ossBucket: "acmelinux-artifacts-eu-central-1",
+            ossObject: "1592.4/acmelinux-1592.4-arm64.raw",
+            format: "RAW",
+            diskImageSize: 20,
+            architecture: "arm64",
+            osType: "linux",
+            platform: "Others Linux",
+            bootMode: "UEFI",
+            imageName: "acmelinux-1592.4-arm64",
+            description: "acmelinux 1592.4 arm64",
+        });
+        // The copies start from the imported image's ID, which only the dynamic resource knows.
+        for (const copy of ofType(run, copyType)) {
+            assert.strictEqual(copy.inputs.sourceImageId, run.outputs.ids["eu-central-1"]);
+            assert.match(String(copy.inputs.sourceImageId), /^m-[0-9a-f]{20}$/);
+        }
+    });
+
+    it("copies to every configured region except the source, each through that region's provider", async () => {
+        const run = await publish();
+
+        const copies = ofType(run, copyType);
+        assert.deepStrictEqual(copies.map((c) => [c.name, c.provider]), [
+            ["acmelinux-1592-4-x86_64-alicloud-eu-west-1", "alicloud-eu-west-1"],
+            ["acmelinux-1592-4-x86_64-alicloud-ap-southeast-1", "alicloud-ap-southeast-1"],
+        ]);
+        for (const copy of copies) {
+            assert.deepStrictEqual(copy.inputs, {
+                sourceImageId: run.outputs.ids["eu-central-1"],
+                sourceRegionId: "eu-central-1",
+                imageName: "acmelinux-1592.4-x86_64",
+                description: "acmelinux 1592.4 x86_64",
+                tags: { product: "acmelinux" },
+            });
+        }
+    });
+
+    it("publishes the same set of resources in every region: one image, one share per account, one community share", async () => {
+        const run = await publish();
+
+        const perRegion = (region: string) => run.resources
+            .filter((r) => r.custom && r.parent === "acmelinux-1592-4-x86_64-alicloud")
+            .filter((r) => r.provider === `alicloud-${region}` || r.inputs.regionId === region)
+            .map((r) => (r.type === dynamicType ? String(kind(r)) : r.type))
+            .sort();
+        assert.deepStrictEqual(perRegion("eu-central-1"), ["alicloud:CommunityShare", accountShareType, accountShareType, importType].sort());
+        for (const region of ["eu-west-1", "ap-southeast-1"]) {
+            assert.deepStrictEqual(perRegion(region), ["alicloud:CommunityShare", accountShareType, accountShareType, copyType].sort());
+        }
+        assert.strictEqual(run.resources.filter((r) => r.custom && r.parent === "acmelinux-1592-4-x86_64-alicloud").length, 12);
+    });
+
+    it("shares each region's image with each configured account through that region's provider", async () => {
+        const run = await publish();
+
+        const share = named(run, "acmelinux-1592-4-x86_64-alicloud-eu-west-1-account-9876543210987");
+        assert.strictEqual(share.provider, "alicloud-eu-west-1");
+        assert.deepStrictEqual(share.inputs, { imageId: run.outputs.ids["eu-west-1"], accountId: "9876543210987" });
+    });
+
+    it("makes a community image in every region, the source included, in prod with sharing.public", async () => {
+        const run = await publish({ environment: "prod" });
+
+        assert.deepStrictEqual(communityShares(run).map((s) => [s.inputs.regionId, s.inputs.imageId, s.inputs.isPublic]), [
+            ["eu-central-1", run.outputs.ids["eu-central-1"], true],
+            ["eu-west-1", run.outputs.ids["eu-west-1"], true],
+            ["ap-southeast-1", run.outputs.ids["ap-southeast-1"], true],
+        ]);
+    });
+
+    it("makes nothing public in dev, even when config asks for it", async () => {
+        const run = await publish({ environment: "dev", target: target({ sharing: { public: true, accounts: [] } }) });
+
+        assert.strictEqual(communityShares(run).length, 0);
+        assert.ok(!JSON.stringify(run.resources).includes("isPublic"));
+    });
+
+    it("makes no community image in prod without sharing.public", async () => {
+        const run = await publish({ environment: "prod", target: target({ sharing: { public: false, accounts: [] } }) });
+
+        assert.strictEqual(communityShares(run).length, 0);
+        assert.strictEqual(ofType(run, accountShareType).length, 0);
+    });
+
+    it("turns the community share off for a deprecated release and keeps its images", async () => {
+        const deprecated = release({ deprecation: { time: "2027-03-31T00:00:00Z", date: "2027-03-31", immediate: false } });
+        const run = await publish({ release: deprecated });
+
+        assert.deepStrictEqual(communityShares(run).map((s) => s.inputs.isPublic), [false, false, false]);
+        assert.strictEqual(ofType(run, copyType).length, 2);
+        assert.strictEqual(ofType(run, importType).length, 1);
+    });
+
+    it("protects the image and its copies in prod", async () => {
+        const run = await publish({ environment: "prod", architecture: "arm64" });
+
+        const images = [...imports(run), ...ofType(run, copyType)];
+        assert.strictEqual(images.length, 3);
+        assert.ok(images.every((r) => r.options.protect === true));
+    });
+
+    it("leaves dev images unprotected, so that a dev stack can be torn down", async () => {
+        const run = await publish({ environment: "dev" });
+
+        assert.ok([...ofType(run, importType), ...ofType(run, copyType)].every((r) => r.options.protect === undefined));
+    });
+
+    it("outputs the image ID of every region, the source region first", async () => {
+        const run = await publish();
+
+        assert.deepStrictEqual(Object.keys(run.outputs.ids), ["eu-central-1", "eu-west-1", "ap-southeast-1"]);
+        assert.strictEqual(new Set(Object.values(run.outputs.ids)).size, 3);
+        assert.ok(Object.values(run.outputs.ids).every((id) => /^m-[0-9a-f]{20}$/.test(id)));
+    });
+
+    it("refuses an artifact that is neither qcow2, raw nor vhd", async () => {
+        const tarball = release();
+        tarball.artifacts.alicloud.x86_64 = { uri: "oss://bucket/acmelinux-1592.4-x86_64.tar.gz" };
+
+        await assert.rejects(publish({ release: tarball }), /AliCloud cannot import oss:\/\/bucket\/acmelinux-1592\.4-x86_64\.tar\.gz/);
+    });
+
+    it("reads the ECS import format from the artifact's extension", () => {
+        assert.deepStrictEqual(
+            ["a.qcow2", "a.raw", "a.img", "a.VHD"].map((f) => ossDiskImage(`oss://bucket/dir/${f}`).format),
+            ["qcow2", "RAW", "RAW", "VHD"],
+        );
+        assert.deepStrictEqual(ossDiskImage("oss://bucket/dir/a.qcow2"), { ossBucket: "bucket", ossObject: "dir/a.qcow2", format: "qcow2" });
+    });
+});
+
+describe("AliCloudRegions", () => {
+    it("makes one provider per region, the source region included, with no credentials in config", async () => {
+        const t = target({ sourceRegion: "cn-hangzhou", regions: ["eu-central-1", "cn-hangzhou", "us-east-1"] });
+        const run = await runMocked(() => {
+            new AliCloudRegions("alicloud", { target: t });
+            return {};
+        });
+
+        const providers = ofType(run, "pulumi:providers:alicloud");
+        assert.deepStrictEqual(providers.map((p) => [p.name, p.inputs.region, p.parent]), [
+            ["alicloud-cn-hangzhou", "cn-hangzhou", "alicloud"],
+            ["alicloud-eu-central-1", "eu-central-1", "alicloud"],
+            ["alicloud-us-east-1", "us-east-1", "alicloud"],
+        ]);
+        for (const p of providers) {
+            assert.strictEqual(p.inputs.accessKey, undefined);
+            assert.strictEqual(p.inputs.secretKey, undefined);
+        }
+    });
+
+    it("refuses to hand out a provider for a region the stack does not publish to", async () => {
+        await runMocked(() => {
+            const regions = new AliCloudRegions("alicloud", { target: target() });
+            assert.throws(() => regions.providerFor("me-east-1"), /no AliCloud provider for region me-east-1; the stack has: eu-central-1, eu-west-1, ap-southeast-1/);
+            return {};
+        });
+    });
+});

@@ -1,0 +1,288 @@
+import * as assert from "assert";
+import * as path from "path";
+import { createRequire } from "module";
+import * as pulumi from "@pulumi/pulumi";
+import { Clock, PollTimeoutError, RetriesExhaustedError } from "../components/dynamic/retry";
+import { ImportImageState, allImageStatuses, importImageKind, importImageProvider } from "../components/alicloud/import-image";
+import { EcsServer, startEcsServer } from "./servers/ecs";
+
+const accessKeyId = "LTAI5tImagePublisherTest";
+
+function fakeClock(): { clock: Clock; sleeps: number[]; elapsed: () => number } {
+    let now = 0;
+    const sleeps: number[] = [];
+    return {
+        clock: { now: () => now, sleep: async (ms: number) => { sleeps.push(ms); now += ms; } },
+        sleeps,
+        elapsed: () => now,
+    };
+}
+
+const retry = { attempts: 4, baseDelayMs: 1000, maxDelayMs: 8000 };
+const poll = { initialDelayMs: 10000, maxDelayMs: 60000, timeoutMs: 30 * 60 * 1000 };
+
+function inputs(server: EcsServer, overrides: Partial<ImportImageState> = {}): ImportImageState {
+    return {
+        resourceKind: importImageKind,
+        regionId: "eu-central-1",
+        endpoint: server.endpoint,
+        protocol: "http",
+        imageName: "acmelinux-1592.4-arm64",
+        ossBucket: "acmelinux-artifacts-eu-central-1",
+        ossObject: "1592.4/acmelinux-1592.4-arm64.qcow2",
+        format: "qcow2",
+        diskImageSize: 20,
+        architecture: "arm64",
+        osType: "linux",
+        platform: "Others Linux",
+        bootMode: "UEFI",
+        description: "acmelinux 1592.4 arm64",
+        ...overrides,
+    };
+}
+
+/** Serialises a function the way Pulumi does for a dynamic provider, then loads and calls the result. */
+async function throughSerialisation<T>(make: () => T): Promise<T> {
+    const { text, exportName } = await pulumi.runtime.serializeFunction(make);
+    const module = { exports: {} as Record<string, () => T> };
+    const load = new Function("module", "exports", "require", text) as (m: unknown, e: unknown, r: NodeJS.Require) => void;
+    load(module, module.exports, createRequire(path.join(__dirname, "..", "package.json")));
+    return module.exports[exportName]();
+}
+
+describe("AliCloudImportImage", () => {
+    let server: EcsServer;
+    const saved = { id: process.env.ALIBABA_CLOUD_ACCESS_KEY_ID, secret: process.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET };
+
+    before(() => {
+        process.env.ALIBABA_CLOUD_ACCESS_KEY_ID = accessKeyId;
+        process.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET = "test-secret";
+    });
+    after(() => {
+        for (const [name, value] of [["ALIBABA_CLOUD_ACCESS_KEY_ID", saved.id], ["ALIBABA_CLOUD_ACCESS_KEY_SECRET", saved.secret]] as const) {
+            if (value === undefined) {
+                delete process.env[name];
+            } else {
+                process.env[name] = value;
+            }
+        }
+    });
+    beforeEach(async () => {
+        server = await startEcsServer({ accessKeyId });
+    });
+    afterEach(async () => {
+        await server.close();
+    });
+
+    it("imports an arm64 image from OSS with the exact ImportImage parameters and waits until it is Available", async () => {
+        const { clock } = fakeClock();
+        const provider = importImageProvider({ clock, retry, poll });
+
+        const result = await provider.create!(inputs(server));
+
+        const [call] = server.calls("ImportImage");
+        const { ClientToken, ...params } = call.params;
+        assert.deepStrictEqual(params, {
+            RegionId: "eu-central-1",
+            ImageName: "acmelinux-1592.4-arm64",
+            Architecture: "arm64",
+            OSType: "linux",
+            Platform: "Others Linux",
+            BootMode: "UEFI",
+            Description: "acmelinux 1592.4 arm64",
+            "DiskDeviceMapping.1.OSSBucket": "acmelinux-artifacts-eu-central-1",
+            "DiskDeviceMapping.1.OSSObject": "1592.4/acmelinux-1592.4-arm64.qcow2",
+            "DiskDeviceMapping.1.Format": "qcow2",
+            "DiskDeviceMapping.1.DiskImageSize": "20",
+        });
+        assert.match(ClientToken, /^[0-9a-f-]{36}$/);
+        assert.strictEqual(result.id, [...server.images.keys()][0]);
+        assert.strictEqual(result.outs.imageId, result.id);
+        assert.strictEqual(result.outs.status, "Available");
+        assert.strictEqual(server.images.get(result.id)?.Architecture, "arm64");
+    });
+
+    it("asks DescribeImages for every status, since it lists only Available images by default", async () => {
+        const { clock } = fakeClock();
+        await importImageProvider({ clock, retry, poll }).create!(inputs(server));
+
+        const describes = server.calls("DescribeImages");
+        const [lookup, ...polls] = describes;
+        assert.deepStrictEqual(
+            { name: lookup.params.ImageName, owner: lookup.params.ImageOwnerAlias, status: lookup.params.Status },
+            { name: "acmelinux-1592.4-arm64", owner: "self", status: allImageStatuses },
+        );
+        assert.ok(polls.length >= 3, `polled ${polls.length} times`);
+        for (const p of polls) {
+            assert.strictEqual(p.params.Status, "Creating,Waiting,Available,CreateFailed,UnAvailable");
+            assert.strictEqual(p.params.ImageId, [...server.images.keys()][0]);
+        }
+    });
+
+    it("reports an import that ends CreateFailed as an error", async () => {
+        server.importBehaviour = { unlistedDescribes: 0, creatingDescribes: 1, finalStatus: "CreateFailed" };
+        const { clock } = fakeClock();
+
+        await assert.rejects(importImageProvider({ clock, retry, poll }).create!(inputs(server)),
+            /import of acmelinux-1592\.4-arm64 into eu-central-1 failed: image m-\d+ is CreateFailed/);
+    });
+
+    it("treats an image that DescribeImages does not list yet as not ready, and keeps waiting", async () => {
+        server.importBehaviour = { unlistedDescribes: 3, creatingDescribes: 1, finalStatus: "Available" };
+        const { clock } = fakeClock();
+
+        const result = await importImageProvider({ clock, retry, poll }).create!(inputs(server));
+
+        assert.strictEqual(result.outs.status, "Available");
+        assert.strictEqual(server.calls("ImportImage").length, 1);
+    });
+
+    it("retries throttling and 5xx answers with bounded exponential backoff", async () => {
+        server.fail("ImportImage", { status: 429, code: "Throttling" }, { status: 503, code: "ServiceUnavailable" });
+        server.fail("DescribeImages", { status: 400, code: "Throttling.User" }, { status: 500, code: "InternalError" });
+        const { clock, sleeps } = fakeClock();
+
+        const result = await importImageProvider({ clock, retry, poll }).create!(inputs(server));
+
+        assert.strictEqual(result.outs.status, "Available");
+        assert.strictEqual(server.calls("ImportImage").length, 3);
+        assert.strictEqual(server.images.size, 1);
+        // The lookup by name: throttled, then a 500, then answered; its retries wait 0.8-1 s, then 1.6-2 s.
+        assert.ok(sleeps[0] >= 800 && sleeps[0] <= 1000, `first retry after ${sleeps[0]} ms`);
+        assert.ok(sleeps[1] >= 1600 && sleeps[1] <= 2000, `second retry after ${sleeps[1]} ms`);
+        // Then the import: the same backoff again.
+        assert.ok(sleeps[2] >= 800 && sleeps[2] <= 1000 && sleeps[3] >= 1600 && sleeps[3] <= 2000, `import retries after ${sleeps.slice(2, 4).join(", ")} ms`);
+    });
+
+    it("imports once when the answer to an ImportImage is lost and the call is retried", async () => {
+        server.fail("ImportImage", { status: 503, code: "ServiceUnavailable", afterProcessing: true });
+        const { clock } = fakeClock();
+
+        const result = await importImageProvider({ clock, retry, poll }).create!(inputs(server));
+
+        const [first, second] = server.calls("ImportImage");
+        assert.strictEqual(first.params.ClientToken, second.params.ClientToken);
+        assert.strictEqual(server.images.size, 1);
+        assert.strictEqual(result.id, [...server.images.keys()][0]);
+    });
+
+    it("gives up after the bounded number of attempts when the API stays throttled", async () => {
+        server.fail("ImportImage", ...Array.from({ length: 10 }, () => ({ status: 429, code: "Throttling" })));
+        const { clock, sleeps } = fakeClock();
+
+        await assert.rejects(importImageProvider({ clock, retry, poll }).create!(inputs(server)),
+            (e: unknown) => e instanceof RetriesExhaustedError && e.attempts === 4);
+        assert.strictEqual(server.calls("ImportImage").length, 4);
+        assert.strictEqual(server.images.size, 0);
+        assert.ok(sleeps.every((ms) => ms <= retry.maxDelayMs));
+    });
+
+    it("does not retry a client error such as an unknown access key", async () => {
+        process.env.ALIBABA_CLOUD_ACCESS_KEY_ID = "LTAI5tSomebodyElse";
+        try {
+            const { clock } = fakeClock();
+            await assert.rejects(importImageProvider({ clock, retry, poll }).create!(inputs(server)), /InvalidAccessKeyId|access key/);
+            assert.strictEqual(server.requests.length, 1);
+        } finally {
+            process.env.ALIBABA_CLOUD_ACCESS_KEY_ID = accessKeyId;
+        }
+    });
+
+    it("times out when the import is not Available within the bound", async () => {
+        server.importBehaviour = { unlistedDescribes: 0, creatingDescribes: Infinity, finalStatus: "Available" };
+        const { clock, elapsed } = fakeClock();
+
+        await assert.rejects(importImageProvider({ clock, retry, poll }).create!(inputs(server)),
+            (e: unknown) => e instanceof PollTimeoutError && /timed out after 1800 s waiting for image m-\d+/.test(e.message));
+        assert.strictEqual(elapsed(), poll.timeoutMs);
+        // 10 s, 20 s, 40 s, then once a minute: a bounded number of checks.
+        assert.ok(server.calls("DescribeImages").length < 40, `${server.calls("DescribeImages").length} checks`);
+    });
+
+    it("finds an existing image by name on a repeated create and imports nothing twice", async () => {
+        const { clock } = fakeClock();
+        const provider = importImageProvider({ clock, retry, poll });
+
+        const first = await provider.create!(inputs(server));
+        const second = await provider.create!(inputs(server));
+
+        assert.strictEqual(second.id, first.id);
+        assert.strictEqual(server.calls("ImportImage").length, 1);
+        assert.strictEqual(server.images.size, 1);
+    });
+
+    it("adopts only an image of exactly that name that did not fail", async () => {
+        server.addImage({ ImageName: "acmelinux-1592.4-arm64-rc1", RegionId: "eu-central-1" });
+        server.addImage({ ImageName: "acmelinux-1592.4-arm64", RegionId: "eu-central-1", FinalStatus: "CreateFailed" });
+        server.addImage({ ImageName: "acmelinux-1592.4-arm64", RegionId: "ap-southeast-1" });
+        const { clock } = fakeClock();
+
+        const result = await importImageProvider({ clock, retry, poll }).create!(inputs(server));
+
+        assert.strictEqual(server.calls("ImportImage").length, 1);
+        assert.strictEqual(server.images.get(result.id)?.ImportParameters?.Architecture, "arm64");
+    });
+
+    it("reads the image back, and reports an image deleted outside as gone", async () => {
+        const existing = server.addImage({ ImageName: "acmelinux-1592.4-arm64", RegionId: "eu-central-1" });
+        const { clock } = fakeClock();
+        const provider = importImageProvider({ clock, retry, poll });
+
+        const read = await provider.read!(existing.ImageId, inputs(server, { imageId: existing.ImageId }));
+        assert.strictEqual(read.id, existing.ImageId);
+        assert.strictEqual(read.props.status, "Available");
+
+        server.images.delete(existing.ImageId);
+        assert.deepStrictEqual(await provider.read!(existing.ImageId, inputs(server)), {});
+    });
+
+    it("deletes the image with DeleteImage, and a second delete of a gone image succeeds", async () => {
+        const existing = server.addImage({ ImageName: "acmelinux-1592.4-arm64", RegionId: "eu-central-1" });
+        const { clock } = fakeClock();
+        const provider = importImageProvider({ clock, retry, poll });
+
+        await provider.delete!(existing.ImageId, inputs(server));
+        await provider.delete!(existing.ImageId, inputs(server));
+
+        assert.deepStrictEqual(server.calls("DeleteImage").map((c) => c.params), [
+            { RegionId: "eu-central-1", ImageId: existing.ImageId },
+            { RegionId: "eu-central-1", ImageId: existing.ImageId },
+        ]);
+        assert.strictEqual(server.images.size, 0);
+    });
+
+    it("replaces the image when its source changes, and ignores where the API is reached", async () => {
+        const provider = importImageProvider();
+        const old = inputs(server);
+
+        const moved = await provider.diff!("m-1", old, inputs(server, { ossObject: "1592.4/other.qcow2" }));
+        assert.deepStrictEqual({ changes: moved.changes, replaces: moved.replaces }, { changes: true, replaces: ["ossObject"] });
+
+        const elsewhere = await provider.diff!("m-1", old, inputs(server, { endpoint: "ecs.eu-central-1.aliyuncs.com", protocol: "https" }));
+        assert.strictEqual(elsewhere.changes, false);
+    });
+
+    it("says which environment variables to set when there are no credentials", async () => {
+        const id = process.env.ALIBABA_CLOUD_ACCESS_KEY_ID;
+        delete process.env.ALIBABA_CLOUD_ACCESS_KEY_ID;
+        try {
+            await assert.rejects(importImageProvider().create!(inputs(server)), /ALIBABA_CLOUD_ACCESS_KEY_ID/);
+            assert.strictEqual(server.requests.length, 0);
+        } finally {
+            process.env.ALIBABA_CLOUD_ACCESS_KEY_ID = id;
+        }
+    });
+
+    it("survives Pulumi's closure serialisation: the serialised provider imports through the real SDK", async () => {
+        const { clock } = fakeClock();
+        const provider = importImageProvider({ clock, retry, poll });
+
+        const loaded = await throughSerialisation(() => provider);
+        const result = await loaded.create!(inputs(server));
+
+        assert.strictEqual(server.calls("ImportImage").length, 1);
+        assert.strictEqual(server.calls("ImportImage")[0].params.Architecture, "arm64");
+        assert.strictEqual(result.outs.status, "Available");
+        assert.strictEqual(result.id, [...server.images.keys()][0]);
+    });
+});

@@ -1,0 +1,133 @@
+import * as assert from "assert";
+import { publish } from "../stacks/program";
+import { readStackConfig } from "../tools/stack-config";
+import { runUnderMocks } from "../tools/mocks";
+import { baseConfig, copy } from "./fixtures/config";
+import { named, ofType, runMocked } from "./mocks";
+
+const MARKETPLACE = "pulumi-nodejs:dynamic/aws:MarketplaceVersion";
+
+/** A prod config with every cloud but Azure switched on, two releases, the older one deprecated. */
+function everyCloud(environment: "dev" | "prod" = "prod"): Record<string, any> {
+    const c = baseConfig(environment);
+    const artifacts = {
+        aws: "s3://artifacts/{version}/{product}-{arch}.raw",
+        gcp: "gs://artifacts/{version}/{product}-{arch}-gcpimage.tar.gz",
+        alicloud: "oss://artifacts/{version}/{product}-{arch}.qcow2",
+        openstack: "https://artifacts.example.org/{version}/{product}-{arch}.qcow2",
+    };
+    c.releases = [
+        { version: "1.0", artifacts, deprecated: "2027-01-31" },
+        { version: "1.1", artifacts },
+    ];
+    c.aws.marketplace = {
+        enabled: true,
+        accessRoleArn: "arn:aws:iam::123456789012:role/ingest",
+        products: { "1": { x86_64: "prod-x86", arm64: "prod-arm" } },
+        devProductId: "prod-dev",
+    };
+    c.gcp = { enabled: true, project: "test-images", sharing: { public: environment === "prod" } };
+    c.alicloud = { enabled: true, sourceRegion: "eu-central-1", regions: ["eu-central-1", "us-east-1"], sharing: { public: environment === "prod" } };
+    c.openstack = {
+        enabled: true, visibility: environment === "prod" ? "public" : "private",
+        clouds: [{ name: "lab", authUrl: "https://keystone.example.org/v3", regions: ["RegionOne"], userName: "u" }],
+    };
+    c.secrets = { openstack: { lab: { password: "s3cr3t-pa55" } } };
+    return c;
+}
+
+describe("Release", () => {
+    it("publishes every enabled cloud and architecture, and exports {version: {cloud: {arch: {region: id}}}}", async () => {
+        const run = await runMocked(() => publish(), { stack: "prod", config: everyCloud(), secretKeys: ["image-publisher:secrets"] });
+        const images = run.outputs.images as any;
+        assert.deepStrictEqual(Object.keys(images).sort(), ["1.0", "1.1"]);
+        for (const version of ["1.0", "1.1"]) {
+            assert.deepStrictEqual(Object.keys(images[version]).sort(), ["alicloud", "aws", "gcp", "openstack"]);
+            for (const cloud of Object.keys(images[version])) {
+                assert.deepStrictEqual(Object.keys(images[version][cloud]).sort(), ["arm64", "x86_64"]);
+            }
+            assert.deepStrictEqual(Object.keys(images[version].aws.x86_64).sort(), ["eu-central-1", "eu-west-1", "us-east-1"]);
+            assert.deepStrictEqual(Object.keys(images[version].gcp.arm64), ["global"]);
+            assert.deepStrictEqual(Object.keys(images[version].alicloud.arm64).sort(), ["eu-central-1", "us-east-1"]);
+            assert.deepStrictEqual(Object.keys(images[version].openstack.x86_64), ["lab/RegionOne"]);
+        }
+    });
+
+    it("registers nothing for a cloud that is switched off", async () => {
+        const c = everyCloud();
+        c.gcp.enabled = false;
+        c.openstack.enabled = false;
+        const run = await runMocked(() => publish(), { stack: "prod", config: c, secretKeys: ["image-publisher:secrets"] });
+        assert.ok(!run.resources.some((r) => r.type.startsWith("gcp:") || r.type.startsWith("openstack:") || r.type.includes(":gcp:") || r.type.includes(":openstack:")));
+        assert.deepStrictEqual(Object.keys((run.outputs.images as any)["1.1"]).sort(), ["alicloud", "aws"]);
+    });
+
+    it("deprecates a release in every cloud: AWS deprecation time, GCP DEPRECATED, marketplace restrict, AliCloud private, OpenStack hidden", async () => {
+        const run = await runMocked(() => publish(), { stack: "prod", config: everyCloud(), secretKeys: ["image-publisher:secrets"] });
+        assert.strictEqual(named(run, "release-1.0-aws-x86_64-ami").inputs.deprecationTime, "2027-01-31T00:00:00Z");
+        assert.strictEqual(named(run, "release-1.1-aws-x86_64-ami").inputs.deprecationTime, undefined);
+        const deprecation = named(run, "release-1.0-gcp-arm64-deprecation");
+        assert.strictEqual(deprecation.inputs.resourceKind, "gcp:ImageDeprecation");
+        assert.strictEqual(deprecation.inputs.replacement, "https://www.googleapis.com/compute/v1/projects/test-images/global/images/testlinux-1-1-arm64");
+        assert.ok(!run.resources.some((r) => r.name === "release-1.1-gcp-arm64-deprecation"));
+        assert.strictEqual(named(run, "release-1.0-aws-arm64-marketplace").inputs.deprecated, true);
+        assert.strictEqual(named(run, "release-1.1-aws-arm64-marketplace").inputs.deprecated, false);
+        const shares = ofType(run, "pulumi-nodejs:dynamic:Resource").filter((r) => r.inputs.resourceKind === "alicloud:CommunityShare");
+        assert.ok(shares.filter((s) => s.name.startsWith("release-1.0")).every((s) => s.inputs.isPublic === false));
+        assert.ok(shares.filter((s) => s.name.startsWith("release-1.1")).every((s) => s.inputs.isPublic === true));
+        const glance = ofType(run, "openstack:images/image:Image");
+        assert.ok(glance.filter((g) => g.name.startsWith("release-1.0")).every((g) => g.inputs.hidden === true));
+        assert.ok(glance.filter((g) => g.name.startsWith("release-1.1")).every((g) => g.inputs.hidden !== true));
+        assert.deepStrictEqual(run.outputs.deprecated, { "1.0": "2027-01-31" });
+    });
+
+    it("keeps the OpenStack passwords out of every output and shows them as [secret] in inputs", async () => {
+        const run = await runMocked(() => publish(), { stack: "prod", config: everyCloud(), secretKeys: ["image-publisher:secrets"] });
+        assert.ok(!JSON.stringify(run).includes("s3cr3t-pa55"));
+        const provider = ofType(run, "pulumi:providers:openstack")[0];
+        assert.strictEqual(provider.inputs.password, "[secret]");
+    });
+});
+
+describe("AWS Marketplace in the stack", () => {
+    it("adds one marketplace version per release and architecture that has a product, from the source-region AMI", async () => {
+        const run = await runMocked(() => publish(), { stack: "prod", config: everyCloud(), secretKeys: ["image-publisher:secrets"] });
+        const versions = ofType(run, MARKETPLACE);
+        assert.strictEqual(versions.length, 4);
+        const v = named(run, "release-1.1-aws-arm64-marketplace");
+        assert.strictEqual(v.inputs.productId, "prod-arm");
+        assert.strictEqual(v.inputs.amiId, (run.outputs.images as any)["1.1"].aws.arm64["eu-central-1"]);
+        assert.strictEqual(v.inputs.architecture, "arm64");
+        assert.strictEqual(v.inputs.versionTitle, "1.1");
+        assert.strictEqual(v.options.protect, true);
+        assert.deepStrictEqual((run.outputs.marketplace as any)["1.1"].aws.arm64.productId, "prod-arm");
+    });
+
+    it("skips a release whose major version maps to no product", async () => {
+        const c = everyCloud();
+        c.releases.push({ ...copy(c.releases[1]), version: "2.0" });
+        const run = await runMocked(() => publish(), { stack: "prod", config: c, secretKeys: ["image-publisher:secrets"] });
+        assert.ok(!ofType(run, MARKETPLACE).some((r) => r.name.startsWith("release-2.0")));
+        assert.strictEqual((run.outputs.marketplace as any)["2.0"], undefined);
+    });
+
+    it("uses only the dev/test product in a dev stack", async () => {
+        const run = await runMocked(() => publish(), { stack: "dev", config: everyCloud("dev"), secretKeys: ["image-publisher:secrets"] });
+        const versions = ofType(run, MARKETPLACE);
+        assert.strictEqual(versions.length, 4);
+        assert.ok(versions.every((v) => v.inputs.productId === "prod-dev"));
+        assert.ok(versions.every((v) => v.options.protect === undefined));
+    });
+
+    it("shows only the dev product in the dev plan and one version per (release, arch) in the prod plan", async () => {
+        const plans = [];
+        for (const stack of ["dev", "prod"]) { // one at a time: the mock runtime is global
+            const cfg = readStackConfig(`Pulumi.${stack}.yaml`);
+            plans.push(await runUnderMocks(() => publish({ now: new Date("2026-11-22T00:00:00Z") }), { stack, config: cfg.values, secretKeys: cfg.secretKeys }));
+        }
+        const [dev, prod] = plans.map((p) => ofType(p, MARKETPLACE));
+        assert.ok(dev.length > 0 && dev.every((v) => v.inputs.productId === "prod-devtest0000001"));
+        assert.strictEqual(prod.length, 4);
+        assert.strictEqual(new Set(prod.map((v) => v.inputs.productId)).size, 4);
+    });
+});
