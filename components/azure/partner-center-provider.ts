@@ -1,0 +1,290 @@
+/**
+ * The dynamic provider behind {@link AzureMarketplaceVersion}: one release as a version of a
+ * Partner Center virtual machine plan, made from gallery image versions.
+ *
+ * - create / update: finds the product by external ID, reads its draft resource tree, finds the
+ *   plan's technical configuration, and configures it with every existing `vmImageVersions` entry
+ *   kept and this release's entry added or replaced (marked `lifecycleState: deprecated` when the
+ *   release is). When the draft already holds exactly this entry, nothing is configured. The
+ *   configure job is polled with backoff up to a bound, and a failed job's errors are reported
+ *   verbatim. With `publish`, the draft is then submitted to preview and then to live, skipping
+ *   what the preview or live tree already holds.
+ * - read: not implemented, so a refresh keeps the state: reading needs the client secret.
+ * - delete: leaves Partner Center as it is. Removing a version from a plan needs the client
+ *   secret, which the state does not keep, and a new certification; retire a version by
+ *   deprecating its release instead.
+ *
+ * The client secret is an input only: the state this provider returns never holds it.
+ */
+import type * as dynamic from "@pulumi/pulumi/dynamic";
+import { MarketplaceImageType } from "./names";
+import {
+    IngestionResource, PartnerCenterClient, PartnerCenterClientOptions, SUBMISSION_SCHEMA, guidOf, partnerCenterClient,
+} from "./partner-center-client";
+
+/** The resourceKind input that names this dynamic resource to the offline plan and the policies. */
+export const MARKETPLACE_VERSION_KIND = "azure:MarketplaceVersion";
+
+/** The states a plan version can be in, as this resource reports them. */
+export type MarketplaceState = "draft" | "preview" | "live" | "deprecated";
+
+/** One image of a plan version: a gallery image version of one architecture and generation. */
+export interface MarketplaceVersionImage {
+    /** x64Gen1, x64Gen2 or armGen2. */
+    imageType: MarketplaceImageType;
+    /** The gallery image version's resource ID. */
+    resourceId: string;
+}
+
+/** The settled inputs of a plan version. */
+export interface MarketplaceVersionInputs {
+    /** Always "azure:MarketplaceVersion". */
+    resourceKind: typeof MARKETPLACE_VERSION_KIND;
+    /** The offer's external ID (the product's). */
+    offerId: string;
+    /** The plan's external ID. */
+    planId: string;
+    /** The Microsoft Entra tenant of the Partner Center app, and of the gallery. */
+    tenantId: string;
+    /** The Partner Center app's client ID. */
+    clientId: string;
+    /** The app's client secret; never part of the state. */
+    clientSecret: string;
+    /** The version number, X.Y.Z without a "v". */
+    versionNumber: string;
+    /** The images of the version, one per image type. */
+    images: MarketplaceVersionImage[];
+    /** True to mark the version deprecated. */
+    deprecated: boolean;
+    /** True to submit the draft to preview and then live; false leaves a draft. */
+    publish: boolean;
+    /** The product ingestion API base URL; the public one when unset. */
+    endpoint?: string;
+    /** The Microsoft Entra authority host; the SDK's default when unset. */
+    authorityHost?: string;
+    /** How long to wait for a configure job, in minutes; 60 when unset. */
+    configureTimeoutMinutes?: number;
+    /** How long to wait for each submission (preview, live), in minutes; 480 when unset. */
+    submissionTimeoutMinutes?: number;
+}
+
+/** The state: the inputs but the secret, and what Partner Center reported. */
+export interface MarketplaceVersionOutputs extends Omit<MarketplaceVersionInputs, "clientSecret"> {
+    /** The product's GUID. */
+    productId: string;
+    /** The last configure job this resource ran, or "none" when the plan already held the version. */
+    jobId: string;
+    /** That job's result, or "unchanged". */
+    status: string;
+    /** Where the version is: draft, preview, live, or deprecated. */
+    state: MarketplaceState;
+}
+
+/** One entry of a technical configuration's vmImageVersions. */
+export interface VmImageVersion {
+    /** X.Y.Z. */
+    versionNumber: string;
+    /** The images. */
+    vmImages: { imageType: string; source: Record<string, unknown> }[];
+    /** generallyAvailable (when absent) or deprecated. */
+    lifecycleState?: string;
+    /** Every other field, kept as it came. */
+    [field: string]: unknown;
+}
+
+/** How a provider is made; tests pass a simulated clock and short waits. */
+export type MarketplaceVersionProviderOptions = PartnerCenterClientOptions;
+
+/** Inputs whose change means a version elsewhere: replace. */
+const replacingKeys = ["offerId", "planId", "versionNumber"] as const;
+/** Configure jobs one version may take when concurrent writers drop its entry. */
+const MAX_CONFIGURE_ROUNDS = 3;
+/** The value Pulumi passes for an input not known yet (during preview). */
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** The plan version entry of the inputs. */
+export function versionEntry(inputs: MarketplaceVersionInputs): VmImageVersion {
+    const entry: VmImageVersion = {
+        versionNumber: inputs.versionNumber,
+        vmImages: [...inputs.images]
+            .sort((a, b) => (a.imageType < b.imageType ? -1 : a.imageType > b.imageType ? 1 : 0))
+            .map((image) => ({
+                imageType: image.imageType,
+                source: { sourceType: "sharedImageGallery", sharedImage: { tenantId: inputs.tenantId, resourceId: image.resourceId } },
+            })),
+    };
+    if (inputs.deprecated) {
+        entry.lifecycleState = "deprecated";
+    }
+    return entry;
+}
+
+/** The fields of an entry that matter, normalised: image order, resource ID case and the default lifecycle state do not. */
+function comparable(entry: VmImageVersion): string {
+    const images = (entry.vmImages ?? []).map((image) => {
+        const shared = (image.source?.sharedImage ?? {}) as { tenantId?: string; resourceId?: string };
+        return [image.imageType, String(image.source?.sourceType ?? ""), String(shared.tenantId ?? "").toLowerCase(), String(shared.resourceId ?? "").toLowerCase()];
+    }).sort((a, b) => (a.join("|") < b.join("|") ? -1 : 1));
+    return JSON.stringify([entry.versionNumber, entry.lifecycleState ?? "generallyAvailable", images]);
+}
+
+/** Whether a list of entries already holds exactly this entry. */
+export function holdsEntry(versions: VmImageVersion[] | undefined, entry: VmImageVersion): boolean {
+    const found = (versions ?? []).find((v) => v.versionNumber === entry.versionNumber);
+    return found !== undefined && comparable(found) === comparable(entry);
+}
+
+/** The entries with this one added, or put in place of the entry of the same version number. */
+export function withEntry(versions: VmImageVersion[] | undefined, entry: VmImageVersion): VmImageVersion[] {
+    const list = [...(versions ?? [])];
+    const index = list.findIndex((v) => v.versionNumber === entry.versionNumber);
+    if (index >= 0) {
+        list[index] = entry;
+    } else {
+        list.push(entry);
+    }
+    return list;
+}
+
+/** Whether a resource is of a type, by its schema URL. */
+function isType(resource: IngestionResource, type: string): boolean {
+    return new RegExp(`/schema/${type}/`).test(resource.$schema ?? "");
+}
+
+/** The plan's technical configuration in a resource tree, or undefined. */
+export function technicalConfiguration(resources: IngestionResource[] | undefined, planExternalId: string): IngestionResource | undefined {
+    const plan = (resources ?? []).find((r) => isType(r, "plan") && r.identity?.externalId === planExternalId);
+    return plan === undefined
+        ? undefined
+        : (resources ?? []).find((r) => isType(r, "virtual-machine-plan-technical-configuration") && r.plan === plan.id);
+}
+
+/** The inputs as stored: everything known but the secret. */
+function settled(inputs: MarketplaceVersionInputs): Omit<MarketplaceVersionInputs, "clientSecret"> {
+    const { clientSecret: _secret, ...rest } = inputs;
+    const out = { ...rest } as Record<string, unknown>;
+    for (const key of Object.keys(out)) {
+        if (out[key] === undefined) {
+            delete out[key];
+        }
+    }
+    return out as unknown as Omit<MarketplaceVersionInputs, "clientSecret">;
+}
+
+/** Runs a configure job and waits for it. */
+async function runJob(client: PartnerCenterClient, resources: IngestionResource[], what: string, timeoutMinutes: number): Promise<{ jobId: string; status: string }> {
+    const jobId = await client.configure(resources);
+    const job = await client.awaitJob(jobId, what, timeoutMinutes * 60000);
+    return { jobId, status: job.jobResult };
+}
+
+/** Configures the version into the draft and, with `publish`, submits it to preview and live. */
+async function publishVersion(inputs: MarketplaceVersionInputs, options: MarketplaceVersionProviderOptions): Promise<MarketplaceVersionOutputs> {
+    const client = partnerCenterClient(inputs, options);
+    const product = await client.findProduct(inputs.offerId);
+    if (product?.id === undefined) {
+        throw new Error(`no Partner Center product has the external ID "${inputs.offerId}"; check azure.marketplace.offerId (devOfferId in dev)`);
+    }
+    const entry = versionEntry(inputs);
+    const label = `Partner Center version ${inputs.versionNumber} of ${inputs.offerId}/${inputs.planId}`;
+    let last = { jobId: "none", status: "unchanged" };
+    // Read, modify, write, then read again: a configure of another release that read the draft
+    // before this one was written would drop this entry; then it is written again.
+    for (let round = 0; ; round++) {
+        const draft = await client.resourceTree(product.id, "draft");
+        const config = technicalConfiguration(draft, inputs.planId);
+        if (config === undefined) {
+            const plans = (draft ?? []).filter((r) => isType(r, "plan")).map((r) => r.identity?.externalId).filter((p) => p !== undefined);
+            throw new Error(`offer "${inputs.offerId}" has no virtual machine plan "${inputs.planId}" with a technical configuration; its plans: ${plans.join(", ") || "none"}`);
+        }
+        const versions = config.vmImageVersions as VmImageVersion[] | undefined;
+        if (holdsEntry(versions, entry)) {
+            break;
+        }
+        if (round >= MAX_CONFIGURE_ROUNDS) {
+            throw new Error(`configuring ${label}: the draft still lacks the version after ${round} configure jobs that succeeded; ` +
+                "another writer keeps replacing the plan's technical configuration (run one release's marketplace version at a time)");
+        }
+        last = await runJob(client, [{ ...config, vmImageVersions: withEntry(versions, entry) }], `configuring ${label}`, inputs.configureTimeoutMinutes ?? 60);
+    }
+    const holds = async (target: "preview" | "live") =>
+        holdsEntry(technicalConfiguration(await client.resourceTree(product.id as string, target), inputs.planId)?.vmImageVersions as VmImageVersion[] | undefined, entry);
+    let state: MarketplaceState = "draft";
+    if (await holds("live")) {
+        state = "live";
+    } else if (inputs.publish) {
+        const submissionMinutes = inputs.submissionTimeoutMinutes ?? 480;
+        if (!(await holds("preview"))) {
+            await runJob(client, [{ $schema: SUBMISSION_SCHEMA, product: product.id, target: { targetType: "preview" } }],
+                `submitting ${label} to preview`, submissionMinutes);
+        }
+        const preview = (await client.submissions(product.id)).find((s) => (s.target as { targetType?: string } | undefined)?.targetType === "preview");
+        if (preview?.id === undefined) {
+            throw new Error(`submitting ${label} to live: the product has no preview submission to take live`);
+        }
+        last = await runJob(client, [{ $schema: SUBMISSION_SCHEMA, id: preview.id, product: product.id, target: { targetType: "live" } }],
+            `submitting ${label} to live`, submissionMinutes);
+        state = "live";
+    } else if (await holds("preview")) {
+        state = "preview";
+    }
+    return { ...settled(inputs), productId: guidOf(product.id), jobId: last.jobId, status: last.status, state: inputs.deprecated ? "deprecated" : state };
+}
+
+/** Every problem with the inputs; values not known yet pass. */
+function validate(news: MarketplaceVersionInputs): dynamic.CheckFailure[] {
+    const failures: dynamic.CheckFailure[] = [];
+    const known = (value: unknown) => value !== undefined && value !== UNKNOWN;
+    for (const key of ["offerId", "planId", "tenantId", "clientId", "clientSecret"] as const) {
+        if (news[key] !== UNKNOWN && (typeof news[key] !== "string" || news[key] === "")) {
+            failures.push({ property: key, reason: "is required" });
+        }
+    }
+    if (known(news.versionNumber) && !/^[0-9]+\.[0-9]+\.[0-9]+$/.test(String(news.versionNumber))) {
+        failures.push({ property: "versionNumber", reason: `"${news.versionNumber}" is not a plan version; allowed: X.Y.Z, digits only, no "v"` });
+    }
+    if (known(news.images)) {
+        const images = Array.isArray(news.images) ? news.images : [];
+        if (images.length === 0) {
+            failures.push({ property: "images", reason: "needs at least one image" });
+        }
+        images.forEach((image, i) => {
+            if (image !== (UNKNOWN as unknown) && !["x64Gen1", "x64Gen2", "armGen2"].includes(image?.imageType)) {
+                failures.push({ property: `images[${i}].imageType`, reason: "allowed: x64Gen1, x64Gen2, armGen2" });
+            }
+        });
+        const types = images.map((image) => image?.imageType);
+        if (new Set(types).size !== types.length) {
+            failures.push({ property: "images", reason: "has an image type twice" });
+        }
+    }
+    return failures;
+}
+
+/** Makes the provider; the options are captured by closure serialisation, so keep them plain. */
+export function marketplaceVersionProvider(options: MarketplaceVersionProviderOptions = {}): dynamic.ResourceProvider {
+    return {
+        async check(_olds: MarketplaceVersionInputs, news: MarketplaceVersionInputs): Promise<dynamic.CheckResult> {
+            return { inputs: news, failures: validate(news) };
+        },
+        async diff(_id: string, olds: MarketplaceVersionOutputs, news: MarketplaceVersionInputs): Promise<dynamic.DiffResult> {
+            const replaces = replacingKeys.filter((key) => olds[key] !== news[key]);
+            const wanted = settled(news) as unknown as Record<string, unknown>;
+            const had = olds as unknown as Record<string, unknown>;
+            const reported = ["productId", "jobId", "status", "state"];
+            const keys = new Set([...Object.keys(wanted), ...Object.keys(had)].filter((key) => !reported.includes(key)));
+            const changed = [...keys].filter((key) => JSON.stringify(wanted[key]) !== JSON.stringify(had[key]));
+            return { changes: changed.length > 0, replaces, deleteBeforeReplace: false };
+        },
+        async create(inputs: MarketplaceVersionInputs): Promise<dynamic.CreateResult> {
+            const outs = await publishVersion(inputs, options);
+            return { id: `${outs.productId}/${inputs.planId}/${inputs.versionNumber}`, outs };
+        },
+        async update(_id: string, _olds: MarketplaceVersionOutputs, news: MarketplaceVersionInputs): Promise<dynamic.UpdateResult> {
+            return { outs: await publishVersion(news, options) };
+        },
+        async delete(): Promise<void> {
+            // Partner Center keeps the version; see the file's comment.
+        },
+    };
+}

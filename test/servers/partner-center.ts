@@ -1,0 +1,243 @@
+/**
+ * A local Partner Center product ingestion API over HTTPS on 127.0.0.1, with its Microsoft Entra
+ * token endpoint: product by external ID, resource trees per target (draft, preview, live),
+ * configure with jobs that run for a few polls, configure job status, and submissions. A
+ * completed job applies its resources: a technical configuration replaces the draft's, a preview
+ * submission copies the draft to preview, a live submission the preview to live. Faults can be
+ * queued per route, and a job can be made to fail or never finish.
+ */
+import * as http from "http";
+import * as https from "https";
+import {
+    Fault, RecordedRequest, TokenRequest, answerTokenRoute, listenLocally, localAccessToken, readBody, sendJson, takeFault,
+} from "./azure-arm";
+
+/** A resource as the API stores it. */
+export type Resource = Record<string, unknown> & { $schema: string; id?: string; product?: string; plan?: string };
+
+/** How the next configure job ends. */
+export type JobOutcome = { result: "succeeded" } | { result: "failed"; errors: unknown[] } | { result: "never" };
+
+const schema = (type: string, version = "2022-03-01-preview2") => `https://schema.mp.microsoft.com/schema/${type}/${version}`;
+
+/** One configure job. */
+interface Job {
+    /** The resources it configures. */
+    resources: Resource[];
+    /** Status polls answered so far. */
+    polls: number;
+    /** How it ends. */
+    outcome: JobOutcome;
+    /** Set once its resources were applied. */
+    applied: boolean;
+}
+
+/** The local product ingestion API. */
+export class PartnerCenterServer {
+    /** Every API request, in order (token requests are in {@link tokens}). */
+    public readonly requests: RecordedRequest[] = [];
+    /** Every token request. */
+    public readonly tokens: TokenRequest[] = [];
+    /** Queued faults; routes: "product", "resource-tree", "configure", "status", "submission". */
+    public readonly faults: Fault[] = [];
+    /** The product's GUID. */
+    public readonly productGuid = "5f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f";
+    /** The plan's GUID. */
+    public readonly planGuid = "9a8b7c6d-5e4f-3a2b-1c0d-e9f8a7b6c5d4";
+    /** Another plan of the same product, whose configuration must stay untouched. */
+    public readonly otherPlanGuid = "11112222-3333-4444-5555-666677778888";
+    /** Status polls that answer running before a job completes. */
+    public pendingPolls = 1;
+    /** How the next jobs end; "succeeded" when the queue is empty. */
+    public readonly outcomes: JobOutcome[] = [];
+    /** The resource trees per target; preview and live are absent until something was submitted. */
+    public readonly trees: { draft: Resource[]; preview?: Resource[]; live?: Resource[] };
+    /** The submissions, as GET submission/<product> lists them. */
+    public readonly submissionList: Resource[] = [];
+    /** Called after a job's resources were applied, to act as another writer of the product. */
+    public afterApply?: () => void;
+    /** The base URL, once started. */
+    public url = "";
+    private server?: https.Server;
+    private readonly jobs = new Map<string, Job>();
+
+    constructor(public readonly offerId = "product-offer", public readonly planId = "standard", public readonly clientSecret = "partner-center-test-secret") {
+        const product = `product/${this.productGuid}`;
+        this.trees = {
+            draft: [
+                { $schema: schema("product", "2022-03-01-preview3"), id: product, identity: { externalId: offerId }, type: "azureVirtualMachine", alias: "Product" },
+                { $schema: schema("plan"), id: `plan/${this.productGuid}/${this.planGuid}`, product, identity: { externalId: planId }, alias: "Standard" },
+                { $schema: schema("plan"), id: `plan/${this.productGuid}/${this.otherPlanGuid}`, product, identity: { externalId: "other" }, alias: "Other" },
+                this.technicalConfiguration(this.planGuid, [{
+                    versionNumber: "1.0.0",
+                    vmImages: [{ imageType: "x64Gen2", source: { sourceType: "sharedImageGallery", sharedImage: { tenantId: "t", resourceId: "/subscriptions/s/old-1.0.0" } } }],
+                }]),
+                this.technicalConfiguration(this.otherPlanGuid, []),
+                { $schema: schema("submission"), id: `submission/${this.productGuid}/0`, product, target: { targetType: "draft" } },
+            ],
+        };
+    }
+
+    /** Starts listening on 127.0.0.1. */
+    async start(): Promise<this> {
+        const { server, url } = await listenLocally((req, res) => {
+            void this.handle(req, res).catch((error: unknown) => sendJson(res, 500, { error: { code: "TestServerError", message: String(error) } }));
+        });
+        this.server = server;
+        this.url = url;
+        return this;
+    }
+
+    /** Stops listening. */
+    async close(): Promise<void> {
+        this.server?.closeAllConnections();
+        await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    }
+
+    /** Queues `times` answers of `status` on a route. */
+    fail(route: string, status: number, times = 1): void {
+        this.faults.push({ route, status, times });
+    }
+
+    /** The configure requests' bodies, in order. */
+    get configures(): { $schema: string; resources: Resource[] }[] {
+        return this.requests.filter((r) => r.method === "POST" && r.path === "/configure").map((r) => r.body as { $schema: string; resources: Resource[] });
+    }
+
+    /** The plan's technical configuration in a target's tree. */
+    planConfiguration(target: "draft" | "preview" | "live", planGuid = this.planGuid): Resource | undefined {
+        return this.trees[target]?.find((r) => r.$schema.includes("/virtual-machine-plan-technical-configuration/") && r.plan === `plan/${this.productGuid}/${planGuid}`);
+    }
+
+    private technicalConfiguration(planGuid: string, vmImageVersions: unknown[]): Resource {
+        return {
+            $schema: schema("virtual-machine-plan-technical-configuration", "2022-03-01-preview5"),
+            product: `product/${this.productGuid}`,
+            plan: `plan/${this.productGuid}/${planGuid}`,
+            operatingSystem: { family: "linux", type: "other", friendlyName: "Product Linux" },
+            recommendedVmSizes: [],
+            openPorts: [],
+            vmProperties: { supportsExtensions: true, supportsAcceleratedNetworking: true },
+            skus: [{ imageType: "x64Gen2", skuId: "standard" }, { imageType: "x64Gen1", skuId: "standard-gen1" }, { imageType: "armGen2", skuId: "standard-arm64" }],
+            vmImageVersions,
+        };
+    }
+
+    private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+        const url = new URL(req.url ?? "/", this.url);
+        const text = await readBody(req);
+        if (answerTokenRoute(req, url.pathname, text, res, this.url, this.tokens, this.clientSecret)) {
+            return;
+        }
+        const body = text === "" ? undefined : JSON.parse(text) as unknown;
+        this.requests.push({ method: req.method ?? "", path: url.pathname, query: Object.fromEntries(url.searchParams), authorization: req.headers.authorization, body });
+        if (req.headers.authorization !== `Bearer ${localAccessToken}`) {
+            sendJson(res, 401, { error: { code: "Unauthorized", message: "no valid bearer token" } });
+            return;
+        }
+        const path = url.pathname;
+        const route = path === "/product" ? "product" : path.startsWith("/resource-tree/") ? "resource-tree"
+            : path === "/configure" ? "configure" : /^\/configure\/[^/]+\/status$/.test(path) ? "status" : path.startsWith("/submission/") ? "submission" : "unknown";
+        const fault = takeFault(this.faults, route);
+        if (fault) {
+            sendJson(res, fault.status, { error: { code: fault.status === 429 ? "TooManyRequests" : "InternalServerError", message: `injected ${fault.status}` } });
+            return;
+        }
+        switch (route) {
+            case "product": {
+                const externalId = url.searchParams.get("externalId");
+                const product = this.trees.draft[0];
+                sendJson(res, 200, { value: externalId === this.offerId ? [product] : [] });
+                return;
+            }
+            case "resource-tree": {
+                const target = (url.searchParams.get("targetType") ?? "draft") as "draft" | "preview" | "live";
+                const resources = this.trees[target];
+                if (path !== `/resource-tree/product/${this.productGuid}` || resources === undefined) {
+                    sendJson(res, 404, { error: { code: "NotFound", message: `no ${target} resource tree for ${path}` } });
+                    return;
+                }
+                sendJson(res, 200, { $schema: schema("resource-tree"), root: `product/${this.productGuid}`, target: { targetType: target }, resources });
+                return;
+            }
+            case "configure": {
+                const jobId = `job-${this.jobs.size + 1}`;
+                this.jobs.set(jobId, { resources: (body as { resources: Resource[] }).resources, polls: 0, outcome: this.outcomes.shift() ?? { result: "succeeded" }, applied: false });
+                sendJson(res, 202, { $schema: schema("configure-status"), jobId, jobStatus: "notStarted", jobResult: "pending", jobStart: "2026-01-01T00:00:00Z", errors: [] });
+                return;
+            }
+            case "status": {
+                this.answerJob(path.split("/")[2], res);
+                return;
+            }
+            case "submission": {
+                sendJson(res, 200, { value: path === `/submission/${this.productGuid}` ? this.submissionList : [] });
+                return;
+            }
+            default:
+                sendJson(res, 404, { error: { code: "NotFound", message: `no route ${req.method} ${path}` } });
+        }
+    }
+
+    private answerJob(jobId: string, res: http.ServerResponse): void {
+        const job = this.jobs.get(jobId);
+        if (!job) {
+            sendJson(res, 404, { error: { code: "NotFound", message: `no job ${jobId}` } });
+            return;
+        }
+        job.polls++;
+        const status = (jobStatus: string, jobResult: string, errors: unknown[] = []) =>
+            sendJson(res, 200, { $schema: schema("configure-status"), jobId, jobStatus, jobResult, jobStart: "2026-01-01T00:00:00Z", errors });
+        if (job.outcome.result === "never" || job.polls <= this.pendingPolls) {
+            status("running", "pending");
+            return;
+        }
+        if (job.outcome.result === "failed") {
+            status("completed", "failed", job.outcome.errors);
+            return;
+        }
+        const problem = job.applied ? undefined : this.apply(job.resources);
+        if (!job.applied && !problem) {
+            this.afterApply?.();
+        }
+        job.applied = true;
+        if (problem) {
+            status("completed", "failed", [{ code: "businessValidationError", message: problem }]);
+            return;
+        }
+        status("completed", "succeeded");
+    }
+
+    /** Applies a job's resources; returns a problem when one cannot be applied. */
+    private apply(resources: Resource[]): string | undefined {
+        for (const resource of resources) {
+            if (resource.$schema.includes("/virtual-machine-plan-technical-configuration/")) {
+                const index = this.trees.draft.findIndex((r) => r.$schema.includes("/virtual-machine-plan-technical-configuration/") && r.plan === resource.plan);
+                if (index < 0) {
+                    return `no technical configuration for ${String(resource.plan)}`;
+                }
+                this.trees.draft[index] = structuredClone(resource);
+            } else if (resource.$schema.includes("/submission/")) {
+                const target = (resource.target as { targetType: string }).targetType;
+                if (target === "preview") {
+                    this.trees.preview = structuredClone(this.trees.draft);
+                    const id = `submission/${this.productGuid}/${1152921504606846976 + this.submissionList.length}`;
+                    this.submissionList.splice(0, this.submissionList.length, ...this.submissionList.filter((s) => (s.target as { targetType: string }).targetType !== "preview"),
+                        { $schema: schema("submission"), id, product: resource.product, target: { targetType: "preview" }, status: "completed", result: "succeeded" });
+                } else if (target === "live") {
+                    const preview = this.submissionList.find((s) => (s.target as { targetType: string }).targetType === "preview");
+                    if (!this.trees.preview || !preview || resource.id !== preview.id) {
+                        return `submission ${String(resource.id)} is not in preview`;
+                    }
+                    this.trees.live = structuredClone(this.trees.preview);
+                    this.submissionList.push({ ...preview, target: { targetType: "live" } });
+                } else {
+                    return `unknown submission target ${target}`;
+                }
+            } else {
+                return `unexpected resource ${resource.$schema}`;
+            }
+        }
+        return undefined;
+    }
+}
