@@ -1,30 +1,36 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Architecture, Cloud, Release as ReleaseSpec, StackConfig, renderTemplate } from "./config";
+import { AwsListing, AzureListing } from "./outputs";
 import { AwsImage } from "./aws/image";
-import { AwsMarketplaceVersion } from "./aws/marketplace";
+import { awsMarketplaceVersion } from "./aws/release-marketplace";
+import { AzureGallery } from "./azure/gallery";
+import { AzureImage } from "./azure/image";
+import { AzureMarketplaceVersion } from "./azure/partner-center";
 import { GcpImage, gceName } from "./gcp/image";
 import { AliCloudImage } from "./alicloud/image";
 import { AliCloudRegions } from "./alicloud/regions";
 import { OpenStackImage } from "./openstack/image";
 import { OpenStackClouds } from "./openstack/clouds";
 
-/** One marketplace listing of a release and architecture, as the stack outputs report it. */
-export interface MarketplaceListing {
-    /** The product (AWS) or offer (Azure) it belongs to. */
-    productId: string;
-    /** The change set (AWS) or configure job (Azure) that made it. */
-    changeSetId: string;
-    /** That change set's or job's status. */
-    status: string;
-    /** The AWS delivery option of this version, once known. */
-    deliveryOptionId?: string;
-}
-
-/** The marketplace listings of one release: cloud → architecture → listing. */
-export type ReleaseMarketplace = Partial<Record<Cloud, Partial<Record<Architecture, MarketplaceListing>>>>;
+/** Per-architecture values. */
+type PerArch<T> = Partial<Record<Architecture, T>>;
 
 /** The IDs of one release: cloud → architecture → region → image ID. */
-export type ReleaseImages = Partial<Record<Cloud, Partial<Record<Architecture, Record<string, string>>>>>;
+export type ReleaseImages = Partial<Record<Cloud, PerArch<Record<string, string>>>>;
+
+/** The marketplace listings of one release: cloud → architecture → listing. */
+export interface ReleaseMarketplace {
+    /** AWS Marketplace versions. */
+    aws?: PerArch<AwsListing>;
+    /** Partner Center plan versions. */
+    azure?: PerArch<AzureListing>;
+}
+
+/** The community image IDs of one release. */
+export interface ReleaseCommunity {
+    /** Azure community gallery image versions. */
+    azure?: PerArch<string>;
+}
 
 /** What the stack decided once for all releases: resolved regions and shared per-cloud resources. */
 export interface StackContext {
@@ -32,6 +38,8 @@ export interface StackContext {
     awsRegions?: string[];
     /** Resources that launch permissions wait for, such as unblocked public AMI access. */
     awsSharingDependsOn?: pulumi.Resource[];
+    /** The Azure gallery with its image definitions; absent when Azure is off. */
+    azure?: AzureGallery;
     /** One AliCloud provider per region; absent when AliCloud is off. */
     alicloud?: AliCloudRegions;
     /** One OpenStack provider per cloud and region; absent when OpenStack is off. */
@@ -48,6 +56,8 @@ export interface ReleaseArgs {
     context: StackContext;
     /** The release that replaces this one once it is deprecated: the newest release that is not. */
     successor?: ReleaseSpec;
+    /** The previous release's Partner Center update: one plan takes one update at a time. */
+    azureMarketplaceAfter?: pulumi.Resource;
 }
 
 /** One release: every enabled cloud and every architecture, and the manifest of their image IDs. */
@@ -56,110 +66,98 @@ export class Release extends pulumi.ComponentResource {
     public readonly images: pulumi.Output<ReleaseImages>;
     /** The marketplace listings: cloud → architecture → listing. */
     public readonly marketplace: pulumi.Output<ReleaseMarketplace>;
+    /** The community image IDs: cloud → architecture → ID. */
+    public readonly community: pulumi.Output<ReleaseCommunity>;
+    /** This release's Partner Center update, which the next release's waits for. */
+    public readonly azureMarketplace?: AzureMarketplaceVersion;
 
     constructor(name: string, args: ReleaseArgs, opts?: pulumi.ComponentResourceOptions) {
         super("image-publisher:index:Release", name, {}, opts);
         const { release, config, context } = args;
-        const images: Record<string, Record<string, pulumi.Output<Record<string, string>>>> = {};
-        const marketplace: Record<string, Record<string, pulumi.Output<MarketplaceListing>>> = {};
-        const imageName = (arch: Architecture, cloud: Cloud) =>
-            renderTemplate(config.naming.image, { product: config.product.name, version: release.version, arch, cloud });
+        const child = { parent: this };
+        const images: Record<string, PerArch<pulumi.Output<Record<string, string>>>> = {};
+        const marketplace: Record<string, PerArch<pulumi.Output<unknown>>> = {};
+        const community: Record<string, PerArch<pulumi.Output<string>>> = {};
+        const imageName = (version: string, arch: Architecture, cloud: Cloud) =>
+            renderTemplate(config.naming.image, { product: config.product.name, version, arch, cloud });
+        const common = (arch: Architecture, cloud: Cloud) => ({
+            release,
+            architecture: arch,
+            product: config.product.name,
+            imageName: imageName(release.version, arch, cloud),
+            environment: config.environment,
+        });
 
         if (config.aws.enabled && context.awsRegions) {
             images.aws = {};
             for (const arch of release.architectures) {
                 const image = new AwsImage(`${name}-aws-${arch}`, {
-                    release,
-                    architecture: arch,
-                    target: config.aws,
-                    product: config.product.name,
-                    imageName: imageName(arch, "aws"),
-                    environment: config.environment,
-                    regions: context.awsRegions,
-                    sharingDependsOn: context.awsSharingDependsOn,
-                }, { parent: this });
+                    ...common(arch, "aws"), target: config.aws, regions: context.awsRegions, sharingDependsOn: context.awsSharingDependsOn,
+                }, child);
                 images.aws[arch] = image.imageIds;
-                const listing = this.awsMarketplace(`${name}-aws-${arch}-marketplace`, args, arch, image);
+                const listing = awsMarketplaceVersion(`${name}-aws-${arch}-marketplace`, release, arch, image.sourceImageId, config, child);
                 if (listing) {
-                    marketplace.aws ??= {};
-                    marketplace.aws[arch] = listing;
+                    (marketplace.aws ??= {})[arch] = listing;
                 }
             }
         }
 
-        const common = (arch: Architecture, cloud: Cloud) => ({
-            release,
-            architecture: arch,
-            product: config.product.name,
-            imageName: imageName(arch, cloud),
-            environment: config.environment,
-        });
+        if (config.azure?.enabled && context.azure) {
+            images.azure = {};
+            const versionIds: PerArch<pulumi.Output<Record<string, string>>> = {};
+            for (const arch of release.architectures) {
+                const image = new AzureImage(`${name}-azure-${arch}`, { ...common(arch, "azure"), target: config.azure, gallery: context.azure }, child);
+                images.azure[arch] = image.imageIds;
+                versionIds[arch] = image.versionIds as pulumi.Output<Record<string, string>>;
+                if (image.communityImageId) {
+                    (community.azure ??= {})[arch] = image.communityImageId;
+                }
+            }
+            const mp = config.azure.marketplace;
+            if (mp.enabled && config.secrets.partnerCenterClientSecret) {
+                const plan = new AzureMarketplaceVersion(`${name}-azure-marketplace`, {
+                    release, target: config.azure, environment: config.environment, versionIds,
+                    clientSecret: pulumi.secret(config.secrets.partnerCenterClientSecret),
+                }, { ...child, dependsOn: args.azureMarketplaceAfter ? [args.azureMarketplaceAfter] : [] });
+                this.azureMarketplace = plan;
+                const listing = pulumi.all([plan.jobId, plan.status, plan.state]).apply(([jobId, status, state]) =>
+                    ({ offerId: plan.offerId, planId: plan.planId, jobId, status, state }));
+                marketplace.azure = Object.fromEntries(release.architectures.map((arch) => [arch, listing]));
+            }
+        }
+
         if (config.gcp.enabled) {
             images.gcp = {};
             for (const arch of release.architectures) {
                 const replacement = args.successor && release.deprecation && config.gcp.project
                     ? `https://www.googleapis.com/compute/v1/projects/${config.gcp.project}/global/images/` +
-                      gceName(renderTemplate(config.naming.image, { product: config.product.name, version: args.successor.version, arch, cloud: "gcp" }))
+                      gceName(imageName(args.successor.version, arch, "gcp"))
                     : undefined;
-                images.gcp[arch] = new GcpImage(`${name}-gcp-${arch}`, { ...common(arch, "gcp"), target: config.gcp, replacement }, { parent: this }).imageIds;
+                images.gcp[arch] = new GcpImage(`${name}-gcp-${arch}`, { ...common(arch, "gcp"), target: config.gcp, replacement }, child).imageIds;
             }
         }
+
         if (config.alicloud.enabled && context.alicloud) {
             images.alicloud = {};
             for (const arch of release.architectures) {
                 images.alicloud[arch] = new AliCloudImage(`${name}-alicloud-${arch}`, {
                     ...common(arch, "alicloud"), target: config.alicloud, regions: context.alicloud,
-                }, { parent: this }).imageIds;
+                }, child).imageIds;
             }
         }
+
         if (config.openstack.enabled && context.openstack) {
             images.openstack = {};
             for (const arch of release.architectures) {
                 images.openstack[arch] = new OpenStackImage(`${name}-openstack-${arch}`, {
                     ...common(arch, "openstack"), target: config.openstack, clouds: context.openstack,
-                }, { parent: this }).imageIds;
+                }, child).imageIds;
             }
         }
 
         this.images = pulumi.output(images) as pulumi.Output<ReleaseImages>;
         this.marketplace = pulumi.output(marketplace) as pulumi.Output<ReleaseMarketplace>;
-        this.registerOutputs({ images: this.images, marketplace: this.marketplace });
-    }
-
-    /**
-     * The AWS Marketplace version of one architecture, when config maps the release's major
-     * version and architecture to a product. A dev stack only ever uses the dev/test product.
-     */
-    private awsMarketplace(name: string, args: ReleaseArgs, arch: Architecture, image: AwsImage): pulumi.Output<MarketplaceListing> | undefined {
-        const { release, config } = args;
-        const mp = config.aws.marketplace;
-        if (!mp.enabled || !mp.accessRoleArn) {
-            return undefined;
-        }
-        const productId = config.environment === "dev" ? mp.devProductId : mp.products[release.major]?.[arch];
-        if (!productId) {
-            return undefined;
-        }
-        const values = { product: config.product.name, version: release.version, arch };
-        const version = new AwsMarketplaceVersion(name, {
-            productId,
-            amiId: image.sourceImageId,
-            architecture: arch,
-            version: release.version,
-            versionTitle: release.version,
-            releaseNotes: release.releaseNotes ?? `${config.product.name} ${release.version}`,
-            accessRoleArn: mp.accessRoleArn,
-            osName: mp.osName,
-            osVersion: renderTemplate(mp.osVersion ?? "{version}", values),
-            username: mp.username,
-            scanningPort: mp.scanningPort,
-            usageInstructions: mp.usageInstructions,
-            securityGroups: mp.securityGroups,
-            recommendedInstanceType: mp.recommendedInstanceType,
-            deprecated: release.deprecation !== undefined,
-            waitForCompletion: mp.waitForCompletion,
-        }, { parent: this, protect: config.environment === "prod" });
-        return pulumi.all([version.changeSetId, version.changeSetStatus, version.deliveryOptionId]).apply(([changeSetId, status, deliveryOptionId]) =>
-            deliveryOptionId ? { productId, changeSetId, status, deliveryOptionId } : { productId, changeSetId, status });
+        this.community = pulumi.output(community) as pulumi.Output<ReleaseCommunity>;
+        this.registerOutputs({ images: this.images, marketplace: this.marketplace, community: this.community });
     }
 }

@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Release as ReleaseSpec, loadConfig } from "../components/config";
 import { compareVersions } from "../components/outputs";
-import { Release, ReleaseImages, ReleaseMarketplace, StackContext } from "../components/release";
+import { Release, ReleaseCommunity, ReleaseImages, ReleaseMarketplace, StackContext } from "../components/release";
+import { AzureGallery } from "../components/azure/gallery";
 import { awsPreflight } from "../components/aws/preflight";
 import { AwsPublicAccess } from "../components/aws/public-access";
 import { AliCloudRegions } from "../components/alicloud/regions";
@@ -11,6 +12,8 @@ import { OpenStackClouds } from "../components/openstack/clouds";
 export interface StackOutputs {
     /** version → cloud → architecture → region → image ID. */
     images: pulumi.Output<Record<string, ReleaseImages>>;
+    /** version → cloud → architecture → community image ID, for the releases shared with the community. */
+    community: pulumi.Output<Record<string, ReleaseCommunity>>;
     /** version → cloud → architecture → marketplace listing. */
     marketplace: pulumi.Output<Record<string, ReleaseMarketplace>>;
     /** version → deprecation date, for the releases that are deprecated. */
@@ -43,6 +46,10 @@ export async function publish(options: PublishOptions = {}): Promise<StackOutput
         }
     }
 
+    if (config.azure?.enabled) {
+        const architectures = [...new Set(releases.flatMap((r) => r.architectures))].sort();
+        context.azure = new AzureGallery("azure", { target: config.azure, product: config.product.name, environment: config.environment, architectures });
+    }
     if (config.alicloud.enabled) {
         context.alicloud = new AliCloudRegions("alicloud", { target: config.alicloud });
     }
@@ -52,17 +59,24 @@ export async function publish(options: PublishOptions = {}): Promise<StackOutput
 
     const images: Record<string, pulumi.Output<ReleaseImages>> = {};
     const marketplace: Record<string, pulumi.Output<ReleaseMarketplace>> = {};
+    const community: Record<string, pulumi.Output<ReleaseCommunity>> = {};
+    let previous: Release | undefined;
     const deprecated: Record<string, string> = {};
     for (const release of releases) {
-        const component = new Release(`release-${release.version}`, { release, config, context, successor: successorOf(release, releases) });
+        const component = new Release(`release-${release.version}`, {
+            release, config, context, successor: successorOf(release, releases), azureMarketplaceAfter: previous?.azureMarketplace,
+        });
         images[release.version] = component.images;
         marketplace[release.version] = component.marketplace;
+        community[release.version] = component.community;
+        previous = component.azureMarketplace ? component : previous;
         if (release.deprecation) {
             deprecated[release.version] = release.deprecation.date;
         }
     }
     return {
         images: pulumi.output(images) as pulumi.Output<Record<string, ReleaseImages>>,
+        community: pulumi.output(community).apply(dropEmpty) as pulumi.Output<Record<string, ReleaseCommunity>>,
         marketplace: pulumi.output(marketplace).apply(dropEmpty) as pulumi.Output<Record<string, ReleaseMarketplace>>,
         deprecated,
     };

@@ -145,3 +145,51 @@ describe("The stack program with bad config", () => {
         });
     });
 });
+
+describe("Stack config for Azure", () => {
+    const azure = () => {
+        const c = baseConfig("prod");
+        c.releases[0].artifacts.azure = "https://artifacts.example.org/{version}/{arch}.vhd";
+        c.azure = {
+            enabled: true, resourceGroup: { name: "rg" }, storageAccount: { name: "images" }, gallery: { name: "g" },
+            image: { publisher: "acme", offer: "testlinux" }, regions: [{ name: "westeurope" }],
+        };
+        return c;
+    };
+
+    it("accepts a complete Azure block", () => {
+        assert.strictEqual(validateConfig(azure()).config.azure?.transferMode, "server-side");
+    });
+
+    it("refuses arm64 without Hyper-V generation 2", () => {
+        const c = azure();
+        c.azure.image.hyperVGenerations = ["V1"];
+        refuses(c, "image-publisher:azure.image.hyperVGenerations", /arm64 images only as Hyper-V generation 2/);
+    });
+
+    it("refuses a definition SKU that names the release", () => {
+        const c = azure();
+        c.azure.image.sku = "{product}-{version}";
+        refuses(c, "image-publisher:azure.image.sku", /outlives releases/);
+    });
+
+    it("refuses community sharing in dev and an unknown Azure region", () => {
+        const c = azure();
+        c.environment = "dev";
+        c.aws.sharing.public = false;
+        c.azure.sharing = { community: true };
+        c.azure.regions = [{ name: "westeurop" }];
+        const found = problems(c).map((p) => p.path);
+        assert.ok(found.includes("image-publisher:azure.sharing.community"));
+        assert.ok(found.includes("image-publisher:azure.regions[0].name"));
+    });
+
+    it("asks for the Partner Center secret when the offer is enabled", () => {
+        const c = azure();
+        c.azure.marketplace = {
+            enabled: true, offerId: "o", planId: "p",
+            tenantId: "00000000-0000-0000-0000-000000000001", clientId: "00000000-0000-0000-0000-000000000002",
+        };
+        refuses(c, "image-publisher:secrets.partnerCenterClientSecret", /pulumi config set --secret/);
+    });
+});

@@ -7,7 +7,7 @@ import { named, ofType, runMocked } from "./mocks";
 
 const MARKETPLACE = "pulumi-nodejs:dynamic/aws:MarketplaceVersion";
 
-/** A prod config with every cloud but Azure switched on, two releases, the older one deprecated. */
+/** A config with every cloud switched on, two releases, the older one deprecated. */
 function everyCloud(environment: "dev" | "prod" = "prod"): Record<string, any> {
     const c = baseConfig(environment);
     const artifacts = {
@@ -15,6 +15,7 @@ function everyCloud(environment: "dev" | "prod" = "prod"): Record<string, any> {
         gcp: "gs://artifacts/{version}/{product}-{arch}-gcpimage.tar.gz",
         alicloud: "oss://artifacts/{version}/{product}-{arch}.qcow2",
         openstack: "https://artifacts.example.org/{version}/{product}-{arch}.qcow2",
+        azure: "https://artifacts.example.org/{version}/{product}-{arch}.vhd",
     };
     c.releases = [
         { version: "1.0", artifacts, deprecated: "2027-01-31" },
@@ -32,7 +33,17 @@ function everyCloud(environment: "dev" | "prod" = "prod"): Record<string, any> {
         enabled: true, visibility: environment === "prod" ? "public" : "private",
         clouds: [{ name: "lab", authUrl: "https://keystone.example.org/v3", regions: ["RegionOne"], userName: "u" }],
     };
-    c.secrets = { openstack: { lab: { password: "s3cr3t-pa55" } } };
+    c.azure = {
+        enabled: true, subscriptionId: "00000000-1111-2222-3333-444444444444", resourceGroup: { name: "rg" }, storageAccount: { name: "images" },
+        gallery: { name: "g", publicNamePrefix: "testlinux", publisherContact: "images@example.org", publisherUri: "https://example.org" },
+        image: { publisher: "acme", offer: "testlinux" }, regions: [{ name: "westeurope" }, { name: "eastus", replicaCount: 2 }],
+        sharing: { community: environment === "prod" },
+        marketplace: {
+            enabled: true, offerId: "testlinux", devOfferId: "testlinux-test", planId: "gen2", publish: environment === "prod",
+            tenantId: "00000000-0000-0000-0000-000000000001", clientId: "00000000-0000-0000-0000-000000000002",
+        },
+    };
+    c.secrets = { openstack: { lab: { password: "s3cr3t-pa55" } }, partnerCenterClientSecret: "pc-s3cr3t-value" };
     return c;
 }
 
@@ -42,7 +53,7 @@ describe("Release", () => {
         const images = run.outputs.images as any;
         assert.deepStrictEqual(Object.keys(images).sort(), ["1.0", "1.1"]);
         for (const version of ["1.0", "1.1"]) {
-            assert.deepStrictEqual(Object.keys(images[version]).sort(), ["alicloud", "aws", "gcp", "openstack"]);
+            assert.deepStrictEqual(Object.keys(images[version]).sort(), ["alicloud", "aws", "azure", "gcp", "openstack"]);
             for (const cloud of Object.keys(images[version])) {
                 assert.deepStrictEqual(Object.keys(images[version][cloud]).sort(), ["arm64", "x86_64"]);
             }
@@ -50,6 +61,8 @@ describe("Release", () => {
             assert.deepStrictEqual(Object.keys(images[version].gcp.arm64), ["global"]);
             assert.deepStrictEqual(Object.keys(images[version].alicloud.arm64).sort(), ["eu-central-1", "us-east-1"]);
             assert.deepStrictEqual(Object.keys(images[version].openstack.x86_64), ["lab/RegionOne"]);
+            assert.deepStrictEqual(Object.keys(images[version].azure.arm64).sort(), ["eastus", "westeurope"]);
+            assert.match((run.outputs.community as any)[version].azure.x86_64, /^\/CommunityGalleries\/[^/]+\/Images\/[^/]+\/Versions\/1\.[01]\.0$/);
         }
     });
 
@@ -59,10 +72,10 @@ describe("Release", () => {
         c.openstack.enabled = false;
         const run = await runMocked(() => publish(), { stack: "prod", config: c, secretKeys: ["image-publisher:secrets"] });
         assert.ok(!run.resources.some((r) => r.type.startsWith("gcp:") || r.type.startsWith("openstack:") || r.type.includes(":gcp:") || r.type.includes(":openstack:")));
-        assert.deepStrictEqual(Object.keys((run.outputs.images as any)["1.1"]).sort(), ["alicloud", "aws"]);
+        assert.deepStrictEqual(Object.keys((run.outputs.images as any)["1.1"]).sort(), ["alicloud", "aws", "azure"]);
     });
 
-    it("deprecates a release in every cloud: AWS deprecation time, GCP DEPRECATED, marketplace restrict, AliCloud private, OpenStack hidden", async () => {
+    it("deprecates a release in every cloud: AWS deprecation time, Azure end of life, GCP DEPRECATED, both marketplaces, AliCloud private, OpenStack hidden", async () => {
         const run = await runMocked(() => publish(), { stack: "prod", config: everyCloud(), secretKeys: ["image-publisher:secrets"] });
         assert.strictEqual(named(run, "release-1.0-aws-x86_64-ami").inputs.deprecationTime, "2027-01-31T00:00:00Z");
         assert.strictEqual(named(run, "release-1.1-aws-x86_64-ami").inputs.deprecationTime, undefined);
@@ -79,11 +92,26 @@ describe("Release", () => {
         assert.ok(glance.filter((g) => g.name.startsWith("release-1.0")).every((g) => g.inputs.hidden === true));
         assert.ok(glance.filter((g) => g.name.startsWith("release-1.1")).every((g) => g.inputs.hidden !== true));
         assert.deepStrictEqual(run.outputs.deprecated, { "1.0": "2027-01-31" });
+        const versions = ofType(run, "azure-native:compute:GalleryImageVersion");
+        const old = versions.filter((v) => v.name.startsWith("release-1.0"));
+        assert.ok(old.length > 0 && old.every((v) => (v.inputs.publishingProfile as any).excludeFromLatest === true
+            && (v.inputs.publishingProfile as any).endOfLifeDate === "2027-01-31T00:00:00Z"));
+        assert.ok(versions.filter((v) => v.name.startsWith("release-1.1")).every((v) => (v.inputs.publishingProfile as any).excludeFromLatest !== true));
+        assert.strictEqual(named(run, "release-1.0-azure-marketplace-plan-version").inputs.deprecated, true);
+        assert.strictEqual((run.outputs.marketplace as any)["1.0"].azure.x86_64.state, "deprecated");
+        assert.strictEqual((run.outputs.marketplace as any)["1.1"].azure.arm64.state, "live");
     });
 
-    it("keeps the OpenStack passwords out of every output and shows them as [secret] in inputs", async () => {
+    it("lets one Partner Center update wait for the previous release's", async () => {
+        const run = await runMocked(() => publish(), { stack: "prod", config: everyCloud(), secretKeys: ["image-publisher:secrets"] });
+        assert.ok(named(run, "release-1.1-azure-marketplace").dependsOn.includes("release-1.0-azure-marketplace"));
+    });
+
+    it("keeps the OpenStack passwords and the Partner Center secret out of every output and shows them as [secret] in inputs", async () => {
         const run = await runMocked(() => publish(), { stack: "prod", config: everyCloud(), secretKeys: ["image-publisher:secrets"] });
         assert.ok(!JSON.stringify(run).includes("s3cr3t-pa55"));
+        assert.ok(!JSON.stringify(run).includes("pc-s3cr3t-value"));
+        assert.strictEqual(named(run, "release-1.1-azure-marketplace-plan-version").inputs.clientSecret, "[secret]");
         const provider = ofType(run, "pulumi:providers:openstack")[0];
         assert.strictEqual(provider.inputs.password, "[secret]");
     });
@@ -108,7 +136,7 @@ describe("AWS Marketplace in the stack", () => {
         c.releases.push({ ...copy(c.releases[1]), version: "2.0" });
         const run = await runMocked(() => publish(), { stack: "prod", config: c, secretKeys: ["image-publisher:secrets"] });
         assert.ok(!ofType(run, MARKETPLACE).some((r) => r.name.startsWith("release-2.0")));
-        assert.strictEqual((run.outputs.marketplace as any)["2.0"], undefined);
+        assert.strictEqual((run.outputs.marketplace as any)["2.0"].aws, undefined);
     });
 
     it("uses only the dev/test product in a dev stack", async () => {

@@ -259,6 +259,13 @@ function crossCheck(config: PartialConfig): ConfigProblem[] {
     if (azure?.enabled) {
         checkRegion(["azure", "location"], azure.location, regionCatalogue.azure);
         azure.regions.forEach((r, i) => checkRegion(["azure", "regions", i, "name"], r.name, regionCatalogue.azure));
+        if (/\{(version|major)\}/.test(azure.image.sku)) {
+            add(["azure", "image", "sku"], azure.image.sku, "names the release; an image definition outlives releases, so allowed: {product}, {arch} and {cloud} only");
+        }
+        const shipsArm = (config.releases ?? []).some((r) => r?.architectures.includes("arm64"));
+        if (shipsArm && !azure.image.hyperVGenerations.includes("V2")) {
+            add(["azure", "image", "hyperVGenerations"], azure.image.hyperVGenerations, "has no V2, and Azure runs arm64 images only as Hyper-V generation 2; allowed: include V2");
+        }
         if (dev && azure.sharing.community) {
             add(["azure", "sharing", "community"], true, "shares the gallery with the community in a dev stack; allowed: false in dev");
         }
