@@ -1,0 +1,23 @@
+import { parse, stringify } from "yaml";
+import * as fs from "fs";
+import { CliConfig, parseStackConfig } from "../tools/stack-config";
+
+/**
+ * The prod stack's config with `count` releases: the committed prod releases, repeated with new
+ * versions, every cloud and region as committed, two architectures each.
+ */
+export function prodWithReleases(count: number): CliConfig {
+    const doc = parse(fs.readFileSync("Pulumi.prod.yaml", "utf8")) as { config: Record<string, unknown> };
+    const releases = doc.config["image-publisher:releases"] as Record<string, unknown>[];
+    const template = releases[releases.length - 1];
+    doc.config["image-publisher:releases"] = Array.from({ length: count }, (_, i) => ({
+        ...template,
+        version: `${2000 + i}.0`,
+        deprecated: i === 0 && count > 1 ? "2027-03-31" : false,
+    }));
+    const marketplace = (doc.config["image-publisher:aws"] as { marketplace: { products: Record<string, unknown> } }).marketplace;
+    const product = Object.values(marketplace.products)[0];
+    marketplace.products = Object.fromEntries(Array.from({ length: count }, (_, i) => [`${2000 + i}`, product]));
+    delete doc.config["image-publisher:retention"];
+    return parseStackConfig(stringify(doc), `Pulumi.prod.yaml with ${count} releases`);
+}
