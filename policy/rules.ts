@@ -53,7 +53,7 @@ export const policyNames = {
 export const resourceKindKey = "resourceKind";
 
 /** Dynamic resource kinds that make an image public. */
-export const publicResourceKinds = ["alicloud:CommunityShare", "azure:CommunityGallerySharing"] as const;
+export const publicResourceKinds = ["alicloud:CommunityShare", "azure:CommunitySharing"] as const;
 
 /** The type token of every dynamic resource. */
 export const dynamicResourceType = "pulumi-nodejs:dynamic:Resource";

@@ -102,3 +102,21 @@ describe("Offline plan", () => {
         assert.match((await plan("--format", "json")).err, /--stack is required/);
     });
 });
+
+describe("Offline plan guardrails", () => {
+    it("flags a change that would replace an Azure gallery image definition, and exits 3", async () => {
+        const azure = (publisher: string) => {
+            const c = baseConfig("prod");
+            c.releases[0].artifacts.azure = "https://artifacts.example.org/{version}/{arch}.vhd";
+            c.azure = {
+                enabled: true, subscriptionId: "00000000-1111-2222-3333-444444444444", resourceGroup: { name: "rg" },
+                storageAccount: { name: "images" }, gallery: { name: "g" }, image: { publisher, offer: "testlinux" }, regions: [{ name: "westeurope" }],
+            };
+            return c;
+        };
+        const { code, out, err } = await plan("--stack", "prod", "--config", configFile(azure("other")), "--diff", configFile(azure("acme")));
+        assert.strictEqual(code, 3);
+        assert.match(out, /~ azure-native:compute:GalleryImage azure-x86_64-v2: identifier\.publisher/);
+        assert.match(err, /\[no-gallery-image-definition-replacement\] azure-x86_64-v2: this change would replace the gallery image definition \(identifier\.publisher\)/);
+    });
+});

@@ -28,7 +28,7 @@ describe("Policy rule (a): nothing public in dev", () => {
         ["a community Glance image", res("openstack:images/image:Image", { visibility: "community" })],
         ["a Community gallery", res("azure-native:compute:Gallery", { sharingProfile: { permissions: "Community" } })],
         ["an AliCloud community share by resourceKind", res("pulumi-nodejs:dynamic:Resource", { resourceKind: "alicloud:CommunityShare", imageId: "m-1" })],
-        ["an Azure community sharing by resourceKind", res("pulumi-nodejs:dynamic:Resource", { resourceKind: "azure:CommunityGallerySharing" })],
+        ["an Azure community sharing by resourceKind", res("pulumi-nodejs:dynamic:Resource", { resourceKind: "azure:CommunitySharing" })],
         ["an AliCloud community share by kind", res("pulumi-nodejs:dynamic:Resource", { kind: "alicloud-community-share" })],
         ["a dynamic resource with isPublic true", res("pulumi-nodejs:dynamic:Resource", { isPublic: true })],
     ];
@@ -306,5 +306,31 @@ describe("The image-publisher policy pack", () => {
         ]));
         assert.equal(reports.length, 1);
         assert.equal(reports[0].urn, "urn:pulumi:prod::image-publisher::aws:ebs/snapshotImport:SnapshotImport::os-import");
+    });
+});
+
+describe("Policies over the real program", () => {
+    it("recognise every public-making dynamic resource the cloud components register", async () => {
+        const { publish } = await import("../stacks/program");
+        const { readStackConfig } = await import("../tools/stack-config");
+        const { runUnderMocks } = await import("../tools/mocks");
+        const { publicExposure } = await import("../policy/rules");
+        const cfg = readStackConfig("Pulumi.prod.yaml");
+        const run = await runUnderMocks(() => publish({ now: new Date("2026-11-22T00:00:00Z") }), { stack: "prod", config: cfg.values, secretKeys: cfg.secretKeys });
+        const kinds = new Set(run.resources.filter((r) => r.type === "pulumi-nodejs:dynamic:Resource" && publicExposure({ type: r.type, name: r.name, inputs: r.inputs, options: {} }))
+            .map((r) => r.inputs.resourceKind));
+        assert.deepStrictEqual([...kinds].sort(), ["alicloud:CommunityShare", "azure:CommunitySharing"]);
+    });
+
+    it("find no violation in the committed dev and prod stacks", async () => {
+        const { publish } = await import("../stacks/program");
+        const { readStackConfig } = await import("../tools/stack-config");
+        const { runUnderMocks } = await import("../tools/mocks");
+        for (const stack of ["dev", "prod"] as const) {
+            const cfg = readStackConfig(`Pulumi.${stack}.yaml`);
+            const run = await runUnderMocks(() => publish({ now: new Date("2026-11-22T00:00:00Z") }), { stack, config: cfg.values, secretKeys: cfg.secretKeys });
+            const violations = checkResources(run.resources.map((r) => ({ type: r.type, name: r.name, inputs: r.inputs, options: r.options })), stack);
+            assert.deepStrictEqual(violations, [], `${stack}: ${JSON.stringify(violations)}`);
+        }
     });
 });

@@ -70,8 +70,19 @@ export interface MockRunOptions {
 /** The text that stands in for a secret value. */
 export const secretMarker = "[secret]";
 
+/** The ARM path of the azure-native resources whose IDs the program reads, built from their name inputs. */
+const azurePaths: Record<string, (i: Record<string, unknown>) => string> = {
+    "azure-native:resources:ResourceGroup": () => "",
+    "azure-native:storage:StorageAccount": (i) => `/providers/Microsoft.Storage/storageAccounts/${i.accountName}`,
+    "azure-native:storage:BlobContainer": (i) => `/providers/Microsoft.Storage/storageAccounts/${i.accountName}/blobServices/default/containers/${i.containerName}`,
+    "azure-native:compute:Gallery": (i) => `/providers/Microsoft.Compute/galleries/${i.galleryName}`,
+    "azure-native:compute:GalleryImage": (i) => `/providers/Microsoft.Compute/galleries/${i.galleryName}/images/${i.galleryImageName}`,
+    "azure-native:compute:GalleryImageVersion": (i) =>
+        `/providers/Microsoft.Compute/galleries/${i.galleryName}/images/${i.galleryImageName}/versions/${i.galleryImageVersionName}`,
+};
+
 /** A deterministic, cloud-shaped ID for a mock resource. */
-export function mockId(type: string, name: string): string {
+export function mockId(type: string, name: string, inputs: Record<string, unknown> = {}): string {
     const hex = crypto.createHash("sha256").update(`${type}\0${name}`).digest("hex");
     if (type === "aws:ec2/ami:Ami" || type === "aws:ec2/amiCopy:AmiCopy") {
         return `ami-${hex.slice(0, 17)}`;
@@ -79,11 +90,18 @@ export function mockId(type: string, name: string): string {
     if (type === "aws:ebs/snapshotImport:SnapshotImport") {
         return `snap-${hex.slice(0, 17)}`;
     }
+    const azurePath = azurePaths[type];
+    if (azurePath && typeof inputs.resourceGroupName === "string") {
+        return `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/${inputs.resourceGroupName}${azurePath(inputs)}`;
+    }
     if (type.startsWith("azure-native:")) {
         return `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/mock/providers/${type.split(":")[2]}/${name}`;
     }
     if (type.startsWith("alicloud:ecs/image")) {
         return `m-${hex.slice(0, 20)}`;
+    }
+    if (type === "openstack:images/image:Image") {
+        return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
     }
     return `${name}-${hex.slice(0, 8)}`;
 }
@@ -161,7 +179,7 @@ export async function runUnderMocks<T>(program: () => Promise<T> | T, options: M
         {
             newResource: (args: pulumi.runtime.MockResourceArgs) => {
                 const created = {
-                    id: mockId(args.type, args.name),
+                    id: mockId(args.type, args.name, args.inputs),
                     state: { ...args.inputs, ...mockState(args.type, args.name, args.inputs) },
                 };
                 const delay = options.latency?.(args.type, args.name, args.inputs) ?? 0;

@@ -6,7 +6,7 @@ import { CliConfig, parseStackConfig, readStackConfig } from "./stack-config";
 import { Plan, runPlan } from "./plan-run";
 import { diffPlans } from "./plan-diff";
 import { renderDiff, renderJson, renderMarkdown, renderTree } from "./plan-render";
-import { checkResources } from "../policy/rules";
+import { Violation, checkResources, galleryImageReplacementFields, galleryImageType } from "../policy/rules";
 import { validateOutputs } from "../components/outputs";
 
 const usage = `Usage: npm run plan -- --stack dev|prod [--format tree|markdown|json] [--config FILE] [--diff FILE|GIT-REVISION] [--now YYYY-MM-DD]
@@ -52,6 +52,16 @@ function otherConfig(other: string, configFile: string): CliConfig {
         throw new Error(`--diff ${other}: neither a file nor a git revision that has ${relative}`);
     }
     return parseStackConfig(text, `${other}:${relative}`);
+}
+
+/** A gallery image definition whose replacing fields change would be replaced: a definition in use must never be. */
+function replacedDefinitions(changed: ReturnType<typeof diffPlans>["changed"]): Violation[] {
+    const replacing = (field: string) => galleryImageReplacementFields.some((f) => field === `${f}` || field.startsWith(`${f}.`));
+    return changed.filter((c) => c.type === galleryImageType && c.fields.some(replacing)).map((c) => ({
+        policy: "no-gallery-image-definition-replacement",
+        resource: c.name,
+        message: `this change would replace the gallery image definition (${c.fields.filter(replacing).join(", ")}); add a new definition instead`,
+    }));
 }
 
 /** Runs the plan command; returns the exit code. */
@@ -100,7 +110,9 @@ export async function main(argv: string[], io: PlanIo): Promise<number> {
         })), environment);
         if (args.diff) {
             const before = await runPlan(args.stack, otherConfig(args.diff, configFile), { now });
-            io.out(renderDiff(args.stack, diffPlans(before.plan, current.plan), format));
+            const diff = diffPlans(before.plan, current.plan);
+            io.out(renderDiff(args.stack, diff, format));
+            violations.push(...replacedDefinitions(diff.changed));
         } else {
             io.out(render(current.plan, format));
         }
