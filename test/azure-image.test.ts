@@ -3,8 +3,12 @@ import { Architecture, AzureTarget, Release, azureSchema } from "../components/c
 import { communityImagePattern } from "../components/outputs";
 import { AzureGallery } from "../components/azure/gallery";
 import { AzureImage } from "../components/azure/image";
-import { mockId } from "../tools/mocks";
 import { RecordedResource, named, ofType, runMocked } from "./mocks";
+
+/** The ARM ID that a resource of the test's gallery gets. */
+const armId = (path: string) => `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/images/providers/${path}`;
+/** The ARM ID of the 1592.4.0 version of one image definition. */
+const versionId = (definition: string) => armId(`Microsoft.Compute/galleries/product_gallery/images/${definition}/versions/1592.4.0`);
 
 const VERSION = "azure-native:compute:GalleryImageVersion";
 
@@ -109,7 +113,7 @@ describe("AzureImage", () => {
         assert.deepEqual(version.inputs.storageProfile, {
             osDiskImage: {
                 source: {
-                    storageAccountId: mockId("azure-native:storage:StorageAccount", "azure-storage"),
+                    storageAccountId: armId("Microsoft.Storage/storageAccounts/productvhds"),
                     uri: "https://productvhds.blob.core.windows.net/vhds/product-1592.4-x86_64.vhd",
                 },
             },
@@ -135,8 +139,8 @@ describe("AzureImage", () => {
 
     it("gives each target region the ID of the generation V2 version, and every generation's ID", async () => {
         const run = await runMocked(() => publish([release("1592.4")], azureTarget(), "prod"), { stack: "prod" });
-        const v2 = mockId(VERSION, "product-1592.4-azure-x86_64-v2");
-        const v1 = mockId(VERSION, "product-1592.4-azure-x86_64-v1");
+        const v2 = versionId("product");
+        const v1 = versionId("product-gen1");
         assert.deepEqual(run.outputs.imageIds["1592.4/x86_64"], { westeurope: v2, eastus: v2 });
         assert.deepEqual(run.outputs.versionIds["1592.4/x86_64"], { V1: v1, V2: v2 });
         assert.deepEqual(Object.keys(run.outputs.versionIds["1592.4/arm64"]), ["V2"]);
@@ -145,7 +149,7 @@ describe("AzureImage", () => {
     it("falls back to generation V1 for the region IDs when V2 is not configured", async () => {
         const target = azureTarget({ image: { publisher: "example", offer: "product", hyperVGenerations: ["V1"] } });
         const run = await runMocked(() => publish([release("1592.4", { architectures: ["x86_64"] })], target, "prod"), { stack: "prod" });
-        assert.equal(run.outputs.imageIds["1592.4/x86_64"].westeurope, mockId(VERSION, "product-1592.4-azure-x86_64-v1"));
+        assert.equal(run.outputs.imageIds["1592.4/x86_64"].westeurope, versionId("product-gen1"));
     });
 
     it("gives the community image ID of a community-shared gallery as /CommunityGalleries/{publicName}/Images/{definition}/Versions/{version}", async () => {

@@ -3,11 +3,14 @@ import { Architecture, AzureTarget, Release, azureSchema } from "../components/c
 import { AzureGallery } from "../components/azure/gallery";
 import { AzureImage } from "../components/azure/image";
 import { AzureMarketplaceVersion, marketplaceImages } from "../components/azure/partner-center";
-import { mockId } from "../tools/mocks";
 import { named, runMocked } from "./mocks";
 
+/** The ARM ID that a resource of the test's gallery gets. */
+const armId = (path: string) => `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/images/providers/${path}`;
+/** The ARM ID of the 1592.4.0 version of one image definition. */
+const versionId = (definition: string) => armId(`Microsoft.Compute/galleries/product_gallery/images/${definition}/versions/1592.4.0`);
+
 const clientSecret = "pc-client-secret-7Q~not-for-state";
-const VERSION = "azure-native:compute:GalleryImageVersion";
 
 /** An Azure target with a Partner Center offer, defaults filled in. */
 function azureTarget(marketplace: Record<string, unknown> = {}): AzureTarget {
@@ -65,9 +68,9 @@ describe("AzureMarketplaceVersion", () => {
         assert.equal(version.inputs.publish, false);
         assert.equal(version.inputs.deprecated, false);
         assert.deepEqual(version.inputs.images, [
-            { imageType: "x64Gen1", resourceId: mockId(VERSION, "product-1592.4-azure-x86_64-v1") },
-            { imageType: "x64Gen2", resourceId: mockId(VERSION, "product-1592.4-azure-x86_64-v2") },
-            { imageType: "armGen2", resourceId: mockId(VERSION, "product-1592.4-azure-arm64-v2") },
+            { imageType: "x64Gen1", resourceId: versionId("product-gen1") },
+            { imageType: "x64Gen2", resourceId: versionId("product") },
+            { imageType: "armGen2", resourceId: versionId("product-arm64") },
         ]);
         assert.ok(version.dependsOn.includes("product-1592.4-azure-arm64-v2"), "waits for the gallery versions");
         assert.equal(run.outputs.state, "draft");
