@@ -36,8 +36,8 @@ export interface ReleaseCommunity {
 export interface StackContext {
     /** The AWS regions, "all" resolved, source region first; absent when AWS is off. */
     awsRegions?: string[];
-    /** Resources that launch permissions wait for, such as unblocked public AMI access. */
-    awsSharingDependsOn?: pulumi.Resource[];
+    /** Per region, what launch permissions wait for, such as unblocked public AMI access. */
+    awsSharingDependsOn?: Record<string, pulumi.Resource>;
     /** The Azure gallery with its image definitions; absent when Azure is off. */
     azure?: AzureGallery;
     /** One AliCloud provider per region; absent when AliCloud is off. */

@@ -19,8 +19,8 @@ export interface AwsImageArgs {
     environment: "dev" | "prod";
     /** Every region that gets the AMI, the source region included; "all" already resolved. */
     regions: string[];
-    /** Resources that must exist before any launch permission, such as the unblocking of public AMIs. */
-    sharingDependsOn?: pulumi.Resource[];
+    /** Per region, what its launch permissions wait for, such as the unblocking of public AMIs there. */
+    sharingDependsOn?: Record<string, pulumi.Resource>;
 }
 
 const diskFormats: Record<string, string> = { raw: "RAW", img: "RAW", vhd: "VHD", vmdk: "VMDK" };
@@ -116,7 +116,7 @@ export class AwsImage extends pulumi.ComponentResource {
                 snapshotId: snapshots[region],
                 sharing: target.sharing,
                 environment: args.environment,
-            }, { parent: this, dependsOn: args.sharingDependsOn });
+            }, { parent: this, dependsOn: args.sharingDependsOn?.[region] });
         }
 
         this.sourceImageId = ami.id;

@@ -13,13 +13,13 @@ export interface AwsPublicAccessArgs {
  * so the stack makes it once, not once per image.
  */
 export class AwsPublicAccess extends pulumi.ComponentResource {
-    /** The per-region settings; launch permissions depend on them. */
-    public readonly settings: aws.ec2.ImageBlockPublicAccess[];
+    /** The setting of each region; that region's launch permissions depend on it. */
+    public readonly settings: Record<string, aws.ec2.ImageBlockPublicAccess>;
 
     constructor(name: string, args: AwsPublicAccessArgs, opts?: pulumi.ComponentResourceOptions) {
         super("image-publisher:aws:PublicAccess", name, {}, opts);
-        this.settings = args.regions.map((region) =>
-            new aws.ec2.ImageBlockPublicAccess(`${name}-${region}`, { region, state: "unblocked" }, { parent: this }));
+        this.settings = Object.fromEntries(args.regions.map((region) =>
+            [region, new aws.ec2.ImageBlockPublicAccess(`${name}-${region}`, { region, state: "unblocked" }, { parent: this })]));
         this.registerOutputs({});
     }
 }
