@@ -1,34 +1,17 @@
 import * as assert from "assert";
-import * as path from "path";
-import { createRequire } from "module";
-import * as pulumi from "@pulumi/pulumi";
-import { Clock } from "../components/dynamic/retry";
 import { CommunityShareState, communityShareKind, communityShareProvider } from "../components/alicloud/community-share";
+import { FakeClock } from "./helpers/clock";
+import { withEnv } from "./helpers/env";
+import { throughSerialisation } from "./helpers/serialise";
 import { EcsImage, EcsServer, startEcsServer } from "./servers/ecs";
 
 const accessKeyId = "LTAI5tImagePublisherTest";
 
-function fakeClock(): { clock: Clock; sleeps: number[] } {
-    let now = 0;
-    const sleeps: number[] = [];
-    return { clock: { now: () => now, sleep: async (ms: number) => { sleeps.push(ms); now += ms; } }, sleeps };
-}
-
 const retry = { attempts: 4, baseDelayMs: 1000, maxDelayMs: 8000 };
-
-/** Serialises a function the way Pulumi does for a dynamic provider, then loads and calls the result. */
-async function throughSerialisation<T>(make: () => T): Promise<T> {
-    const { text, exportName } = await pulumi.runtime.serializeFunction(make);
-    const module = { exports: {} as Record<string, () => T> };
-    const load = new Function("module", "exports", "require", text) as (m: unknown, e: unknown, r: NodeJS.Require) => void;
-    load(module, module.exports, createRequire(path.join(__dirname, "..", "package.json")));
-    return module.exports[exportName]();
-}
 
 describe("AliCloudCommunityShare", () => {
     let server: EcsServer;
     let image: EcsImage;
-    const saved = { id: process.env.ALIBABA_CLOUD_ACCESS_KEY_ID, secret: process.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET };
 
     const state = (overrides: Partial<CommunityShareState> = {}): CommunityShareState => ({
         resourceKind: communityShareKind,
@@ -39,21 +22,9 @@ describe("AliCloudCommunityShare", () => {
         protocol: "http",
         ...overrides,
     });
-    const provider = () => communityShareProvider({ clock: fakeClock().clock, retry });
+    const provider = () => communityShareProvider({ clock: new FakeClock(0), retry });
 
-    before(() => {
-        process.env.ALIBABA_CLOUD_ACCESS_KEY_ID = accessKeyId;
-        process.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET = "test-secret";
-    });
-    after(() => {
-        for (const [name, value] of [["ALIBABA_CLOUD_ACCESS_KEY_ID", saved.id], ["ALIBABA_CLOUD_ACCESS_KEY_SECRET", saved.secret]] as const) {
-            if (value === undefined) {
-                delete process.env[name];
-            } else {
-                process.env[name] = value;
-            }
-        }
-    });
+    withEnv({ ALIBABA_CLOUD_ACCESS_KEY_ID: accessKeyId, ALIBABA_CLOUD_ACCESS_KEY_SECRET: "test-secret" });
     beforeEach(async () => {
         server = await startEcsServer({ accessKeyId });
         image = server.addImage({ ImageName: "acmelinux-1592.4-x86_64", RegionId: "ap-southeast-1" });
@@ -131,7 +102,8 @@ describe("AliCloudCommunityShare", () => {
 
     it("retries throttling and unavailability with bounded backoff, and shares once", async () => {
         server.fail("ModifyImageSharePermission", { status: 429, code: "Throttling" }, { status: 503, code: "ServiceUnavailable" });
-        const { clock, sleeps } = fakeClock();
+        const clock = new FakeClock(0);
+        const { sleeps } = clock;
 
         await communityShareProvider({ clock, retry }).create!(state());
 

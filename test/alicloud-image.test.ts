@@ -3,7 +3,9 @@ import { AliCloudImage } from "../components/alicloud/image";
 import { AliCloudRegions } from "../components/alicloud/regions";
 import { ossDiskImage } from "../components/alicloud/artifact";
 import { alicloudSchema } from "../components/config/schema";
-import { AliCloudTarget, Architecture, Release } from "../components/config/model";
+import { AliCloudTarget, Release } from "../components/config/model";
+import { Publish, publishAcmelinux } from "./helpers/publish";
+import { releaseIn } from "./helpers/release";
 import { MockRun, RecordedResource, named, ofType, runMocked } from "./mocks";
 
 const dynamicType = "pulumi-nodejs:dynamic:Resource";
@@ -12,19 +14,10 @@ const copyType = "alicloud:ecs/imageCopy:ImageCopy";
 const accountShareType = "alicloud:ecs/imageSharePermission:ImageSharePermission";
 
 function release(overrides: Partial<Release> = {}): Release {
-    return {
-        version: "1592.4",
-        major: "1592",
-        architectures: ["x86_64", "arm64"],
-        artifacts: {
-            aws: {}, azure: {}, gcp: {}, openstack: {},
-            alicloud: {
-                x86_64: { uri: "oss://acmelinux-artifacts-eu-central-1/1592.4/acmelinux-1592.4-x86_64.qcow2" },
-                arm64: { uri: "oss://acmelinux-artifacts-eu-central-1/1592.4/acmelinux-1592.4-arm64.raw" },
-            },
-        },
-        ...overrides,
-    };
+    return releaseIn("alicloud", "1592.4", {
+        x86_64: { uri: "oss://acmelinux-artifacts-eu-central-1/1592.4/acmelinux-1592.4-x86_64.qcow2" },
+        arm64: { uri: "oss://acmelinux-artifacts-eu-central-1/1592.4/acmelinux-1592.4-arm64.raw" },
+    }, overrides);
 }
 
 function target(overrides: Record<string, unknown> = {}): AliCloudTarget {
@@ -38,40 +31,15 @@ function target(overrides: Record<string, unknown> = {}): AliCloudTarget {
     });
 }
 
-/** What a test changes about the publish run; the rest is a prod x86_64 release. */
-interface Publish {
-    /** The architecture published. */
-    architecture?: Architecture;
-    /** The stack's environment. */
-    environment?: "dev" | "prod";
-    /** The release published. */
-    release?: Release;
-    /** The target block. */
-    target?: AliCloudTarget;
-}
-
 /** What a publish run outputs, resolved. */
 type Resolved = { ids: Record<string, string> };
 
-function publish(options: Publish = {}): Promise<MockRun<Resolved>> {
-    const environment = options.environment ?? "prod";
-    const architecture = options.architecture ?? "x86_64";
-    const t = options.target ?? target();
-    // runMocked resolves every output, so the IDs come back as plain strings.
-    const run = runMocked(async () => {
-        const regions = new AliCloudRegions("alicloud", { target: t });
-        const image = new AliCloudImage(`acmelinux-1592-4-${architecture}-alicloud`, {
-            release: options.release ?? release(),
-            architecture,
-            target: t,
-            product: "acmelinux",
-            imageName: `acmelinux-1592.4-${architecture}`,
-            environment,
-            regions,
-        });
+function publish(options: Publish<AliCloudTarget> = {}): Promise<MockRun<Resolved>> {
+    return publishAcmelinux(options, { release, target }, (args) => {
+        const regions = new AliCloudRegions("alicloud", { target: args.target });
+        const image = new AliCloudImage(`acmelinux-1592-4-${args.architecture}-alicloud`, { ...args, regions });
         return { ids: image.imageIds };
-    }, { stack: environment });
-    return run as unknown as Promise<MockRun<Resolved>>;
+    });
 }
 
 const kind = (r: RecordedResource) => r.inputs.resourceKind;

@@ -1,22 +1,12 @@
 import * as assert from "assert";
-import * as path from "path";
-import { createRequire } from "module";
-import * as pulumi from "@pulumi/pulumi";
-import { Clock, PollTimeoutError, RetriesExhaustedError } from "../components/dynamic/retry";
+import { PollTimeoutError, RetriesExhaustedError } from "../components/dynamic/retry";
 import { ImportImageState, allImageStatuses, importImageKind, importImageProvider } from "../components/alicloud/import-image";
+import { FakeClock } from "./helpers/clock";
+import { setEnv, withEnv } from "./helpers/env";
+import { throughSerialisation } from "./helpers/serialise";
 import { EcsServer, startEcsServer } from "./servers/ecs";
 
 const accessKeyId = "LTAI5tImagePublisherTest";
-
-function fakeClock(): { clock: Clock; sleeps: number[]; elapsed: () => number } {
-    let now = 0;
-    const sleeps: number[] = [];
-    return {
-        clock: { now: () => now, sleep: async (ms: number) => { sleeps.push(ms); now += ms; } },
-        sleeps,
-        elapsed: () => now,
-    };
-}
 
 const retry = { attempts: 4, baseDelayMs: 1000, maxDelayMs: 8000 };
 const poll = { initialDelayMs: 10000, maxDelayMs: 60000, timeoutMs: 30 * 60 * 1000 };
@@ -41,32 +31,10 @@ function inputs(server: EcsServer, overrides: Partial<ImportImageState> = {}): I
     };
 }
 
-/** Serialises a function the way Pulumi does for a dynamic provider, then loads and calls the result. */
-async function throughSerialisation<T>(make: () => T): Promise<T> {
-    const { text, exportName } = await pulumi.runtime.serializeFunction(make);
-    const module = { exports: {} as Record<string, () => T> };
-    const load = new Function("module", "exports", "require", text) as (m: unknown, e: unknown, r: NodeJS.Require) => void;
-    load(module, module.exports, createRequire(path.join(__dirname, "..", "package.json")));
-    return module.exports[exportName]();
-}
-
 describe("AliCloudImportImage", () => {
     let server: EcsServer;
-    const saved = { id: process.env.ALIBABA_CLOUD_ACCESS_KEY_ID, secret: process.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET };
 
-    before(() => {
-        process.env.ALIBABA_CLOUD_ACCESS_KEY_ID = accessKeyId;
-        process.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET = "test-secret";
-    });
-    after(() => {
-        for (const [name, value] of [["ALIBABA_CLOUD_ACCESS_KEY_ID", saved.id], ["ALIBABA_CLOUD_ACCESS_KEY_SECRET", saved.secret]] as const) {
-            if (value === undefined) {
-                delete process.env[name];
-            } else {
-                process.env[name] = value;
-            }
-        }
-    });
+    withEnv({ ALIBABA_CLOUD_ACCESS_KEY_ID: accessKeyId, ALIBABA_CLOUD_ACCESS_KEY_SECRET: "test-secret" });
     beforeEach(async () => {
         server = await startEcsServer({ accessKeyId });
     });
@@ -75,7 +43,7 @@ describe("AliCloudImportImage", () => {
     });
 
     it("imports an arm64 image from OSS with the exact ImportImage parameters and waits until it is Available", async () => {
-        const { clock } = fakeClock();
+        const clock = new FakeClock(0);
         const provider = importImageProvider({ clock, retry, poll });
 
         const result = await provider.create!(inputs(server));
@@ -103,7 +71,7 @@ describe("AliCloudImportImage", () => {
     });
 
     it("asks DescribeImages for every status, since it lists only Available images by default", async () => {
-        const { clock } = fakeClock();
+        const clock = new FakeClock(0);
         await importImageProvider({ clock, retry, poll }).create!(inputs(server));
 
         const describes = server.calls("DescribeImages");
@@ -121,7 +89,7 @@ describe("AliCloudImportImage", () => {
 
     it("reports an import that ends CreateFailed as an error", async () => {
         server.importBehaviour = { unlistedDescribes: 0, creatingDescribes: 1, finalStatus: "CreateFailed" };
-        const { clock } = fakeClock();
+        const clock = new FakeClock(0);
 
         await assert.rejects(importImageProvider({ clock, retry, poll }).create!(inputs(server)),
             /import of acmelinux-1592\.4-arm64 into eu-central-1 failed: image m-\d+ is CreateFailed/);
@@ -129,7 +97,7 @@ describe("AliCloudImportImage", () => {
 
     it("treats an image that DescribeImages does not list yet as not ready, and keeps waiting", async () => {
         server.importBehaviour = { unlistedDescribes: 3, creatingDescribes: 1, finalStatus: "Available" };
-        const { clock } = fakeClock();
+        const clock = new FakeClock(0);
 
         const result = await importImageProvider({ clock, retry, poll }).create!(inputs(server));
 
@@ -140,7 +108,8 @@ describe("AliCloudImportImage", () => {
     it("retries throttling and 5xx answers with bounded exponential backoff", async () => {
         server.fail("ImportImage", { status: 429, code: "Throttling" }, { status: 503, code: "ServiceUnavailable" });
         server.fail("DescribeImages", { status: 400, code: "Throttling.User" }, { status: 500, code: "InternalError" });
-        const { clock, sleeps } = fakeClock();
+        const clock = new FakeClock(0);
+        const { sleeps } = clock;
 
         const result = await importImageProvider({ clock, retry, poll }).create!(inputs(server));
 
@@ -156,7 +125,7 @@ describe("AliCloudImportImage", () => {
 
     it("imports once when the answer to an ImportImage is lost and the call is retried", async () => {
         server.fail("ImportImage", { status: 503, code: "ServiceUnavailable", afterProcessing: true });
-        const { clock } = fakeClock();
+        const clock = new FakeClock(0);
 
         const result = await importImageProvider({ clock, retry, poll }).create!(inputs(server));
 
@@ -168,7 +137,8 @@ describe("AliCloudImportImage", () => {
 
     it("gives up after the bounded number of attempts when the API stays throttled", async () => {
         server.fail("ImportImage", ...Array.from({ length: 10 }, () => ({ status: 429, code: "Throttling" })));
-        const { clock, sleeps } = fakeClock();
+        const clock = new FakeClock(0);
+        const { sleeps } = clock;
 
         await assert.rejects(importImageProvider({ clock, retry, poll }).create!(inputs(server)),
             (e: unknown) => e instanceof RetriesExhaustedError && e.attempts === 4);
@@ -178,19 +148,20 @@ describe("AliCloudImportImage", () => {
     });
 
     it("does not retry a client error such as an unknown access key", async () => {
-        process.env.ALIBABA_CLOUD_ACCESS_KEY_ID = "LTAI5tSomebodyElse";
+        const restore = setEnv({ ALIBABA_CLOUD_ACCESS_KEY_ID: "LTAI5tSomebodyElse" });
         try {
-            const { clock } = fakeClock();
+            const clock = new FakeClock(0);
             await assert.rejects(importImageProvider({ clock, retry, poll }).create!(inputs(server)), /InvalidAccessKeyId|access key/);
             assert.strictEqual(server.requests.length, 1);
         } finally {
-            process.env.ALIBABA_CLOUD_ACCESS_KEY_ID = accessKeyId;
+            restore();
         }
     });
 
     it("times out when the import is not Available within the bound", async () => {
         server.importBehaviour = { unlistedDescribes: 0, creatingDescribes: Infinity, finalStatus: "Available" };
-        const { clock, elapsed } = fakeClock();
+        const clock = new FakeClock(0);
+        const { elapsed } = clock;
 
         await assert.rejects(importImageProvider({ clock, retry, poll }).create!(inputs(server)),
             (e: unknown) => e instanceof PollTimeoutError && /timed out after 1800 s waiting for image m-\d+/.test(e.message));
@@ -200,7 +171,7 @@ describe("AliCloudImportImage", () => {
     });
 
     it("finds an existing image by name on a repeated create and imports nothing twice", async () => {
-        const { clock } = fakeClock();
+        const clock = new FakeClock(0);
         const provider = importImageProvider({ clock, retry, poll });
 
         const first = await provider.create!(inputs(server));
@@ -215,7 +186,7 @@ describe("AliCloudImportImage", () => {
         server.addImage({ ImageName: "acmelinux-1592.4-arm64-rc1", RegionId: "eu-central-1" });
         server.addImage({ ImageName: "acmelinux-1592.4-arm64", RegionId: "eu-central-1", FinalStatus: "CreateFailed" });
         server.addImage({ ImageName: "acmelinux-1592.4-arm64", RegionId: "ap-southeast-1" });
-        const { clock } = fakeClock();
+        const clock = new FakeClock(0);
 
         const result = await importImageProvider({ clock, retry, poll }).create!(inputs(server));
 
@@ -225,7 +196,7 @@ describe("AliCloudImportImage", () => {
 
     it("reads the image back, and reports an image deleted outside as gone", async () => {
         const existing = server.addImage({ ImageName: "acmelinux-1592.4-arm64", RegionId: "eu-central-1" });
-        const { clock } = fakeClock();
+        const clock = new FakeClock(0);
         const provider = importImageProvider({ clock, retry, poll });
 
         const read = await provider.read!(existing.ImageId, inputs(server, { imageId: existing.ImageId }));
@@ -238,7 +209,7 @@ describe("AliCloudImportImage", () => {
 
     it("deletes the image with DeleteImage, and a second delete of a gone image succeeds", async () => {
         const existing = server.addImage({ ImageName: "acmelinux-1592.4-arm64", RegionId: "eu-central-1" });
-        const { clock } = fakeClock();
+        const clock = new FakeClock(0);
         const provider = importImageProvider({ clock, retry, poll });
 
         await provider.delete!(existing.ImageId, inputs(server));
@@ -263,18 +234,17 @@ describe("AliCloudImportImage", () => {
     });
 
     it("says which environment variables to set when there are no credentials", async () => {
-        const id = process.env.ALIBABA_CLOUD_ACCESS_KEY_ID;
-        delete process.env.ALIBABA_CLOUD_ACCESS_KEY_ID;
+        const restore = setEnv({ ALIBABA_CLOUD_ACCESS_KEY_ID: undefined });
         try {
             await assert.rejects(importImageProvider().create!(inputs(server)), /ALIBABA_CLOUD_ACCESS_KEY_ID/);
             assert.strictEqual(server.requests.length, 0);
         } finally {
-            process.env.ALIBABA_CLOUD_ACCESS_KEY_ID = id;
+            restore();
         }
     });
 
     it("survives Pulumi's closure serialisation: the serialised provider imports through the real SDK", async () => {
-        const { clock } = fakeClock();
+        const clock = new FakeClock(0);
         const provider = importImageProvider({ clock, retry, poll });
 
         const loaded = await throughSerialisation(() => provider);

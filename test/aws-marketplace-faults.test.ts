@@ -4,69 +4,27 @@ import { createMarketplaceProvider, MarketplaceVersionInputs } from "../componen
 import {
     MARKETPLACE_BUSY_RETRY, MARKETPLACE_POLL_DEFAULTS, MARKETPLACE_TRANSIENT_RETRY, pollCost,
 } from "../components/aws/marketplace-schedule";
-import { FakeClock, MarketplaceCatalogServer } from "./servers/marketplace-catalog";
+import { AMI, useLocalMarketplace, versionInputs as sampleVersion } from "./helpers/aws-marketplace";
+import { FakeClock } from "./helpers/clock";
+import { MarketplaceCatalogServer } from "./servers/marketplace-catalog";
 
-const AMI = "ami-0123456789abcdef0";
 const HOUR = 3_600_000;
 
-/** A release's x86_64 version of product prod-x86, aimed at the local server. */
+/** The sample version with its instance type given, so no test here needs the product's newest version. */
 function versionInputs(endpoint: string, overrides: Partial<MarketplaceVersionInputs> = {}): MarketplaceVersionInputs {
-    return {
-        productId: "prod-x86",
-        amiId: AMI,
-        architecture: "x86_64",
-        version: "2.1.0",
-        versionTitle: "Example Linux 2.1.0",
-        releaseNotes: "Kernel 6.12 and OpenSSL 3.5.",
-        accessRoleArn: "arn:aws:iam::123456789012:role/marketplace-ingest",
-        osName: "OTHERLINUX",
-        osVersion: "2",
-        username: "ec2-user",
-        scanningPort: 22,
-        usageInstructions: "Connect with SSH as ec2-user.",
-        securityGroups: [{ ipProtocol: "tcp", fromPort: 22, toPort: 22, ipRanges: ["0.0.0.0/0"] }],
-        recommendedInstanceType: "m7i.large",
-        endpoint,
-        ...overrides,
-    };
+    return sampleVersion(endpoint, { recommendedInstanceType: "m7i.large", ...overrides });
 }
 
 describe("AwsMarketplaceVersion under faults", () => {
-    const envKeys = ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_PROFILE", "AWS_SESSION_TOKEN"];
-    const savedEnv = Object.fromEntries(envKeys.map((key) => [key, process.env[key]]));
     let clock: FakeClock;
     let server: MarketplaceCatalogServer;
     let endpoint: string;
     let provider: ReturnType<typeof createMarketplaceProvider>;
 
-    before(() => {
-        process.env.AWS_ACCESS_KEY_ID = "AKIAIOSFODNN7EXAMPLE";
-        process.env.AWS_SECRET_ACCESS_KEY = "dummy-secret-for-the-local-server";
-        delete process.env.AWS_PROFILE;
-        delete process.env.AWS_SESSION_TOKEN;
-    });
-
-    after(() => {
-        for (const key of envKeys) {
-            if (savedEnv[key] === undefined) {
-                delete process.env[key];
-            } else {
-                process.env[key] = savedEnv[key];
-            }
-        }
-    });
-
-    beforeEach(async () => {
-        clock = new FakeClock();
-        server = new MarketplaceCatalogServer(clock);
-        endpoint = await server.start();
-        server.addProduct("prod-x86", "x86_64");
+    useLocalMarketplace({ "prod-x86": "x86_64" }, (local) => {
+        ({ clock, server, endpoint } = local);
         // Jitter at its top: every delay is the longest the schedule allows.
         provider = createMarketplaceProvider({ clock, random: () => 0.999999 });
-    });
-
-    afterEach(async () => {
-        await server.close();
     });
 
     describe("transient errors", () => {

@@ -1,35 +1,14 @@
 import * as assert from "assert";
 import { createHash } from "crypto";
-import Module = require("module");
 import * as pulumi from "@pulumi/pulumi";
 import { AwsMarketplaceVersion } from "../components/aws/marketplace";
 import { changeSetFailure } from "../components/aws/marketplace-catalog";
 import { changeSetName, changeSetToken, MAX_CHANGE_SET_NAME_LENGTH, MAX_TOKEN_LENGTH } from "../components/aws/marketplace-changeset";
 import { createMarketplaceProvider, MarketplaceVersionInputs, MarketplaceVersionOutputs } from "../components/aws/marketplace-provider";
-import { FakeClock, MarketplaceCatalogServer, StoredVersion } from "./servers/marketplace-catalog";
-
-const AMI = "ami-0123456789abcdef0";
-
-/** A release's x86_64 version of product prod-x86, aimed at the local server. */
-function versionInputs(endpoint: string, overrides: Partial<MarketplaceVersionInputs> = {}): MarketplaceVersionInputs {
-    return {
-        productId: "prod-x86",
-        amiId: AMI,
-        architecture: "x86_64",
-        version: "2.1.0",
-        versionTitle: "Example Linux 2.1.0",
-        releaseNotes: "Kernel 6.12 and OpenSSL 3.5.",
-        accessRoleArn: "arn:aws:iam::123456789012:role/marketplace-ingest",
-        osName: "OTHERLINUX",
-        osVersion: "2",
-        username: "ec2-user",
-        scanningPort: 22,
-        usageInstructions: "Connect with SSH as ec2-user.",
-        securityGroups: [{ ipProtocol: "tcp", fromPort: 22, toPort: 22, ipRanges: ["0.0.0.0/0"] }],
-        endpoint,
-        ...overrides,
-    };
-}
+import { AMI, useLocalMarketplace, versionInputs } from "./helpers/aws-marketplace";
+import { FakeClock } from "./helpers/clock";
+import { loadSerialised } from "./helpers/serialise";
+import { MarketplaceCatalogServer, StoredVersion } from "./servers/marketplace-catalog";
 
 /** A published version of a product, as DescribeEntity lists it. */
 function publishedVersion(id: string, title: string, created: string, instanceType: string, architecture: string): StoredVersion {
@@ -74,41 +53,14 @@ function onlyStart(server: MarketplaceCatalogServer): Record<string, any> {
 }
 
 describe("AwsMarketplaceVersion", () => {
-    const envKeys = ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_PROFILE", "AWS_SESSION_TOKEN"];
-    const savedEnv = Object.fromEntries(envKeys.map((key) => [key, process.env[key]]));
     let clock: FakeClock;
     let server: MarketplaceCatalogServer;
     let endpoint: string;
     let provider: ReturnType<typeof createMarketplaceProvider>;
 
-    before(() => {
-        process.env.AWS_ACCESS_KEY_ID = "AKIAIOSFODNN7EXAMPLE";
-        process.env.AWS_SECRET_ACCESS_KEY = "dummy-secret-for-the-local-server";
-        delete process.env.AWS_PROFILE;
-        delete process.env.AWS_SESSION_TOKEN;
-    });
-
-    after(() => {
-        for (const key of envKeys) {
-            if (savedEnv[key] === undefined) {
-                delete process.env[key];
-            } else {
-                process.env[key] = savedEnv[key];
-            }
-        }
-    });
-
-    beforeEach(async () => {
-        clock = new FakeClock();
-        server = new MarketplaceCatalogServer(clock);
-        endpoint = await server.start();
-        server.addProduct("prod-x86", "x86_64");
-        server.addProduct("prod-arm", "arm64");
+    useLocalMarketplace({ "prod-x86": "x86_64", "prod-arm": "arm64" }, (local) => {
+        ({ clock, server, endpoint } = local);
         provider = createMarketplaceProvider({ clock, random: () => 0.5 });
-    });
-
-    afterEach(async () => {
-        await server.close();
     });
 
     describe("create", () => {
@@ -431,11 +383,7 @@ describe("AwsMarketplaceVersion", () => {
             const text = registered[0].inputs.__provider;
             assert.strictEqual(typeof text, "string");
 
-            const loaded = new Module("/work/serialised-marketplace-provider.js", module) as Module & { _compile: (code: string, file: string) => void };
-            loaded.filename = "/work/serialised-marketplace-provider.js";
-            loaded.paths = module.paths;
-            loaded._compile(text as string, loaded.filename);
-            const serialised = (loaded.exports as { handler: () => ReturnType<typeof createMarketplaceProvider> }).handler();
+            const serialised = loadSerialised<ReturnType<typeof createMarketplaceProvider>>(text as string);
 
             const result = await serialised.create(versionInputs(endpoint, { recommendedInstanceType: "m7i.large" }));
             assert.strictEqual(result.outs!.changeSetStatus, "SUCCEEDED");

@@ -1,76 +1,36 @@
 import { strict as assert } from "assert";
-import Module from "module";
-import * as path from "path";
-import * as pulumi from "@pulumi/pulumi";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { Clock } from "../components/dynamic/retry";
 import {
     COMMUNITY_SHARING_KIND, CommunitySharingInputs, CommunitySharingProviderOptions, communitySharingProvider,
 } from "../components/azure/community-sharing-provider";
+import { FakeClock } from "./helpers/clock";
+import { withEnvEach } from "./helpers/env";
+import { roundTrip } from "./helpers/serialise";
 import { AzureArmServer } from "./servers/azure-arm";
 
 const tenant = "11111111-2222-3333-4444-555555555555";
-const credentialVariables = ["AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET", "AZURE_AUTHORITY_HOST", "AZURE_TOKEN_CREDENTIALS",
-    "ARM_TENANT_ID", "ARM_CLIENT_ID", "ARM_CLIENT_SECRET"];
-
-/** A clock that never waits: each sleep moves time on at once. */
-function simulatedClock(): Clock & { sleeps: number[] } {
-    let now = 0;
-    const sleeps: number[] = [];
-    return {
-        sleeps,
-        now: () => now,
-        sleep: async (ms: number) => {
-            sleeps.push(ms);
-            now += ms;
-        },
-    };
-}
-
-/** Loads a serialised provider the way Pulumi's dynamic provider host does, and returns what its handler gives. */
-function loadSerialised(text: string): dynamic.ResourceProvider {
-    const filename = path.join(process.cwd(), "serialised-community-sharing.js");
-    const loaded = new Module(filename, module) as Module & { _compile: (code: string, file: string) => void };
-    loaded.filename = filename;
-    loaded.paths = (Module as unknown as { _nodeModulePaths: (dir: string) => string[] })._nodeModulePaths(process.cwd());
-    loaded._compile(text, filename);
-    return (loaded.exports as { handler: () => dynamic.ResourceProvider }).handler();
-}
 
 describe("CommunityGallerySharing provider", () => {
     let server: AzureArmServer;
-    const saved: Record<string, string | undefined> = {};
 
-    before(() => {
-        for (const name of credentialVariables) {
-            saved[name] = process.env[name];
-            delete process.env[name];
-        }
-    });
-
-    after(() => {
-        for (const name of credentialVariables) {
-            if (saved[name] === undefined) {
-                delete process.env[name];
-            } else {
-                process.env[name] = saved[name];
-            }
-        }
+    // The environment's service principal, and none of the other credential variables.
+    withEnvEach({
+        AZURE_TENANT_ID: tenant,
+        AZURE_CLIENT_ID: "66666666-7777-8888-9999-000000000000",
+        AZURE_CLIENT_SECRET: "sharing-test-secret",
+        AZURE_TOKEN_CREDENTIALS: "EnvironmentCredential",
+        AZURE_AUTHORITY_HOST: undefined,
+        ARM_TENANT_ID: undefined,
+        ARM_CLIENT_ID: undefined,
+        ARM_CLIENT_SECRET: undefined,
     });
 
     beforeEach(async () => {
         server = await new AzureArmServer().start();
-        process.env.AZURE_TENANT_ID = tenant;
-        process.env.AZURE_CLIENT_ID = "66666666-7777-8888-9999-000000000000";
-        process.env.AZURE_CLIENT_SECRET = "sharing-test-secret";
-        process.env.AZURE_TOKEN_CREDENTIALS = "EnvironmentCredential";
     });
 
     afterEach(async () => {
         await server.close();
-        for (const name of credentialVariables) {
-            delete process.env[name];
-        }
     });
 
     const inputs = (extra: Partial<CommunitySharingInputs> = {}): CommunitySharingInputs => ({
@@ -84,7 +44,7 @@ describe("CommunityGallerySharing provider", () => {
     });
 
     const provider = (options: CommunitySharingProviderOptions = {}) =>
-        communitySharingProvider({ clock: simulatedClock(), random: () => 0.5, ...options });
+        communitySharingProvider({ clock: new FakeClock(0), random: () => 0.5, ...options });
 
     it("sends exactly {operationType: EnableCommunity} and reads the gallery's public name back", async () => {
         server.pendingPolls = 2;
@@ -129,7 +89,7 @@ describe("CommunityGallerySharing provider", () => {
         server.fail("share", 429, 2);
         server.fail("operation", 503, 1);
         server.fail("gallery", 500, 1);
-        const clock = simulatedClock();
+        const clock = new FakeClock(0);
         const result = await provider({ clock }).create!(inputs());
 
         assert.equal(result.outs.publicName, "imagepub-0a1b2c3d-4e5f-6789-abcd-ef0123456789");
@@ -150,7 +110,7 @@ describe("CommunityGallerySharing provider", () => {
 
     it("fails clearly when the operation never finishes within the bound", async () => {
         server.outcome = "never";
-        const clock = simulatedClock();
+        const clock = new FakeClock(0);
         await assert.rejects(provider({ clock }).create!(inputs({ timeoutMinutes: 2 })), (error: Error) => {
             assert.match(error.message, /timed out after 120 s waiting for the gallery sharing-profile update EnableCommunity of images\/product_gallery/);
             assert.match(error.message, /last state: "running"/);
@@ -199,9 +159,8 @@ describe("CommunityGallerySharing provider", () => {
     it("still works after Pulumi's closure serialisation, calling the local server", async () => {
         server.pendingPolls = 0;
         const original = communitySharingProvider();
-        const serialised = await pulumi.runtime.serializeFunction(() => original, { allowSecrets: true });
-        assert.doesNotMatch(serialised.text, /sharing-test-secret/);
-        const loaded = loadSerialised(serialised.text);
+        const { text, value: loaded } = await roundTrip<dynamic.ResourceProvider>(() => original, { allowSecrets: true });
+        assert.doesNotMatch(text, /sharing-test-secret/);
         const result = await loaded.create!(inputs());
         assert.equal(result.outs.publicName, "imagepub-0a1b2c3d-4e5f-6789-abcd-ef0123456789");
         assert.deepEqual(server.requestsTo("share")[0].body, { operationType: "EnableCommunity" });

@@ -1,24 +1,12 @@
 import { strict as assert } from "assert";
-import { AzureTarget, azureSchema } from "../components/config";
+import { AzureTarget } from "../components/config";
 import { AzureGallery, definitionReplacingFields } from "../components/azure/gallery";
+import { communityGalleryTarget } from "./helpers/azure";
 import { named, ofType, runMocked } from "./mocks";
 
-/** An Azure target as config yields it, defaults filled in. */
+/** The community gallery target, with two replicas in eastus. */
 function azureTarget(extra: Record<string, unknown> = {}): AzureTarget {
-    return azureSchema.parse({
-        enabled: true,
-        location: "westeurope",
-        resourceGroup: { name: "images" },
-        storageAccount: { name: "productvhds" },
-        gallery: {
-            name: "product_gallery", publicNamePrefix: "productimg", publisherContact: "images@example.com",
-            publisherUri: "https://example.com", eula: "https://example.com/eula",
-        },
-        image: { publisher: "example", offer: "product", hyperVGenerations: ["V1", "V2"] },
-        regions: [{ name: "westeurope" }, { name: "eastus", replicaCount: 2 }],
-        sharing: { community: true },
-        ...extra,
-    });
+    return communityGalleryTarget({ regions: [{ name: "westeurope" }, { name: "eastus", replicaCount: 2 }], ...extra });
 }
 
 const GALLERY_IMAGE = "azure-native:compute:GalleryImage";

@@ -1,45 +1,23 @@
 import { strict as assert } from "assert";
-import { Architecture, AzureTarget, Release, azureSchema } from "../components/config";
+import { Architecture, AzureTarget, Release } from "../components/config";
 import { communityImagePattern } from "../components/outputs";
 import { AzureGallery } from "../components/azure/gallery";
 import { AzureImage } from "../components/azure/image";
+import { armId, communityGalleryTarget, versionId } from "./helpers/azure";
+import { releaseIn } from "./helpers/release";
 import { RecordedResource, named, ofType, runMocked } from "./mocks";
-
-/** The ARM ID that a resource of the test's gallery gets. */
-const armId = (path: string) => `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/images/providers/${path}`;
-/** The ARM ID of the 1592.4.0 version of one image definition. */
-const versionId = (definition: string) => armId(`Microsoft.Compute/galleries/product_gallery/images/${definition}/versions/1592.4.0`);
 
 const VERSION = "azure-native:compute:GalleryImageVersion";
 
-/** An Azure target as config yields it, defaults filled in. */
+/** The community gallery target, with two zone-redundant replicas in westeurope. */
 function azureTarget(extra: Record<string, unknown> = {}): AzureTarget {
-    return azureSchema.parse({
-        enabled: true,
-        location: "westeurope",
-        resourceGroup: { name: "images" },
-        storageAccount: { name: "productvhds" },
-        gallery: {
-            name: "product_gallery", publicNamePrefix: "productimg", publisherContact: "images@example.com",
-            publisherUri: "https://example.com", eula: "https://example.com/eula",
-        },
-        image: { publisher: "example", offer: "product", hyperVGenerations: ["V1", "V2"] },
-        regions: [{ name: "westeurope", replicaCount: 2, storageAccountType: "Standard_ZRS" }, { name: "eastus" }],
-        sharing: { community: true },
-        ...extra,
-    });
+    return communityGalleryTarget({ regions: [{ name: "westeurope", replicaCount: 2, storageAccountType: "Standard_ZRS" }, { name: "eastus" }], ...extra });
 }
 
 /** A resolved release with an Azure VHD for each architecture. */
 function release(version: string, extra: Partial<Release> = {}): Release {
     const vhd = (arch: Architecture) => ({ uri: `https://artifacts.example.com/product-${version}-${arch}.vhd`, sha256: (arch === "arm64" ? "b" : "a").repeat(64) });
-    return {
-        version,
-        major: version.split(".")[0],
-        architectures: ["x86_64", "arm64"],
-        artifacts: { aws: {}, azure: { x86_64: vhd("x86_64"), arm64: vhd("arm64") }, gcp: {}, alicloud: {}, openstack: {} },
-        ...extra,
-    };
+    return releaseIn("azure", version, { x86_64: vhd("x86_64"), arm64: vhd("arm64") }, extra);
 }
 
 /** The gallery and one AzureImage per release and architecture, as the stack would make them. */

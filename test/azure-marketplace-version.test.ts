@@ -3,12 +3,9 @@ import { Architecture, AzureTarget, Release, azureSchema } from "../components/c
 import { AzureGallery } from "../components/azure/gallery";
 import { AzureImage } from "../components/azure/image";
 import { AzureMarketplaceVersion, marketplaceImages } from "../components/azure/partner-center";
+import { versionId } from "./helpers/azure";
+import { releaseIn } from "./helpers/release";
 import { named, runMocked } from "./mocks";
-
-/** The ARM ID that a resource of the test's gallery gets. */
-const armId = (path: string) => `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/images/providers/${path}`;
-/** The ARM ID of the 1592.4.0 version of one image definition. */
-const versionId = (definition: string) => armId(`Microsoft.Compute/galleries/product_gallery/images/${definition}/versions/1592.4.0`);
 
 const clientSecret = "pc-client-secret-7Q~not-for-state";
 
@@ -32,11 +29,7 @@ function azureTarget(marketplace: Record<string, unknown> = {}): AzureTarget {
 /** A resolved release with an Azure VHD for each architecture. */
 function release(version: string, extra: Partial<Release> = {}): Release {
     const vhd = (arch: Architecture) => ({ uri: `https://artifacts.example.com/product-${version}-${arch}.vhd` });
-    return {
-        version, major: version.split(".")[0], architectures: ["x86_64", "arm64"],
-        artifacts: { aws: {}, azure: { x86_64: vhd("x86_64"), arm64: vhd("arm64") }, gcp: {}, alicloud: {}, openstack: {} },
-        ...extra,
-    };
+    return releaseIn("azure", version, { x86_64: vhd("x86_64"), arm64: vhd("arm64") }, extra);
 }
 
 /** Gallery, images and the plan version of one release, as the stack would make them. */

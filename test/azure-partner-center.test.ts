@@ -1,42 +1,16 @@
 import { strict as assert } from "assert";
-import Module from "module";
-import * as path from "path";
-import * as pulumi from "@pulumi/pulumi";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { Clock } from "../components/dynamic/retry";
 import { CONFIGURE_SCHEMA, PARTNER_CENTER_SCOPE, SUBMISSION_SCHEMA } from "../components/azure/partner-center-client";
 import {
     MARKETPLACE_VERSION_KIND, MarketplaceVersionInputs, MarketplaceVersionProviderOptions, marketplaceVersionProvider,
 } from "../components/azure/partner-center-provider";
+import { FakeClock } from "./helpers/clock";
+import { roundTrip } from "./helpers/serialise";
 import { PartnerCenterServer } from "./servers/partner-center";
 
 const tenantId = "11111111-2222-3333-4444-555555555555";
 const gen2Version = "/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/images/providers/Microsoft.Compute/galleries/g/images/product/versions/1592.4.0";
 const armVersion = "/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/images/providers/Microsoft.Compute/galleries/g/images/product-arm64/versions/1592.4.0";
-
-/** A clock that never waits: each sleep moves time on at once. */
-function simulatedClock(): Clock & { sleeps: number[] } {
-    let now = 0;
-    const sleeps: number[] = [];
-    return {
-        sleeps,
-        now: () => now,
-        sleep: async (ms: number) => {
-            sleeps.push(ms);
-            now += ms;
-        },
-    };
-}
-
-/** Loads a serialised provider the way Pulumi's dynamic provider host does, and returns what its handler gives. */
-function loadSerialised(text: string): dynamic.ResourceProvider {
-    const filename = path.join(process.cwd(), "serialised-partner-center.js");
-    const loaded = new Module(filename, module) as Module & { _compile: (code: string, file: string) => void };
-    loaded.filename = filename;
-    loaded.paths = (Module as unknown as { _nodeModulePaths: (dir: string) => string[] })._nodeModulePaths(process.cwd());
-    loaded._compile(text, filename);
-    return (loaded.exports as { handler: () => dynamic.ResourceProvider }).handler();
-}
 
 describe("AzureMarketplaceVersion provider (Partner Center)", () => {
     let server: PartnerCenterServer;
@@ -66,7 +40,7 @@ describe("AzureMarketplaceVersion provider (Partner Center)", () => {
     });
 
     const provider = (options: MarketplaceVersionProviderOptions = {}) =>
-        marketplaceVersionProvider({ clock: simulatedClock(), random: () => 0.5, ...options });
+        marketplaceVersionProvider({ clock: new FakeClock(0), random: () => 0.5, ...options });
 
     const newEntry = {
         versionNumber: "1592.4.0",
@@ -146,7 +120,7 @@ describe("AzureMarketplaceVersion provider (Partner Center)", () => {
         server.fail("resource-tree", 503, 1);
         server.fail("configure", 500, 1);
         server.fail("status", 502, 1);
-        const clock = simulatedClock();
+        const clock = new FakeClock(0);
         const result = await provider({ clock }).create!(inputs());
         assert.equal(result.outs.status, "succeeded");
         assert.equal(server.requests.filter((r) => r.path === "/product").length, 3);
@@ -162,7 +136,7 @@ describe("AzureMarketplaceVersion provider (Partner Center)", () => {
 
     it("fails clearly when the configure job never finishes within the bound", async () => {
         server.outcomes.push({ result: "never" });
-        const clock = simulatedClock();
+        const clock = new FakeClock(0);
         await assert.rejects(provider({ clock }).create!(inputs({ configureTimeoutMinutes: 5 })), (error: Error) => {
             assert.match(error.message, /timed out after 300 s waiting for configuring Partner Center version 1592\.4\.0 of product-offer\/standard \(configure job job-1\)/);
             return true;
@@ -263,9 +237,8 @@ describe("AzureMarketplaceVersion provider (Partner Center)", () => {
     it("still works after Pulumi's closure serialisation, calling the local server", async () => {
         server.pendingPolls = 0;
         const original = marketplaceVersionProvider();
-        const serialised = await pulumi.runtime.serializeFunction(() => original, { allowSecrets: true });
-        assert.doesNotMatch(serialised.text, /partner-center-test-secret/);
-        const loaded = loadSerialised(serialised.text);
+        const { text, value: loaded } = await roundTrip<dynamic.ResourceProvider>(() => original, { allowSecrets: true });
+        assert.doesNotMatch(text, /partner-center-test-secret/);
         const result = await loaded.create!(inputs());
         assert.equal(result.outs.state, "draft");
         assert.deepEqual((server.planConfiguration("draft")?.vmImageVersions as unknown[])[1], newEntry);

@@ -1,10 +1,11 @@
 import * as assert from "assert";
-import { Clock } from "../components/dynamic/retry";
 import { vhdBlobProvider } from "../components/azure/vhd-blob-provider";
 import { defaultCallSettings } from "../components/azure/vhd-calls";
 import { copyVhd, CopyVhdOptions } from "../components/azure/vhd-copy";
 import { openBlob } from "../components/azure/vhd-target";
 import { hashBlob } from "../components/azure/vhd-verify";
+import { timeoutSignals } from "./helpers/abort";
+import { FakeClock } from "./helpers/clock";
 import { ArtifactSource, sha256Of, sparseVhd, startArtifactSource } from "./servers/artifact-source";
 import { BlobRequest, PutPageServer, startPutPageFromUrlServer } from "./servers/put-page-from-url";
 
@@ -14,12 +15,6 @@ const LAST = 2 * MiB + 1024;
 const artifact = sparseVhd(["data", "zeros", "data", "zeros", "data"], CHUNK, LAST);
 const artifactSha = sha256Of(artifact);
 const KEY = Buffer.from("not-a-real-key").toString("base64");
-
-/** A clock that does not wait, and remembers the waits asked of it. */
-function instantClock(): Clock & { sleeps: number[] } {
-    const sleeps: number[] = [];
-    return { sleeps, sleep: async (ms) => void sleeps.push(ms), now: () => 0 };
-}
 
 /** The byte ranges of the copy, `bytes=a-b`, inclusive ends. */
 function expectedRanges(size: number, chunk: number): string[] {
@@ -98,7 +93,7 @@ describe("VhdBlob in server-side mode (Put Page From URL)", function () {
             injected.delete(r.headers["x-ms-range"]);
             return status;
         };
-        const clock = instantClock();
+        const clock = new FakeClock(0);
         const result = await copyVhd(engine(name, { calls: { clock } }));
 
         const puts = putPages(name);
@@ -115,7 +110,7 @@ describe("VhdBlob in server-side mode (Put Page From URL)", function () {
         const name = newBlobName();
         const broken = expectedRanges(artifact.length, CHUNK)[2];
         fault = (r) => (r.comp === "page" && r.headers["x-ms-range"] === broken ? 503 : undefined);
-        await assert.rejects(copyVhd(engine(name, { calls: { clock: instantClock(), attempts: 3 } })),
+        await assert.rejects(copyVhd(engine(name, { calls: { clock: new FakeClock(0), attempts: 3 } })),
             new RegExp(`gave up after 3 attempts: Put Page From URL \\(${broken}\\) failed: 503 ServerBusy`));
         assert.strictEqual(putPages(name).filter((p) => p.headers["x-ms-range"] === broken).length, 3);
         assert.strictEqual(blobs.blobs.get(`/devstoreaccount1/vhds/${name}`)?.metadata.complete, "false");
@@ -124,20 +119,15 @@ describe("VhdBlob in server-side mode (Put Page From URL)", function () {
     it("retries a Put Page From URL that got no answer in time", async () => {
         const name = newBlobName();
         const stuck = expectedRanges(artifact.length, CHUNK)[4];
-        const timers: AbortController[] = [];
+        const { abortAfter, abortLatest } = timeoutSignals();
         fault = (r) => {
             if (r.comp === "page" && r.headers["x-ms-range"] === stuck && !putPages(name).some((p) => p.status === "hang")) {
-                setImmediate(() => timers[timers.length - 1].abort());
+                setImmediate(() => abortLatest());
                 return "hang";
             }
             return undefined;
         };
-        const abortAfter = () => {
-            const controller = new AbortController();
-            timers.push(controller);
-            return controller.signal;
-        };
-        await copyVhd(engine(name, { parallelism: 1, calls: { clock: instantClock(), abortAfter } }));
+        await copyVhd(engine(name, { parallelism: 1, calls: { clock: new FakeClock(0), abortAfter } }));
         assert.deepStrictEqual(putPages(name).filter((p) => p.headers["x-ms-range"] === stuck).map((p) => p.status), ["hang", 201]);
         assert.strictEqual(sha256Of(blobs.blobs.get(`/devstoreaccount1/vhds/${name}`)?.data ?? Buffer.alloc(0)), artifactSha);
     });
@@ -145,7 +135,7 @@ describe("VhdBlob in server-side mode (Put Page From URL)", function () {
     it("fails at once, without retrying, on answers another attempt cannot fix: 501 and a lease conflict", async () => {
         const name = newBlobName();
         fault = (r) => (r.comp === "page" ? 501 : undefined);
-        const clock = instantClock();
+        const clock = new FakeClock(0);
         await assert.rejects(copyVhd(engine(name, { parallelism: 1, calls: { clock } })), /Put Page From URL \(bytes=0-4194303\) failed: 501 APINotImplemented/);
         assert.strictEqual(putPages(name).length, 1);
 
@@ -179,7 +169,7 @@ describe("VhdBlob in server-side mode (Put Page From URL)", function () {
 
         const { blob } = openBlob(engine(name).location, engine(name).auth, 10_000);
         const tally = { requests: 0 };
-        const digest = await hashBlob(blob, artifact.length, CHUNK, 2, { ...defaultCallSettings, clock: instantClock() }, tally);
+        const digest = await hashBlob(blob, artifact.length, CHUNK, 2, { ...defaultCallSettings, clock: new FakeClock(0) }, tally);
         assert.strictEqual(digest, artifactSha);
         const downloads = blobs.requests.filter((r) => r.method === "GET" && r.comp === undefined).map((r) => r.headers["x-ms-range"]);
         assert.deepStrictEqual(downloads.sort(), [0, 2, 4].map((i) => expectedRanges(artifact.length, CHUNK)[i]).sort());

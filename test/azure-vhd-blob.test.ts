@@ -1,9 +1,11 @@
 import * as assert from "assert";
-import * as pulumi from "@pulumi/pulumi";
 import { PageBlobClient, StorageSharedKeyCredential } from "@azure/storage-blob";
-import { Clock } from "../components/dynamic/retry";
 import { vhdBlobProvider, VhdBlobInputs, VhdBlobOutputs } from "../components/azure/vhd-blob-provider";
 import { copyVhd, CopyVhdOptions } from "../components/azure/vhd-copy";
+import { timeoutSignals } from "./helpers/abort";
+import { FakeClock } from "./helpers/clock";
+import { saveEnv } from "./helpers/env";
+import { roundTrip } from "./helpers/serialise";
 import { ArtifactSource, SourceFault, SourceRequest, sha256Of, sparseVhd, startArtifactSource } from "./servers/artifact-source";
 import { Azurite, startAzurite } from "./servers/azurite";
 
@@ -14,12 +16,6 @@ const LAYOUT = ["data", "zeros", "zeros", "data", "zeros", "data"] as const;
 const LAST = MiB + 512;
 const artifact = sparseVhd([...LAYOUT], CHUNK, LAST);
 const artifactSha = sha256Of(artifact);
-
-/** A clock that does not wait, and remembers the waits asked of it. */
-function instantClock(): Clock & { sleeps: number[] } {
-    const sleeps: number[] = [];
-    return { sleeps, sleep: async (ms) => void sleeps.push(ms), now: () => 0 };
-}
 
 describe("VhdBlob against Azurite", function () {
     let azurite: Azurite;
@@ -131,7 +127,7 @@ describe("VhdBlob against Azurite", function () {
             const flaky = `bytes=${3 * CHUNK}-${4 * CHUNK - 1}`;
             let failures = 0;
             fault = (r) => (r.range === flaky && failures++ < 2 ? 503 : undefined);
-            const clock = instantClock();
+            const clock = new FakeClock(0);
             const result = await copyVhd(engine(name, { calls: { clock } }));
             assert.strictEqual(rangeGets().filter((r) => r === flaky).length, 3);
             assert.deepStrictEqual(source.requests.filter((r) => r.range === flaky).map((r) => r.outcome), [503, 503, 206]);
@@ -147,7 +143,7 @@ describe("VhdBlob against Azurite", function () {
             const name = newBlobName();
             const broken = `bytes=${CHUNK}-${2 * CHUNK - 1}`;
             fault = (r) => (r.range === broken ? 503 : undefined);
-            const clock = instantClock();
+            const clock = new FakeClock(0);
             await assert.rejects(copyVhd(engine(name, { calls: { clock, attempts: 4 } })), (error: Error) => {
                 assert.match(error.message, /^copying http:\/\/127\.0\.0\.1:\d+\/artifact\.vhd to .*test-\d+\.vhd failed: gave up after 4 attempts: /);
                 assert.match(error.message, new RegExp(`GET .*artifact\\.vhd \\(${broken}\\) answered 503`));
@@ -162,7 +158,7 @@ describe("VhdBlob against Azurite", function () {
             const name = newBlobName();
             const dropped = `bytes=0-${CHUNK - 1}`;
             const slow = `bytes=${5 * CHUNK}-${artifact.length - 1}`;
-            const timers: AbortController[] = [];
+            const { abortAfter, abortLatest } = timeoutSignals();
             fault = (r) => {
                 const seen = source.requests.filter((x) => x.range === r.range).length;
                 if (r.range === dropped && seen === 1) {
@@ -170,17 +166,12 @@ describe("VhdBlob against Azurite", function () {
                 }
                 if (r.range === slow && seen === 1) {
                     // The request is held; its timeout fires now instead of minutes later.
-                    setImmediate(() => timers[timers.length - 1].abort(new DOMException("timed out", "TimeoutError")));
+                    setImmediate(() => abortLatest(new DOMException("timed out", "TimeoutError")));
                     return "hang";
                 }
                 return undefined;
             };
-            const abortAfter = () => {
-                const controller = new AbortController();
-                timers.push(controller);
-                return controller.signal;
-            };
-            const result = await copyVhd(engine(name, { parallelism: 1, calls: { clock: instantClock(), abortAfter } }));
+            const result = await copyVhd(engine(name, { parallelism: 1, calls: { clock: new FakeClock(0), abortAfter } }));
             assert.deepStrictEqual(source.requests.filter((r) => r.range === dropped).map((r) => r.outcome), ["reset", 206]);
             assert.deepStrictEqual(source.requests.filter((r) => r.range === slow).map((r) => r.outcome), ["hang", 206]);
             assert.strictEqual(result.sha256, artifactSha);
@@ -220,7 +211,7 @@ describe("VhdBlob against Azurite", function () {
             const name = newBlobName();
             const { id, outs } = await vhdBlobProvider.create(inputs(name));
             const state = outs as VhdBlobOutputs;
-            const saved = process.env.AZURE_STORAGE_KEY;
+            const restore = saveEnv("AZURE_STORAGE_KEY");
             try {
                 delete process.env.AZURE_STORAGE_KEY;
                 await assert.rejects(vhdBlobProvider.delete!(id, state), /set AZURE_STORAGE_KEY to the key of account devstoreaccount1/);
@@ -234,11 +225,7 @@ describe("VhdBlob against Azurite", function () {
                 const gone = await vhdBlobProvider.read!(id, state);
                 assert.strictEqual(gone.id, "", "a deleted blob reads as gone");
             } finally {
-                if (saved === undefined) {
-                    delete process.env.AZURE_STORAGE_KEY;
-                } else {
-                    process.env.AZURE_STORAGE_KEY = saved;
-                }
+                restore();
             }
         });
     });
@@ -275,14 +262,11 @@ describe("VhdBlob against Azurite", function () {
     describe("serialised provider", function () {
         it("survives pulumi.runtime.serializeFunction and copies, reads and deletes from its serialised text", async () => {
             const source = await startArtifactSource({ data: artifact });
-            const saved = process.env.AZURE_STORAGE_KEY;
+            const restore = saveEnv("AZURE_STORAGE_KEY");
             try {
-                const serialized = await pulumi.runtime.serializeFunction(() => vhdBlobProvider);
-                assert.ok(serialized.text.includes('require("@azure/storage-blob")'), "the SDK is loaded, not inlined");
-                // Load it as the dynamic provider host does: a module whose `handler` returns the provider.
-                const module = { exports: {} as { handler: () => typeof vhdBlobProvider } };
-                new Function("exports", "require", "module", serialized.text)(module.exports, require, module);
-                const provider = module.exports.handler();
+                // Loaded as the dynamic provider host does: a module whose `handler` returns the provider.
+                const { text, value: provider } = await roundTrip(() => vhdBlobProvider);
+                assert.ok(text.includes('require("@azure/storage-blob")'), "the SDK is loaded, not inlined");
                 assert.notStrictEqual(provider, vhdBlobProvider);
 
                 const { id, outs } = await provider.create({
@@ -299,11 +283,7 @@ describe("VhdBlob against Azurite", function () {
                 assert.strictEqual(await blob.exists(), false);
             } finally {
                 await source.close();
-                if (saved === undefined) {
-                    delete process.env.AZURE_STORAGE_KEY;
-                } else {
-                    process.env.AZURE_STORAGE_KEY = saved;
-                }
+                restore();
             }
         });
     });

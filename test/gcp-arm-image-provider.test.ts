@@ -1,23 +1,8 @@
 import * as assert from "assert";
 import { ArmImageInputs, ArmImageOutputs, armImageDocument, armImageProvider, armImageRequestId } from "../components/gcp/arm-image-provider";
 import { ComputeClientOptions } from "../components/gcp/compute-client";
-import { Clock } from "../components/dynamic/retry";
+import { FakeClock } from "./helpers/clock";
 import { GceServer } from "./servers/gce";
-
-/** A clock that only moves when something sleeps on it. */
-function fakeClock(): Clock & { sleeps: number[]; elapsed: () => number } {
-    let now = 1_000_000;
-    const sleeps: number[] = [];
-    return {
-        sleeps,
-        now: () => now,
-        sleep: async (ms: number) => {
-            sleeps.push(ms);
-            now += ms;
-        },
-        elapsed: () => now - 1_000_000,
-    };
-}
 
 const source = "https://storage.googleapis.com/images-bucket/flatcar-1592.4-arm64-gcpimage.tar.gz";
 
@@ -40,12 +25,12 @@ function inputs(overrides: Partial<ArmImageInputs> = {}): ArmImageInputs {
 
 describe("GcpArmImage provider", () => {
     let server: GceServer;
-    let clock: ReturnType<typeof fakeClock>;
+    let clock: FakeClock;
     let options: ComputeClientOptions;
 
     beforeEach(async () => {
         server = await GceServer.start("test-token");
-        clock = fakeClock();
+        clock = new FakeClock(1_000_000);
         options = { endpoint: server.endpoint, token: async () => "test-token", clock, timeoutMs: 10 * 60 * 1000 };
     });
 

@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import { ImageDeprecationInputs, deprecationMatches, imageDeprecationProvider } from "../components/gcp/deprecation-provider";
 import { ComputeClientOptions } from "../components/gcp/compute-client";
+import { FakeClock } from "./helpers/clock";
 import { GceServer } from "./servers/gce";
 
 const replacement = "projects/images-project/global/images/flatcar-1593-0-x86-64";
@@ -20,12 +21,11 @@ function inputs(overrides: Partial<ImageDeprecationInputs> = {}): ImageDeprecati
 describe("GcpImageDeprecation provider", () => {
     let server: GceServer;
     let options: ComputeClientOptions;
-    const noWait = { now: () => 0, sleep: async () => undefined };
 
     beforeEach(async () => {
         server = await GceServer.start("test-token");
         server.seedImage("images-project", { name: "flatcar-1592-4-x86-64" });
-        options = { endpoint: server.endpoint, token: async () => "test-token", clock: noWait };
+        options = { endpoint: server.endpoint, token: async () => "test-token", clock: new FakeClock(0) };
     });
 
     afterEach(() => server.close());

@@ -2,6 +2,7 @@ import * as assert from "assert";
 import { gcpSchema } from "../components/config/schema";
 import { Architecture, GcpTarget, Release } from "../components/config/model";
 import { GcpImage, GcpImageArgs, gceLabelValue, gceName, imageUsers, rawDiskSource, shieldedState } from "../components/gcp/image";
+import { releaseIn } from "./helpers/release";
 import { MockRun, named, ofType, runMocked } from "./mocks";
 
 const { waitForRPCs } = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs: () => Promise<void> };
@@ -11,22 +12,10 @@ const IAM = "gcp:compute/imageIamMember:ImageIamMember";
 const DYNAMIC = "pulumi-nodejs:dynamic:Resource";
 
 function release(overrides: Partial<Release> = {}): Release {
-    return {
-        version: "1592.4",
-        major: "1592",
-        architectures: ["x86_64", "arm64"],
-        artifacts: {
-            aws: {},
-            azure: {},
-            gcp: {
-                x86_64: { uri: "gs://images-bucket/flatcar-1592.4-x86_64-gcpimage.tar.gz" },
-                arm64: { uri: "gs://images-bucket/flatcar-1592.4-arm64-gcpimage.tar.gz" },
-            },
-            alicloud: {},
-            openstack: {},
-        },
-        ...overrides,
-    };
+    return releaseIn("gcp", "1592.4", {
+        x86_64: { uri: "gs://images-bucket/flatcar-1592.4-x86_64-gcpimage.tar.gz" },
+        arm64: { uri: "gs://images-bucket/flatcar-1592.4-arm64-gcpimage.tar.gz" },
+    }, overrides);
 }
 
 function target(overrides: Record<string, unknown> = {}): GcpTarget {

@@ -1,18 +1,8 @@
 import * as assert from "assert";
-import { createRequire } from "module";
-import * as pulumi from "@pulumi/pulumi";
 import { ArmImageInputs, ArmImageOutputs, armImageProvider } from "../components/gcp/arm-image-provider";
 import { ImageDeprecationInputs, imageDeprecationProvider } from "../components/gcp/deprecation-provider";
+import { roundTrip } from "./helpers/serialise";
 import { GceServer } from "./servers/gce";
-
-/** Serialises `provider` the way pulumi.dynamic.Resource does, and loads the text back as a fresh module. */
-async function roundTrip<T>(provider: T): Promise<{ text: string; provider: T }> {
-    const serialised = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
-    const module = { exports: {} as Record<string, () => T> };
-    const load = new Function("exports", "require", "module", "__filename", "__dirname", serialised.text);
-    load(module.exports, createRequire(__filename), module, __filename, __dirname);
-    return { text: serialised.text, provider: module.exports[serialised.exportName]() };
-}
 
 describe("GCP dynamic providers, serialised", () => {
     let server: GceServer;
@@ -26,8 +16,10 @@ describe("GCP dynamic providers, serialised", () => {
 
     it("still create an ARM64 image and deprecate it against the server after Pulumi's closure serialisation", async () => {
         const options = { endpoint: server.endpoint, token: async () => "serialised-token", pollInitialDelayMs: 10 };
-        const arm = await roundTrip(armImageProvider(options));
-        const deprecation = await roundTrip(imageDeprecationProvider(options));
+        const arm = armImageProvider(options);
+        const deprecation = imageDeprecationProvider(options);
+        const { value: serialisedArm } = await roundTrip(() => arm, { allowSecrets: true });
+        const { value: serialisedDeprecation } = await roundTrip(() => deprecation, { allowSecrets: true });
         const image: ArmImageInputs = {
             resourceKind: "gcp:ArmImage",
             project: "images-project",
@@ -39,7 +31,7 @@ describe("GCP dynamic providers, serialised", () => {
             storageLocations: [],
         };
 
-        const created = await arm.provider.create!(image);
+        const created = await serialisedArm.create!(image);
         assert.strictEqual((created.outs as ArmImageOutputs).status, "READY");
         assert.strictEqual(server.calls("POST", /global\/images$/).length, 1);
         assert.strictEqual((server.calls("POST", /global\/images$/)[0].body as { architecture: string }).architecture, "ARM64");
@@ -47,13 +39,13 @@ describe("GCP dynamic providers, serialised", () => {
         const status: ImageDeprecationInputs = {
             resourceKind: "gcp:ImageDeprecation", project: "images-project", image: "flatcar-1592-4-arm64", state: "DEPRECATED", deprecated: "2026-03-01T00:00:00.000Z",
         };
-        await deprecation.provider.create!(status);
+        await serialisedDeprecation.create!(status);
         assert.deepStrictEqual(server.images.get("images-project/flatcar-1592-4-arm64")?.deprecated, { state: "DEPRECATED", deprecated: "2026-03-01T00:00:00.000Z" });
     });
 
     it("carry no credentials and load no client library when serialised with the defaults", async () => {
         for (const provider of [armImageProvider(), imageDeprecationProvider()]) {
-            const { text } = await roundTrip(provider);
+            const { text } = await roundTrip(() => provider, { allowSecrets: true });
             assert.doesNotMatch(text, /Bearer [A-Za-z0-9]/);
             assert.doesNotMatch(text, /serialised-token|private_key|client_secret/);
             assert.match(text, /require\("google-auth-library"\)/, "credentials are looked up when a request is made, not captured");

@@ -3,7 +3,9 @@ import { OpenStackClouds } from "../components/openstack/clouds";
 import { OpenStackImage } from "../components/openstack/image";
 import { glanceDiskFormat } from "../components/openstack/disk-format";
 import { openstackSchema } from "../components/config/schema";
-import { Architecture, OpenStackTarget, Release, Secrets } from "../components/config/model";
+import { OpenStackTarget, Release, Secrets } from "../components/config/model";
+import { Publish, publishAcmelinux } from "./helpers/publish";
+import { releaseIn } from "./helpers/release";
 import { MockRun, named, ofType, runMocked } from "./mocks";
 
 const imageType = "openstack:images/image:Image";
@@ -14,19 +16,10 @@ const secrets: Secrets["openstack"] = { northcloud: { password }, southcloud: { 
 
 function release(overrides: Partial<Release> = {}): Release {
     const base = "https://acmelinux-artifacts.s3.eu-central-1.amazonaws.com/1592.4";
-    return {
-        version: "1592.4",
-        major: "1592",
-        architectures: ["x86_64", "arm64"],
-        artifacts: {
-            aws: {}, azure: {}, gcp: {}, alicloud: {},
-            openstack: {
-                x86_64: { uri: `${base}/acmelinux-1592.4-x86_64.qcow2` },
-                arm64: { uri: `${base}/acmelinux-1592.4-arm64.img` },
-            },
-        },
-        ...overrides,
-    };
+    return releaseIn("openstack", "1592.4", {
+        x86_64: { uri: `${base}/acmelinux-1592.4-x86_64.qcow2` },
+        arm64: { uri: `${base}/acmelinux-1592.4-arm64.img` },
+    }, overrides);
 }
 
 function target(overrides: Record<string, unknown> = {}): OpenStackTarget {
@@ -50,40 +43,15 @@ function target(overrides: Record<string, unknown> = {}): OpenStackTarget {
     });
 }
 
-/** What a test changes about the publish run; the rest is a prod x86_64 release. */
-interface Publish {
-    /** The architecture published. */
-    architecture?: Architecture;
-    /** The stack's environment. */
-    environment?: "dev" | "prod";
-    /** The release published. */
-    release?: Release;
-    /** The target block. */
-    target?: OpenStackTarget;
-}
-
 /** What a publish run outputs, resolved. */
 type Resolved = { ids: Record<string, string>; locations: unknown };
 
-function publish(options: Publish = {}): Promise<MockRun<Resolved>> {
-    const environment = options.environment ?? "prod";
-    const architecture = options.architecture ?? "x86_64";
-    const t = options.target ?? target();
-    // runMocked resolves every output, so the IDs come back as plain strings.
-    const run = runMocked(async () => {
-        const clouds = new OpenStackClouds("openstack", { target: t, secrets });
-        const image = new OpenStackImage(`acmelinux-1592-4-${architecture}-openstack`, {
-            release: options.release ?? release(),
-            architecture,
-            target: t,
-            product: "acmelinux",
-            imageName: `acmelinux-1592.4-${architecture}`,
-            environment,
-            clouds,
-        });
+function publish(options: Publish<OpenStackTarget> = {}): Promise<MockRun<Resolved>> {
+    return publishAcmelinux(options, { release, target }, (args) => {
+        const clouds = new OpenStackClouds("openstack", { target: args.target, secrets });
+        const image = new OpenStackImage(`acmelinux-1592-4-${args.architecture}-openstack`, { ...args, clouds });
         return { ids: image.imageIds, locations: clouds.locations };
-    }, { stack: environment });
-    return run as unknown as Promise<MockRun<Resolved>>;
+    });
 }
 
 describe("OpenStackImage", () => {

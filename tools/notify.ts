@@ -8,11 +8,10 @@
  * IMAGE_PUBLISHER_WEBHOOK_URL (or NAME) and is never printed. --dry-run prints the JSON body instead
  * of posting it. Exit codes: 0 done, 1 failed, 2 bad usage.
  */
-import { parseArgs } from "node:util";
 import { Clock, realClock } from "../components/dynamic/retry";
 import { PostOptions, WebhookMessage, makeRedactor, postWebhook } from "./notify-post";
 import { renderSummary } from "./notify-summary";
-import { CliIo, processIo, readOutputs } from "./tables-io";
+import { CliIo, parseCommandLine, processIo, readOutputs } from "./tables-io";
 
 export type { SummaryOptions } from "./notify-summary";
 export { compactIds, renderSummary, UnknownVersionError } from "./notify-summary";
@@ -36,30 +35,18 @@ const usage = "usage: notify [FILE|-] [--dry-run] [--webhook-url-env NAME] [--ch
 
 /** Runs the tool; resolves to the exit code. Nothing it writes contains the webhook URL. */
 export async function main(argv: string[], io: NotifyIo): Promise<number> {
-    let args;
-    try {
-        args = parseArgs({
-            args: argv,
-            allowPositionals: true,
-            options: {
-                "dry-run": { type: "boolean", default: false },
-                "webhook-url-env": { type: "string", default: defaultWebhookEnv },
-                channel: { type: "string" },
-                username: { type: "string" },
-                title: { type: "string" },
-                version: { type: "string", multiple: true },
-                help: { type: "boolean", short: "h" },
-            },
-        });
-    } catch (error) {
-        io.stderr(`notify: ${error instanceof Error ? error.message : String(error)}\n${usage}`);
-        return 2;
+    const args = parseCommandLine("notify", usage, argv, {
+        "dry-run": { type: "boolean", default: false },
+        "webhook-url-env": { type: "string", default: defaultWebhookEnv },
+        channel: { type: "string" },
+        username: { type: "string" },
+        title: { type: "string" },
+        version: { type: "string", multiple: true },
+    }, io);
+    if (typeof args === "number") {
+        return args;
     }
     const v = args.values;
-    if (v.help) {
-        io.stdout(usage);
-        return 0;
-    }
     if (args.positionals.length > 1) {
         io.stderr(`notify: more than one input file\n${usage}`);
         return 2;

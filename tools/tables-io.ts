@@ -4,6 +4,7 @@
  */
 import * as fs from "node:fs/promises";
 import * as path from "node:path";
+import { ParseArgsOptionsConfig, parseArgs } from "node:util";
 import { StackOutputs, parseOutputs } from "../components/outputs";
 
 /** The process around a tool. */
@@ -18,6 +19,29 @@ export interface CliIo {
     stdout: (text: string) => void;
     /** Writes to standard error. */
     stderr: (text: string) => void;
+}
+
+/** A tool's command line, parsed: its options' values and its positional arguments. */
+export type CommandLine<O extends ParseArgsOptionsConfig> = ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; options: O }>>;
+
+/**
+ * Parses a tool's command line, positional arguments allowed. Returns the exit code instead when
+ * there is nothing more to do: 2 after writing a usage error and the usage to stderr, 0 after
+ * writing the usage to stdout for --help or -h.
+ */
+export function parseCommandLine<O extends ParseArgsOptionsConfig>(tool: string, usage: string, argv: string[], options: O, io: CliIo): CommandLine<O> | number {
+    let args: CommandLine<O>;
+    try {
+        args = parseArgs({ args: argv, allowPositionals: true, options: { ...options, help: { type: "boolean", short: "h" } } }) as CommandLine<O>;
+    } catch (error) {
+        io.stderr(`${tool}: ${error instanceof Error ? error.message : String(error)}\n${usage}`);
+        return 2;
+    }
+    if ((args.values as { help?: boolean }).help) {
+        io.stdout(usage);
+        return 0;
+    }
+    return args;
 }
 
 /** The real process. */

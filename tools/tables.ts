@@ -8,8 +8,7 @@
  * images.csv and images.json into DIR. Exit codes: 0 done, 1 bad input, 2 bad usage.
  */
 import * as path from "node:path";
-import { parseArgs } from "node:util";
-import { CliIo, processIo, readOutputs } from "./tables-io";
+import { CliIo, parseCommandLine, processIo, readOutputs } from "./tables-io";
 import { renderCsv, renderManifest, renderMarkdown } from "./tables-render";
 
 export type { ManifestEntry, RegionTable } from "./tables-render";
@@ -29,24 +28,12 @@ const usage = "usage: tables [FILE|-] [--format markdown|csv|json] [--out DIR]\n
 
 /** Runs the tool; resolves to the exit code. */
 export async function main(argv: string[], io: CliIo): Promise<number> {
-    let args;
-    try {
-        args = parseArgs({
-            args: argv,
-            allowPositionals: true,
-            options: {
-                format: { type: "string", default: "markdown" },
-                out: { type: "string" },
-                help: { type: "boolean", short: "h" },
-            },
-        });
-    } catch (error) {
-        io.stderr(`tables: ${error instanceof Error ? error.message : String(error)}\n${usage}`);
-        return 2;
-    }
-    if (args.values.help) {
-        io.stdout(usage);
-        return 0;
+    const args = parseCommandLine("tables", usage, argv, {
+        format: { type: "string", default: "markdown" },
+        out: { type: "string" },
+    }, io);
+    if (typeof args === "number") {
+        return args;
     }
     const format = args.values.format as string;
     if (!(format in formats) || args.positionals.length > 1) {

@@ -30,13 +30,13 @@ export interface MarketplaceSecurityGroup {
 export interface MarketplaceVersionDocumentInputs {
     /** The AMI product's entity ID. */
     productId: string;
-    /** The source-region AMI that Marketplace copies and scans. */
+    /** The source-region (us-east-1) AMI that Marketplace copies and scans, shared with the access role. */
     amiId: string;
     /** The title customers see; unique within the product. */
     versionTitle: string;
     /** The release notes customers see. */
     releaseNotes: string;
-    /** The IAM role Marketplace assumes to read the AMI. */
+    /** The IAM role Marketplace assumes to copy and scan the AMI. */
     accessRoleArn: string;
     /** The operating system name shown to customers. */
     osName: string;

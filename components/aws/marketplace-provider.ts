@@ -28,39 +28,17 @@ import {
     openCatalog, UNSUCCESSFUL_STATUSES, unlessUnsuccessful,
 } from "./marketplace-catalog";
 import {
-    addDeliveryOptionsChange, changeSetName, changeSetToken, MarketplaceSecurityGroup, restrictDeliveryOptionsChange,
+    addDeliveryOptionsChange, changeSetName, changeSetToken, MarketplaceVersionDocumentInputs, restrictDeliveryOptionsChange,
 } from "./marketplace-changeset";
 import { findDeliveryOption, recommendedInstanceType } from "./marketplace-entity";
 import { MARKETPLACE_BUSY_RETRY, MARKETPLACE_POLL_DEFAULTS, MarketplacePollSettings } from "./marketplace-schedule";
 
-/** The settled inputs of a Marketplace version. */
-export interface MarketplaceVersionInputs {
-    /** The AMI product's entity ID. */
-    productId: string;
-    /** The source-region (us-east-1) AMI, shared with the access role. */
-    amiId: string;
+/** The settled inputs of a Marketplace version: the published document's, and how and where to publish it. */
+export interface MarketplaceVersionInputs extends MarketplaceVersionDocumentInputs {
     /** x86_64 or arm64. */
     architecture: "x86_64" | "arm64";
     /** The release version; part of the change set name and token. */
     version: string;
-    /** The version title customers see; unique within the product. */
-    versionTitle: string;
-    /** The release notes customers see. */
-    releaseNotes: string;
-    /** The IAM role Marketplace assumes to copy and scan the AMI. */
-    accessRoleArn: string;
-    /** The operating system name shown to customers. */
-    osName: string;
-    /** The operating system version shown to customers. */
-    osVersion: string;
-    /** The login user, used by the security scan. */
-    username: string;
-    /** The SSH port the security scan connects to. */
-    scanningPort: number;
-    /** How to launch and connect, shown to customers. */
-    usageInstructions: string;
-    /** Ingress rules of the security group Marketplace creates. */
-    securityGroups: MarketplaceSecurityGroup[];
     /** The recommended instance type; read from the product's newest version when unset. */
     recommendedInstanceType?: string;
     /** True to restrict (retire) this version's delivery option. */

@@ -12,7 +12,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { attempt, azureCall, defaultCallSettings } from "./vhd-calls";
-import { copyVhd, TransferMode } from "./vhd-copy";
+import { copyVhd, propertiesIfExists, TransferMode } from "./vhd-copy";
 import { withoutQuery } from "./vhd-errors";
 import { chunkSizeProblem } from "./vhd-ranges";
 import { accountNameOf, authFromEnvironment, BlobAuth, BlobAuthKind, locateBlob, openBlob } from "./vhd-target";
@@ -193,17 +193,7 @@ export const vhdBlobProvider: pulumi.dynamic.ResourceProvider<VhdBlobInputs, Vhd
             throw new Error(`cannot read ${id} without its state`);
         }
         const { blob } = clientsFromState(props);
-        const properties = await attempt(defaultCallSettings, () => azureCall(defaultCallSettings, `Get Blob Properties of ${props.url}`,
-            async (abortSignal) => {
-                try {
-                    return await blob.getProperties({ abortSignal });
-                } catch (error) {
-                    if ((error as { statusCode?: number }).statusCode === 404) {
-                        return undefined;
-                    }
-                    throw error;
-                }
-            }));
+        const properties = await propertiesIfExists(blob, defaultCallSettings, `Get Blob Properties of ${props.url}`);
         if (properties === undefined) {
             // An empty ID tells the engine that the blob is gone.
             return { id: "", props: {} as VhdBlobOutputs };

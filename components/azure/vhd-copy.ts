@@ -90,9 +90,9 @@ function isCompleteCopy(existing: { contentLength?: number; blobType?: string; m
         m.sourcesize === String(size) && (sha256 !== undefined ? m.sha256 === sha256 : m.source === source);
 }
 
-/** The blob's properties, or undefined when it does not exist. */
-async function propertiesIfExists(blob: PageBlobClient, settings: CallSettings) {
-    return attempt(settings, () => azureCall(settings, "Get Blob Properties", async (abortSignal) => {
+/** The blob's properties, or undefined when it does not exist; `what` names the call in errors. */
+export async function propertiesIfExists(blob: PageBlobClient, settings: CallSettings, what = "Get Blob Properties") {
+    return attempt(settings, () => azureCall(settings, what, async (abortSignal) => {
         try {
             return await blob.getProperties({ abortSignal });
         } catch (error) {

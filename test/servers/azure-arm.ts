@@ -155,39 +155,31 @@ export async function listenLocally(handler: (req: http.IncomingMessage, res: ht
     return { server, url: `https://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
 
-/** How the server's sharing operations end. */
-export type OperationOutcome = "Succeeded" | "Failed" | "never";
-
-/** One gallery sharing-profile update the server took. */
-interface Operation {
-    /** The update's body. */
-    body: unknown;
-    /** The gallery key. */
-    gallery: string;
-    /** Status polls answered so far. */
-    polls: number;
+/** How a local Azure API tells itself apart: what its token endpoint accepts and how it refuses. */
+export interface LocalAzureApiOptions {
+    /** The only client secret the token endpoint accepts; any secret when unset. */
+    clientSecret?: string;
+    /** The error code of the 401 that a request without the local bearer token gets. */
+    unauthorizedCode: string;
 }
 
-/** The local Azure Resource Manager. */
-export class AzureArmServer {
-    /** Every ARM request, in order (token requests are in {@link tokens}). */
+/**
+ * What the local Azure APIs share: an HTTPS server on 127.0.0.1 that answers the Microsoft Entra
+ * token routes, records every other request, refuses one without the local bearer token, answers
+ * queued faults by route, and hands the rest to {@link answer}.
+ */
+export abstract class LocalAzureApi {
+    /** Every API request, in order (token requests are in {@link tokens}). */
     public readonly requests: RecordedRequest[] = [];
     /** Every token request. */
     public readonly tokens: TokenRequest[] = [];
-    /** Queued faults; routes: "share", "operation", "result", "gallery". */
+    /** Queued faults, by route. */
     public readonly faults: Fault[] = [];
-    /** Galleries with community sharing enabled, "<subscription>/<group>/<gallery>" → public names. */
-    public readonly enabled = new Map<string, string[]>();
-    /** Status polls that answer InProgress before the outcome. */
-    public pendingPolls = 1;
-    /** How operations end. */
-    public outcome: OperationOutcome = "Succeeded";
-    /** The public name prefix given to galleries. */
-    public publicNamePrefix = "imagepub";
     /** The base URL, once started. */
     public url = "";
     private server?: https.Server;
-    private readonly operations = new Map<string, Operation>();
+
+    protected constructor(private readonly options: LocalAzureApiOptions) {}
 
     /** Starts listening on 127.0.0.1. */
     async start(): Promise<this> {
@@ -210,6 +202,80 @@ export class AzureArmServer {
         this.faults.push({ route, status, times });
     }
 
+    /** Parses a request body: JSON, and nothing for an empty one. */
+    protected parseBody(text: string): unknown {
+        return text === "" ? undefined : JSON.parse(text) as unknown;
+    }
+
+    /** Extra headers on the answer to a queued fault. */
+    protected faultHeaders(_status: number): Record<string, string> {
+        return {};
+    }
+
+    /** The route of a request path, as faults name it. */
+    protected abstract routeOf(path: string): string;
+
+    /** Answers an authorised request that no fault took. */
+    protected abstract answer(req: http.IncomingMessage, url: URL, route: string, body: unknown, res: http.ServerResponse): void;
+
+    private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+        const url = new URL(req.url ?? "/", this.url);
+        const text = await readBody(req);
+        if (answerTokenRoute(req, url.pathname, text, res, this.url, this.tokens, this.options.clientSecret)) {
+            return;
+        }
+        const body = this.parseBody(text);
+        this.requests.push({
+            method: req.method ?? "", path: url.pathname, query: Object.fromEntries(url.searchParams), authorization: req.headers.authorization, body,
+        });
+        if (req.headers.authorization !== `Bearer ${localAccessToken}`) {
+            sendJson(res, 401, { error: { code: this.options.unauthorizedCode, message: "no valid bearer token" } });
+            return;
+        }
+        const route = this.routeOf(url.pathname);
+        const fault = takeFault(this.faults, route);
+        if (fault) {
+            sendJson(res, fault.status, { error: { code: fault.status === 429 ? "TooManyRequests" : "InternalServerError", message: `injected ${fault.status}` } },
+                this.faultHeaders(fault.status));
+            return;
+        }
+        this.answer(req, url, route, body, res);
+    }
+}
+
+/** How the server's sharing operations end. */
+export type OperationOutcome = "Succeeded" | "Failed" | "never";
+
+/** One gallery sharing-profile update the server took. */
+interface Operation {
+    /** The update's body. */
+    body: unknown;
+    /** The gallery key. */
+    gallery: string;
+    /** Status polls answered so far. */
+    polls: number;
+}
+
+/** The gallery share route, the gallery route and the sharing operation routes. */
+const galleryPath = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Compute\/galleries\/([^/]+)(\/share)?$/i;
+const operationPath = /^\/subscriptions\/[^/]+\/providers\/Microsoft\.Compute\/locations\/[^/]+\/operations\/([^/]+)(\/result)?$/i;
+
+/** The local Azure Resource Manager; fault routes: "share", "operation", "result", "gallery". */
+export class AzureArmServer extends LocalAzureApi {
+    /** Galleries with community sharing enabled, "<subscription>/<group>/<gallery>" → public names. */
+    public readonly enabled = new Map<string, string[]>();
+    /** Status polls that answer InProgress before the outcome. */
+    public pendingPolls = 1;
+    /** How operations end. */
+    public outcome: OperationOutcome = "Succeeded";
+    /** The public name prefix given to galleries. */
+    public publicNamePrefix = "imagepub";
+    private readonly operations = new Map<string, Operation>();
+
+    constructor() {
+        super({ unauthorizedCode: "AuthenticationFailed" });
+    }
+
     /** The ARM requests of one route. */
     requestsTo(route: "share" | "operation" | "result" | "gallery"): RecordedRequest[] {
         const patterns: Record<string, RegExp> = {
@@ -218,34 +284,29 @@ export class AzureArmServer {
         return this.requests.filter((r) => patterns[route].test(r.path));
     }
 
-    private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-        const url = new URL(req.url ?? "/", this.url);
-        const text = await readBody(req);
-        if (answerTokenRoute(req, url.pathname, text, res, this.url, this.tokens)) {
-            return;
-        }
-        let body: unknown = text;
+    /** Keeps a body that is not JSON as its text. */
+    protected override parseBody(text: string): unknown {
         try {
-            body = text === "" ? undefined : JSON.parse(text);
+            return super.parseBody(text);
         } catch {
-            // keep the text
+            return text;
         }
-        this.requests.push({
-            method: req.method ?? "", path: url.pathname, query: Object.fromEntries(url.searchParams), authorization: req.headers.authorization, body,
-        });
-        if (req.headers.authorization !== `Bearer ${localAccessToken}`) {
-            sendJson(res, 401, { error: { code: "AuthenticationFailed", message: "no valid bearer token" } });
-            return;
-        }
-        const gallery = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Compute\/galleries\/([^/]+)(\/share)?$/i.exec(url.pathname);
-        const operation = /^\/subscriptions\/[^/]+\/providers\/Microsoft\.Compute\/locations\/[^/]+\/operations\/([^/]+)(\/result)?$/i.exec(url.pathname);
-        const route = gallery ? (gallery[4] ? "share" : "gallery") : operation ? (operation[2] ? "result" : "operation") : "unknown";
-        const fault = takeFault(this.faults, route);
-        if (fault) {
-            sendJson(res, fault.status, { error: { code: fault.status === 429 ? "TooManyRequests" : "InternalServerError", message: `injected ${fault.status}` } },
-                fault.status === 429 ? { "retry-after": "1" } : {});
-            return;
-        }
+    }
+
+    /** A throttled request is told to come back in a second. */
+    protected override faultHeaders(status: number): Record<string, string> {
+        return status === 429 ? { "retry-after": "1" } : {};
+    }
+
+    protected routeOf(path: string): string {
+        const gallery = galleryPath.exec(path);
+        const operation = operationPath.exec(path);
+        return gallery ? (gallery[4] ? "share" : "gallery") : operation ? (operation[2] ? "result" : "operation") : "unknown";
+    }
+
+    protected answer(req: http.IncomingMessage, url: URL, _route: string, body: unknown, res: http.ServerResponse): void {
+        const gallery = galleryPath.exec(url.pathname);
+        const operation = operationPath.exec(url.pathname);
         if (gallery && gallery[4] && req.method === "POST") {
             this.startOperation(`${gallery[1]}/${gallery[2]}/${gallery[3]}`, gallery[1], body, res);
         } else if (gallery && req.method === "GET") {

@@ -9,30 +9,8 @@
 import * as http from "http";
 import { AddressInfo } from "net";
 
-/** A clock that only moves when someone sleeps on it. */
-export class FakeClock {
-    /** Every sleep asked for, in order. */
-    public readonly sleeps: number[] = [];
-    private current: number;
-
-    constructor(start = Date.UTC(2026, 0, 1)) {
-        this.current = start;
-    }
-
-    /** The simulated time. */
-    public now = (): number => this.current;
-
-    /** Moves the simulated time on at once. */
-    public sleep = async (ms: number): Promise<void> => {
-        this.sleeps.push(ms);
-        this.current += ms;
-    };
-
-    /** Moves the simulated time on without recording a sleep. */
-    public advance(ms: number): void {
-        this.current += ms;
-    }
-}
+/** The simulated clock the server and the provider share in tests and benchmarks. */
+export { FakeClock } from "../helpers/clock";
 
 /** One error entry of a change. */
 export interface ErrorDetail {

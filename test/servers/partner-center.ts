@@ -7,10 +7,7 @@
  * queued per route, and a job can be made to fail or never finish.
  */
 import * as http from "http";
-import * as https from "https";
-import {
-    Fault, RecordedRequest, TokenRequest, answerTokenRoute, listenLocally, localAccessToken, readBody, sendJson, takeFault,
-} from "./azure-arm";
+import { LocalAzureApi, sendJson } from "./azure-arm";
 
 /** A resource as the API stores it. */
 export type Resource = Record<string, unknown> & { $schema: string; id?: string; product?: string; plan?: string };
@@ -32,14 +29,8 @@ interface Job {
     applied: boolean;
 }
 
-/** The local product ingestion API. */
-export class PartnerCenterServer {
-    /** Every API request, in order (token requests are in {@link tokens}). */
-    public readonly requests: RecordedRequest[] = [];
-    /** Every token request. */
-    public readonly tokens: TokenRequest[] = [];
-    /** Queued faults; routes: "product", "resource-tree", "configure", "status", "submission". */
-    public readonly faults: Fault[] = [];
+/** The local product ingestion API; fault routes: "product", "resource-tree", "configure", "status", "submission". */
+export class PartnerCenterServer extends LocalAzureApi {
     /** The product's GUID. */
     public readonly productGuid = "5f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f";
     /** The plan's GUID. */
@@ -56,12 +47,10 @@ export class PartnerCenterServer {
     public readonly submissionList: Resource[] = [];
     /** Called after a job's resources were applied, to act as another writer of the product. */
     public afterApply?: () => void;
-    /** The base URL, once started. */
-    public url = "";
-    private server?: https.Server;
     private readonly jobs = new Map<string, Job>();
 
     constructor(public readonly offerId = "product-offer", public readonly planId = "standard", public readonly clientSecret = "partner-center-test-secret") {
+        super({ clientSecret, unauthorizedCode: "Unauthorized" });
         const product = `product/${this.productGuid}`;
         this.trees = {
             draft: [
@@ -76,27 +65,6 @@ export class PartnerCenterServer {
                 { $schema: schema("submission"), id: `submission/${this.productGuid}/0`, product, target: { targetType: "draft" } },
             ],
         };
-    }
-
-    /** Starts listening on 127.0.0.1. */
-    async start(): Promise<this> {
-        const { server, url } = await listenLocally((req, res) => {
-            void this.handle(req, res).catch((error: unknown) => sendJson(res, 500, { error: { code: "TestServerError", message: String(error) } }));
-        });
-        this.server = server;
-        this.url = url;
-        return this;
-    }
-
-    /** Stops listening. */
-    async close(): Promise<void> {
-        this.server?.closeAllConnections();
-        await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-    }
-
-    /** Queues `times` answers of `status` on a route. */
-    fail(route: string, status: number, times = 1): void {
-        this.faults.push({ route, status, times });
     }
 
     /** The configure requests' bodies, in order. */
@@ -123,26 +91,13 @@ export class PartnerCenterServer {
         };
     }
 
-    private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-        const url = new URL(req.url ?? "/", this.url);
-        const text = await readBody(req);
-        if (answerTokenRoute(req, url.pathname, text, res, this.url, this.tokens, this.clientSecret)) {
-            return;
-        }
-        const body = text === "" ? undefined : JSON.parse(text) as unknown;
-        this.requests.push({ method: req.method ?? "", path: url.pathname, query: Object.fromEntries(url.searchParams), authorization: req.headers.authorization, body });
-        if (req.headers.authorization !== `Bearer ${localAccessToken}`) {
-            sendJson(res, 401, { error: { code: "Unauthorized", message: "no valid bearer token" } });
-            return;
-        }
-        const path = url.pathname;
-        const route = path === "/product" ? "product" : path.startsWith("/resource-tree/") ? "resource-tree"
+    protected routeOf(path: string): string {
+        return path === "/product" ? "product" : path.startsWith("/resource-tree/") ? "resource-tree"
             : path === "/configure" ? "configure" : /^\/configure\/[^/]+\/status$/.test(path) ? "status" : path.startsWith("/submission/") ? "submission" : "unknown";
-        const fault = takeFault(this.faults, route);
-        if (fault) {
-            sendJson(res, fault.status, { error: { code: fault.status === 429 ? "TooManyRequests" : "InternalServerError", message: `injected ${fault.status}` } });
-            return;
-        }
+    }
+
+    protected answer(req: http.IncomingMessage, url: URL, route: string, body: unknown, res: http.ServerResponse): void {
+        const path = url.pathname;
         switch (route) {
             case "product": {
                 const externalId = url.searchParams.get("externalId");
