@@ -4,8 +4,8 @@ import * as fs from "node:fs";
 import * as http from "node:http";
 import { AddressInfo } from "node:net";
 import * as path from "node:path";
-import { Clock } from "../components/dynamic/retry";
 import { parseOutputs, validateOutputs } from "../components/outputs";
+import { FakeClock } from "./helpers/clock";
 import { NotifyIo, compactIds, main, makeRedactor, parseRetryAfter, renderSummary } from "../tools/notify";
 
 const token = "hk7Qz9TokenPathSecret0123456789";
@@ -48,21 +48,10 @@ class WebhookServer {
     }
 }
 
-/** A clock whose waits return at once and are recorded. */
-function instantClock(): Clock & { waits: number[] } {
-    let now = Date.parse("2026-06-01T12:00:00Z");
-    const waits: number[] = [];
-    return {
-        waits,
-        now: () => now,
-        sleep: async (ms: number) => { waits.push(ms); now += ms; },
-    };
-}
-
 function notifyIo(env: Record<string, string | undefined>, stdin = prodText) {
     const out: string[] = [];
     const err: string[] = [];
-    const clock = instantClock();
+    const clock = new FakeClock(Date.parse("2026-06-01T12:00:00Z"));
     const io: NotifyIo = {
         readStdin: async () => stdin,
         readFile: async (file) => fs.promises.readFile(file, "utf8"),
@@ -172,7 +161,7 @@ describe("notify: posting to a local webhook", () => {
         assert.equal(await main([], run.io), 0, run.stderr());
         assert.equal(server.requests.length, 2);
         assert.equal(server.requests[1].body, server.requests[0].body);
-        assert.equal(run.clock.waits.length, 1);
+        assert.equal(run.clock.sleeps.length, 1);
         assert.match(run.stderr(), /attempt 1 of 4 failed \(webhook answered 500: boom\); retrying in \d+ ms/);
         assert.equal(run.stdout(), "notify: posted the release summary (2 attempts)\n");
         noSecret(run);
@@ -183,8 +172,8 @@ describe("notify: posting to a local webhook", () => {
         const run = notifyIo({ IMAGE_PUBLISHER_WEBHOOK_URL: server.url });
         assert.equal(await main([], run.io), 1);
         assert.equal(server.requests.length, 4);
-        assert.equal(run.clock.waits.length, 3);
-        assert.ok(run.clock.waits.every((w) => w <= 20_000), String(run.clock.waits));
+        assert.equal(run.clock.sleeps.length, 3);
+        assert.ok(run.clock.sleeps.every((w) => w <= 20_000), String(run.clock.sleeps));
         assert.match(run.stderr(), /could not post to the webhook in IMAGE_PUBLISHER_WEBHOOK_URL: gave up after 4 attempts: webhook answered 500/);
         assert.match(run.stderr(), /\[redacted\]/);
         noSecret(run);
@@ -195,8 +184,8 @@ describe("notify: posting to a local webhook", () => {
         const run = notifyIo({ IMAGE_PUBLISHER_WEBHOOK_URL: server.url });
         assert.equal(await main([], run.io), 0, run.stderr());
         assert.equal(server.requests.length, 3);
-        assert.equal(run.clock.waits[0], 7_000);
-        assert.equal(run.clock.waits[1], 20_000);
+        assert.equal(run.clock.sleeps[0], 7_000);
+        assert.equal(run.clock.sleeps[1], 20_000);
     });
 
     it("does not retry a 400: the message itself is wrong", async () => {
@@ -221,7 +210,7 @@ describe("notify: posting to a local webhook", () => {
         await closed.stop();
         const refused = notifyIo({ IMAGE_PUBLISHER_WEBHOOK_URL: refusedUrl });
         assert.equal(await main([], refused.io), 1);
-        assert.equal(refused.clock.waits.length, 3);
+        assert.equal(refused.clock.sleeps.length, 3);
         assert.match(refused.stderr(), /gave up after 4 attempts: webhook request failed: connect ECONNREFUSED/);
         for (const text of [refused.stdout(), refused.stderr()]) {
             assert.ok(!text.includes(token) && !text.includes(refusedUrl), text);
