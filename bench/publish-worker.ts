@@ -10,7 +10,8 @@ import { criticalPath } from "./critical-path";
 
 async function main(): Promise<void> {
     const releases = Number(process.argv[2] ?? 1);
-    const config = prodWithReleases(releases);
+    // "images-only" leaves the marketplaces out, so that the hours of review do not hide the other steps.
+    const config = prodWithReleases(releases, { marketplaces: process.argv[3] !== "images-only" });
     const now = new Date("2026-11-22T00:00:00Z");
     await runPlan("prod", config, { now }); // load every module first, so the wall time is the run's own
     const { publish } = await import("../stacks/program");

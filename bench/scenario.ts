@@ -6,7 +6,7 @@ import { CliConfig, parseStackConfig } from "../tools/stack-config";
  * The prod stack's config with `count` releases: the committed prod releases, repeated with new
  * versions, every cloud and region as committed, two architectures each.
  */
-export function prodWithReleases(count: number): CliConfig {
+export function prodWithReleases(count: number, options: { marketplaces?: boolean } = {}): CliConfig {
     const doc = parse(fs.readFileSync("Pulumi.prod.yaml", "utf8")) as { config: Record<string, unknown> };
     const releases = doc.config["image-publisher:releases"] as Record<string, unknown>[];
     const template = releases[releases.length - 1];
@@ -19,5 +19,10 @@ export function prodWithReleases(count: number): CliConfig {
     const product = Object.values(marketplace.products)[0];
     marketplace.products = Object.fromEntries(Array.from({ length: count }, (_, i) => [`${2000 + i}`, product]));
     delete doc.config["image-publisher:retention"];
+    if (options.marketplaces === false) {
+        marketplace.products = {};
+        (marketplace as { enabled?: boolean }).enabled = false;
+        (doc.config["image-publisher:azure"] as { marketplace: { enabled: boolean } }).marketplace.enabled = false;
+    }
     return parseStackConfig(stringify(doc), `Pulumi.prod.yaml with ${count} releases`);
 }
