@@ -4,6 +4,7 @@ import {
     Architecture, Artifact, Cloud, Deprecation, Release, ReleaseEntry, StackConfig, renderTemplate,
 } from "./model";
 import { clouds, configKeys, releaseSchema, stackConfigSchema } from "./schema";
+import { compareVersions } from "../outputs";
 
 /** The project's config namespace. */
 export const namespace = "image-publisher";
@@ -368,18 +369,6 @@ function resolveRelease(config: StackConfig, entry: ReleaseEntry, now: Date): Re
         deprecation: deprecationOf(entry, now),
         releaseNotes: entry.releaseNotes,
     };
-}
-
-function compareVersions(a: string, b: string): number {
-    const pa = a.split(".").map(Number);
-    const pb = b.split(".").map(Number);
-    for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-        const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-        if (d !== 0) {
-            return d;
-        }
-    }
-    return 0;
 }
 
 function retentionWarnings(config: StackConfig): string[] {
