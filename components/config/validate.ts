@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { regionCatalogue } from "./catalogue";
+import { PartialConfig, checkContext, closest, crossCheck, enabledClouds, rawArtifact } from "./checks";
 import {
-    Architecture, Artifact, Cloud, Deprecation, Release, ReleaseEntry, StackConfig, renderTemplate,
+    Deprecation, Release, ReleaseEntry, StackConfig, renderTemplate,
 } from "./model";
 import { clouds, configKeys, releaseSchema, stackConfigSchema } from "./schema";
 import { compareVersions } from "../outputs";
@@ -53,24 +53,6 @@ function keyPath(path: readonly PropertyKey[]): string {
     return out;
 }
 
-function closest(word: string, candidates: readonly string[]): string | undefined {
-    const distance = (a: string, b: string): number => {
-        const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-        for (let i = 1; i <= a.length; i++) {
-            let prev = row[0];
-            row[0] = i;
-            for (let j = 1; j <= b.length; j++) {
-                const cur = row[j];
-                row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-                prev = cur;
-            }
-        }
-        return row[b.length];
-    };
-    const best = [...candidates].sort((x, y) => distance(word, x) - distance(word, y))[0];
-    return best !== undefined && distance(word, best) <= 3 ? best : undefined;
-}
-
 /**
  * Validates the project's config values (keys without the namespace) and resolves the releases.
  * Every problem is collected; if there is any, one ConfigError lists them all.
@@ -90,7 +72,7 @@ export function validateConfig(raw: Record<string, unknown>, options: { now?: Da
     // Each key is parsed on its own, and each release too, so that the cross-checks still run over
     // every part that is valid and the message lists every problem at once.
     const partial = parsePartially(known, problems);
-    problems.push(...crossCheck(partial));
+    crossCheck(checkContext(partial, (path, value, message) => problems.push({ path: keyPath(path), value, message })));
     if (problems.length > 0) {
         throw new ConfigError(problems);
     }
@@ -99,9 +81,6 @@ export function validateConfig(raw: Record<string, unknown>, options: { now?: Da
     const releases = config.releases.map((r) => resolveRelease(config, r, now));
     return { config, releases, warnings: retentionWarnings(config) };
 }
-
-/** The config as far as it is valid: invalid keys are left out, invalid releases are undefined. */
-type PartialConfig = Partial<Omit<StackConfig, "releases">> & { releases?: (ReleaseEntry | undefined)[] };
 
 function parsePartially(known: Record<string, unknown>, problems: ConfigProblem[]): PartialConfig {
     const shape = stackConfigSchema.shape as Record<string, z.ZodType>;
@@ -154,189 +133,6 @@ function zodProblem(issue: z.core.$ZodIssue): ConfigProblem {
     return { path: keyPath(issue.path), value: input, message: issue.message };
 }
 
-/** The artifact of one cloud and architecture, templates not yet filled in. */
-function rawArtifact(entry: ReleaseEntry, cloud: Cloud, arch: Architecture): Artifact | undefined {
-    const spec = entry.artifacts[cloud];
-    if (spec === undefined) {
-        return undefined;
-    }
-    if (typeof spec === "string") {
-        return { uri: spec };
-    }
-    if ("uri" in spec && typeof spec.uri === "string") {
-        return { uri: spec.uri, sha256: spec.sha256 as string | undefined };
-    }
-    const one = (spec as Partial<Record<Architecture, string | Artifact>>)[arch];
-    if (one === undefined) {
-        return undefined;
-    }
-    return typeof one === "string" ? { uri: one } : one;
-}
-
-/** The clouds switched on in this config. */
-export function enabledClouds(config: Pick<PartialConfig, Cloud>): Cloud[] {
-    return clouds.filter((c) => config[c]?.enabled === true);
-}
-
-function crossCheck(config: PartialConfig): ConfigProblem[] {
-    const problems: ConfigProblem[] = [];
-    const add = (path: PropertyKey[], value: unknown, message: string) => problems.push({ path: keyPath(path), value, message });
-    const dev = config.environment === "dev";
-
-    const seen = new Map<string, number>();
-    (config.releases ?? []).forEach((r, i) => {
-        if (r === undefined) {
-            return;
-        }
-        const first = seen.get(r.version);
-        if (first !== undefined) {
-            add(["releases", i, "version"], r.version, `duplicates releases[${first}].version; allowed: each version once`);
-        } else {
-            seen.set(r.version, i);
-        }
-        if (new Set(r.architectures).size !== r.architectures.length) {
-            add(["releases", i, "architectures"], r.architectures, "lists an architecture twice; allowed: x86_64 and arm64, each once");
-        }
-        for (const cloud of enabledClouds(config)) {
-            for (const arch of r.architectures) {
-                if (rawArtifact(r, cloud, arch) === undefined) {
-                    add(["releases", i, "artifacts", cloud, arch], undefined,
-                        `is missing: ${cloud} is enabled and release ${r.version} ships ${arch}; allowed: an artifact URI, or drop ${arch} from architectures`);
-                }
-            }
-        }
-        const aws = rawArtifact(r, "aws", r.architectures[0]);
-        if (config.aws?.enabled && aws?.uri.startsWith("file://") && !config.aws.uploadBucket) {
-            add(["aws", "uploadBucket"], undefined, "is missing: a release has a file:// artifact; allowed: the S3 bucket to upload it to");
-        }
-    });
-
-    const checkRegions = (path: PropertyKey[], names: unknown, catalogue: readonly string[]) => {
-        if (!Array.isArray(names)) {
-            return;
-        }
-        names.forEach((name, i) => {
-            if (!catalogue.includes(name)) {
-                const guess = closest(name, catalogue);
-                add([...path, i], name, `is not a known region${guess ? ` (did you mean ${guess}?)` : ""}; allowed: a region of components/config/regions`);
-            }
-        });
-    };
-    const checkRegion = (path: PropertyKey[], name: string, catalogue: readonly string[]) => {
-        if (!catalogue.includes(name)) {
-            const guess = closest(name, catalogue);
-            add(path, name, `is not a known region${guess ? ` (did you mean ${guess}?)` : ""}; allowed: a region of components/config/regions`);
-        }
-    };
-
-    const aws = config.aws;
-    if (aws?.enabled) {
-        checkRegion(["aws", "sourceRegion"], aws.sourceRegion, regionCatalogue.aws);
-        checkRegions(["aws", "regions"], aws.regions, regionCatalogue.aws);
-        if (dev && aws.sharing.public) {
-            add(["aws", "sharing", "public"], true, "makes images public in a dev stack; allowed: false in dev");
-        }
-        if (dev && aws.sharing.unblockPublicAccess) {
-            add(["aws", "sharing", "unblockPublicAccess"], true, "unblocks public AMIs in a dev stack; allowed: false in dev");
-        }
-        if (aws.sharing.public && aws.image.encrypted) {
-            add(["aws", "image", "encrypted"], true, "encrypts the snapshots of public images, which AWS cannot share; allowed: false when aws.sharing.public is true");
-        }
-        const mp = aws.marketplace;
-        if (mp.enabled) {
-            if (!mp.accessRoleArn) {
-                add(["aws", "marketplace", "accessRoleArn"], undefined, "is missing: the marketplace is enabled; allowed: the ARN of the role that AWS Marketplace uses to read the AMI");
-            }
-            if (dev && !mp.devProductId) {
-                add(["aws", "marketplace", "devProductId"], undefined, "is missing: a dev stack only ever publishes to the dev/test product; allowed: its product ID");
-            }
-            if (!dev && Object.keys(mp.products).length === 0) {
-                add(["aws", "marketplace", "products"], mp.products, "is empty: the marketplace is enabled in prod; allowed: a map of major version to {x86_64, arm64} product IDs");
-            }
-        }
-    }
-
-    const azure = config.azure;
-    if (azure?.enabled) {
-        checkRegion(["azure", "location"], azure.location, regionCatalogue.azure);
-        azure.regions.forEach((r, i) => checkRegion(["azure", "regions", i, "name"], r.name, regionCatalogue.azure));
-        if (/\{(version|major)\}/.test(azure.image.sku)) {
-            add(["azure", "image", "sku"], azure.image.sku, "names the release; an image definition outlives releases, so allowed: {product}, {arch} and {cloud} only");
-        }
-        const shipsArm = (config.releases ?? []).some((r) => r?.architectures.includes("arm64"));
-        if (shipsArm && !azure.image.hyperVGenerations.includes("V2")) {
-            add(["azure", "image", "hyperVGenerations"], azure.image.hyperVGenerations, "has no V2, and Azure runs arm64 images only as Hyper-V generation 2; allowed: include V2");
-        }
-        if (dev && azure.sharing.community) {
-            add(["azure", "sharing", "community"], true, "shares the gallery with the community in a dev stack; allowed: false in dev");
-        }
-        if (azure.sharing.community) {
-            for (const field of ["publicNamePrefix", "publisherContact", "publisherUri"] as const) {
-                if (!azure.gallery[field]) {
-                    add(["azure", "gallery", field], undefined, "is missing: community sharing needs it");
-                }
-            }
-        }
-        const mp = azure.marketplace;
-        if (mp.enabled) {
-            for (const field of ["offerId", "planId", "tenantId", "clientId"] as const) {
-                if (!mp[field]) {
-                    add(["azure", "marketplace", field], undefined, "is missing: the Partner Center offer is enabled");
-                }
-            }
-            if (dev && !mp.devOfferId) {
-                add(["azure", "marketplace", "devOfferId"], undefined, "is missing: a dev stack only ever uses a test offer; allowed: its external ID");
-            }
-            if (!config.secrets?.partnerCenterClientSecret) {
-                add(["secrets", "partnerCenterClientSecret"], undefined, "is missing: the Partner Center offer is enabled; set it with `pulumi config set --secret --path secrets.partnerCenterClientSecret`");
-            }
-        }
-    }
-
-    const gcp = config.gcp;
-    if (gcp?.enabled) {
-        if (!gcp.project) {
-            add(["gcp", "project"], undefined, "is missing: GCP is enabled; allowed: a project ID");
-        }
-        checkRegions(["gcp", "storageLocations"], gcp.storageLocations, regionCatalogue.gcp);
-        if (dev && gcp.sharing.public) {
-            add(["gcp", "sharing", "public"], true, "makes images public in a dev stack; allowed: false in dev");
-        }
-    }
-
-    const ali = config.alicloud;
-    if (ali?.enabled) {
-        checkRegion(["alicloud", "sourceRegion"], ali.sourceRegion, regionCatalogue.alicloud);
-        checkRegions(["alicloud", "regions"], ali.regions, regionCatalogue.alicloud);
-        if (dev && ali.sharing.public) {
-            add(["alicloud", "sharing", "public"], true, "makes images public in a dev stack; allowed: false in dev");
-        }
-    }
-
-    const os = config.openstack;
-    if (os?.enabled) {
-        if (os.clouds.length === 0) {
-            add(["openstack", "clouds"], [], "is empty: OpenStack is enabled; allowed: at least one cloud");
-        }
-        if (dev && (os.visibility === "public" || os.visibility === "community")) {
-            add(["openstack", "visibility"], os.visibility, "makes images public in a dev stack; allowed: private or shared in dev");
-        }
-        const names = new Set<string>();
-        os.clouds.forEach((c, i) => {
-            if (names.has(c.name)) {
-                add(["openstack", "clouds", i, "name"], c.name, "names a cloud twice; allowed: each name once");
-            }
-            names.add(c.name);
-            const secret = config.secrets?.openstack[c.name];
-            if (c.applicationCredentialId ? !secret?.applicationCredentialSecret : !(c.userName && secret?.password)) {
-                add(["openstack", "clouds", i], c.name,
-                    `has no credentials; allowed: userName with secrets.openstack.${c.name}.password, or applicationCredentialId with secrets.openstack.${c.name}.applicationCredentialSecret`);
-            }
-        });
-    }
-    return problems;
-}
-
 function deprecationOf(entry: ReleaseEntry, now: Date): Deprecation | undefined {
     if (entry.deprecated === false) {
         return undefined;
@@ -386,3 +182,5 @@ function retentionWarnings(config: StackConfig): string[] {
         `these would be retired (mark them deprecated, then remove them): ${retire.join(", ")}`,
     ];
 }
+
+export { enabledClouds };
