@@ -30,6 +30,7 @@ export async function marketplacePolling(hours = 4): Promise<PollingFigures> {
     const endpoint = await server.start();
     try {
         server.addProduct("prod-bench", "x86_64");
+        server.amis.add("ami-0123456789abcdef0");
         const reviewMs = hours * 3_600_000;
         server.plans.push({ durationMs: reviewMs });
         const provider = createMarketplaceProvider({ clock, random: () => 0.5 });

@@ -7,7 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { runPlan } from "../tools/plan-run";
 import { runUnderMocks, RecordedResource } from "../tools/mocks";
-import { prodWithReleases } from "./scenario";
+import { benchFixtures, prodWithReleases } from "./scenario";
 import { constructorFor } from "./constructors";
 
 const now = new Date("2026-11-22T00:00:00Z");
@@ -45,11 +45,11 @@ async function main(): Promise<void> {
     const [mode, n] = [process.argv[2], Number(process.argv[3])];
     const config = prodWithReleases(n);
     // Warm up: load every module and run the program once, so both modes time only the work.
-    const warm = await runPlan("prod", config, { now });
+    const warm = await runPlan("prod", config, { now, fixtures: benchFixtures() });
     const start = process.hrtime.bigint();
     let resources: number;
     if (mode === "plan") {
-        resources = (await runPlan("prod", config, { now })).recorded.length;
+        resources = (await runPlan("prod", config, { now, fixtures: benchFixtures() })).recorded.length;
     } else {
         resources = await floor(warm.recorded);
     }

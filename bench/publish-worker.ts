@@ -4,7 +4,7 @@
  */
 import { runPlan } from "../tools/plan-run";
 import { runUnderMocks } from "../tools/mocks";
-import { prodWithReleases } from "./scenario";
+import { benchFixtures, prodWithReleases } from "./scenario";
 import { latencyMs } from "./latency";
 import { criticalPath } from "./critical-path";
 
@@ -13,13 +13,14 @@ async function main(): Promise<void> {
     // "images-only" leaves the marketplaces out, so that the hours of review do not hide the other steps.
     const config = prodWithReleases(releases, { marketplaces: process.argv[3] !== "images-only" });
     const now = new Date("2026-11-22T00:00:00Z");
-    await runPlan("prod", config, { now }); // load every module first, so the wall time is the run's own
+    await runPlan("prod", config, { now, fixtures: benchFixtures() }); // load every module first, so the wall time is the run's own
     const { publish } = await import("../stacks/program");
     const start = process.hrtime.bigint();
     const run = await runUnderMocks(() => publish({ now }), {
         stack: "prod",
         config: config.values,
         secretKeys: config.secretKeys,
+        fixtures: benchFixtures(),
         latency: (type, _name, inputs) => latencyMs(type, inputs),
     });
     const wallMs = Number(process.hrtime.bigint() - start) / 1e6;

@@ -1,6 +1,12 @@
 import { parse, stringify } from "yaml";
 import * as fs from "fs";
 import { CliConfig, parseStackConfig } from "../tools/stack-config";
+import { Fixtures, defaultFixtures } from "../tools/fixtures";
+
+/** The committed fixtures, for an account whose quota of public AMIs was raised for many live releases. */
+export function benchFixtures(): Fixtures {
+    return { ...defaultFixtures(), awsPublicAmiQuota: 1000 };
+}
 
 /**
  * The prod stack's config with `count` releases: the committed prod releases, repeated with new

@@ -95,7 +95,7 @@ export class Release extends pulumi.ComponentResource {
                     ...common(arch, "aws"), target: config.aws, regions: context.awsRegions, sharingDependsOn: context.awsSharingDependsOn,
                 }, child);
                 images.aws[arch] = image.imageIds;
-                const listing = awsMarketplaceVersion(`${name}-aws-${arch}-marketplace`, release, arch, image.sourceImageId, config, child);
+                const listing = awsMarketplaceVersion(`${name}-aws-${arch}-marketplace`, release, arch, image.regionImageIds, config, child);
                 if (listing) {
                     (marketplace.aws ??= {})[arch] = listing;
                 }

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { Release as ReleaseSpec, loadConfig } from "../components/config";
+import { Release as ReleaseSpec, loadConfig, renderTemplate } from "../components/config";
 import { compareVersions } from "../components/outputs";
 import { Release, ReleaseCommunity, ReleaseImages, ReleaseMarketplace, StackContext } from "../components/release";
 import { AzureGallery } from "../components/azure/gallery";
@@ -38,7 +38,9 @@ export async function publish(options: PublishOptions = {}): Promise<StackOutput
 
     const context: StackContext = {};
     if (config.aws.enabled) {
-        const preflight = await awsPreflight(config.aws, config.environment);
+        const imageNames = releases.flatMap((r) => r.architectures.map((arch) =>
+            renderTemplate(config.naming.image, { product: config.product.name, version: r.version, arch, cloud: "aws" })));
+        const preflight = await awsPreflight(config.aws, config.environment, imageNames);
         context.awsRegions = preflight.regions;
         if (config.environment === "prod" && config.aws.sharing.public && config.aws.sharing.unblockPublicAccess) {
             const access = new AwsPublicAccess("aws-public-access", { regions: preflight.regions });

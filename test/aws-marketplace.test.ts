@@ -347,9 +347,10 @@ describe("AwsMarketplaceVersion", () => {
             assert.strictEqual(server.calls("DescribeEntity").length, 1);
         });
 
-        it("delete cancels a change set that is still running and publishes nothing", async () => {
-            server.plans.push({ durationMs: 3_600_000 });
+        it("delete cancels a change set that is still PREPARING and publishes nothing", async () => {
+            server.plans.push({ preparingMs: 3_600_000, durationMs: 7_200_000 });
             const state = (await provider.create(versionInputs(endpoint, { waitForCompletion: false }))).outs!;
+            assert.strictEqual(state.changeSetStatus, "PREPARING");
 
             await provider.delete!(state.changeSetId, state);
 
@@ -357,6 +358,74 @@ describe("AwsMarketplaceVersion", () => {
             assert.strictEqual(server.changeSets.get(state.changeSetId)!.final, "CANCELLED");
             assert.deepStrictEqual(server.products.get("prod-x86")!.versions, []);
             assert.strictEqual(server.calls("StartChangeSet").length, 1);
+        });
+
+        it("delete never cancels an APPLYING change set: it waits for it to end, then restricts what it published", async () => {
+            server.plans.push({ durationMs: 2 * 3_600_000 });
+            const state = (await provider.create(versionInputs(endpoint, { waitForCompletion: false }))).outs!;
+            assert.strictEqual(state.changeSetStatus, "APPLYING");
+            const started = clock.now();
+
+            await provider.delete!(state.changeSetId, state);
+
+            assert.strictEqual(server.calls("CancelChangeSet").length, 0);
+            assert.ok(clock.now() - started >= 2 * 3_600_000, "waited for the change set to end");
+            assert.strictEqual(server.changeSets.get(state.changeSetId)!.final, "SUCCEEDED");
+            const versions = server.products.get("prod-x86")!.versions;
+            assert.strictEqual(versions.length, 1);
+            assert.strictEqual(versions[0].DeliveryOptions[0].Visibility, "Restricted");
+            const restrict = server.calls("StartChangeSet").filter((call) => call.status === 200)[1];
+            assert.deepStrictEqual((restrict.body!.ChangeSet as any[])[0].ChangeType, "RestrictDeliveryOptions");
+        });
+    });
+
+    describe("the local Catalog API refuses what AWS refuses", () => {
+        it("refuses CancelChangeSet once the change set is APPLYING, through the SDK", async () => {
+            server.plans.push({ durationMs: 3_600_000 });
+            const state = (await provider.create(versionInputs(endpoint, { waitForCompletion: false }))).outs!;
+            const sdk = await import("@aws-sdk/client-marketplace-catalog");
+            const client = new sdk.MarketplaceCatalogClient({ region: "us-east-1", endpoint, maxAttempts: 1 });
+
+            await assert.rejects(client.send(new sdk.CancelChangeSetCommand({ Catalog: "AWSMarketplace", ChangeSetId: state.changeSetId })),
+                (error: Error) => error.name === "ResourceInUseException" && /APPLYING/.test(error.message));
+            assert.strictEqual(server.changeSets.get(state.changeSetId)!.final, undefined);
+        });
+
+        it("fails a second version with the same title in one product with DUPLICATE_VERSION_TITLE", async () => {
+            await provider.create(versionInputs(endpoint, { recommendedInstanceType: "m7i.large" }));
+
+            await assert.rejects(provider.create(versionInputs(endpoint, { architecture: "arm64", amiId: "ami-0aaaabbbbccccdddd", recommendedInstanceType: "m7g.large" })),
+                /FAILED: FailureCode CLIENT_ERROR: .*DUPLICATE_VERSION_TITLE: The version title must be different from any other version titles of this product\./);
+            assert.strictEqual(server.products.get("prod-x86")!.versions.length, 1);
+        });
+
+        it("fails a version whose AMI is not in us-east-1", async () => {
+            await assert.rejects(provider.create(versionInputs(endpoint, { amiId: "ami-0eeeeeeeeeeeeeee1" })),
+                /FAILED: .*INVALID_AMI_ID: AMI ami-0eeeeeeeeeeeeeee1 was not found in us-east-1/);
+            assert.deepStrictEqual(server.products.get("prod-x86")!.versions, []);
+        });
+    });
+
+    describe("finding an earlier change set", () => {
+        it("reads every page of ListChangeSets, so a change set past the first page is resumed, not started again", async () => {
+            const name = changeSetName("2.1.0", "x86_64", AMI, "add");
+            const change = { ChangeType: "AddDeliveryOptions", Entity: { Type: "AmiProduct@1.0", Identifier: "prod-x86" }, DetailsDocument: {} };
+            for (let i = 0; i < 21; i++) {
+                const id = `changeset-earlier-${String(i).padStart(2, "0")}`;
+                server.changeSets.set(id, {
+                    id, name, token: `earlier-${i}`, changes: [change], startedAt: clock.now() + i, plan: {}, describes: 0,
+                    final: i < 20 ? "FAILED" : "SUCCEEDED", errors: [],
+                });
+            }
+
+            const result = await provider.create(versionInputs(endpoint, { recommendedInstanceType: "m7i.large" }));
+
+            assert.strictEqual(result.id, "changeset-earlier-20");
+            assert.strictEqual(server.calls("StartChangeSet").length, 0);
+            const pages = server.calls("ListChangeSets");
+            assert.strictEqual(pages.length, 2);
+            assert.strictEqual(pages[0].body!.NextToken, undefined);
+            assert.strictEqual(pages[1].body!.NextToken, "20");
         });
     });
 

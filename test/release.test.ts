@@ -3,7 +3,7 @@ import { publish } from "../stacks/program";
 import { readStackConfig } from "../tools/stack-config";
 import { runUnderMocks } from "../tools/mocks";
 import { baseConfig, copy } from "./fixtures/config";
-import { named, ofType, runMocked } from "./mocks";
+import { defaultFixtures, named, ofType, runMocked } from "./mocks";
 
 const MARKETPLACE = "pulumi-nodejs:dynamic/aws:MarketplaceVersion";
 
@@ -118,25 +118,29 @@ describe("Release", () => {
 });
 
 describe("AWS Marketplace in the stack", () => {
-    it("adds one marketplace version per release and architecture that has a product, from the source-region AMI", async () => {
+    it("adds one marketplace version per release and architecture that has a product, from the us-east-1 AMI", async () => {
         const run = await runMocked(() => publish(), { stack: "prod", config: everyCloud(), secretKeys: ["image-publisher:secrets"] });
         const versions = ofType(run, MARKETPLACE);
         assert.strictEqual(versions.length, 4);
         const v = named(run, "release-1.1-aws-arm64-marketplace");
         assert.strictEqual(v.inputs.productId, "prod-arm");
-        assert.strictEqual(v.inputs.amiId, (run.outputs.images as any)["1.1"].aws.arm64["eu-central-1"]);
+        // The Catalog API runs in us-east-1 and takes an AMI of that region: the copy, not the eu-central-1 source.
+        assert.strictEqual(v.inputs.amiId, (run.outputs.images as any)["1.1"].aws.arm64["us-east-1"]);
+        assert.deepStrictEqual(v.dependsOn.filter((d) => d.startsWith("release-1.1-aws-arm64-")), ["release-1.1-aws-arm64-us-east-1"]);
         assert.strictEqual(v.inputs.architecture, "arm64");
         assert.strictEqual(v.inputs.versionTitle, "1.1");
         assert.strictEqual(v.options.protect, true);
         assert.deepStrictEqual((run.outputs.marketplace as any)["1.1"].aws.arm64.productId, "prod-arm");
     });
 
-    it("skips a release whose major version maps to no product", async () => {
+    it("skips a release that says it is not listed on AWS Marketplace", async () => {
         const c = everyCloud();
-        c.releases.push({ ...copy(c.releases[1]), version: "2.0" });
-        const run = await runMocked(() => publish(), { stack: "prod", config: c, secretKeys: ["image-publisher:secrets"] });
+        c.releases.push({ ...copy(c.releases[1]), version: "2.0", awsMarketplace: false });
+        const fixtures = { ...defaultFixtures(), awsPublicAmiQuota: 10 }; // three releases public: a raised quota
+        const run = await runMocked(() => publish(), { stack: "prod", config: c, secretKeys: ["image-publisher:secrets"], fixtures });
         assert.ok(!ofType(run, MARKETPLACE).some((r) => r.name.startsWith("release-2.0")));
-        assert.strictEqual((run.outputs.marketplace as any)["2.0"].aws, undefined);
+        assert.strictEqual(ofType(run, MARKETPLACE).length, 4);
+        assert.strictEqual((run.outputs.marketplace as any)["2.0"]?.aws, undefined);
     });
 
     it("uses only the dev/test product in a dev stack", async () => {

@@ -8,6 +8,12 @@ export interface Fixtures {
     awsEnabledRegions: string[];
     /** The regions where EBS encryption by default is on. */
     awsEncryptionByDefault: Record<string, boolean>;
+    /** The quota of public AMIs in every region ("Public AMIs", Service Quotas), unless `awsPublicAmiQuotaIn` says otherwise. */
+    awsPublicAmiQuota: number;
+    /** The quota of public AMIs of the regions where it was raised. */
+    awsPublicAmiQuotaIn: Record<string, number>;
+    /** The account's public AMIs in each region, by name. */
+    awsPublicImages: Record<string, { id: string; name: string }[]>;
 }
 
 /** The committed fixtures, a fresh copy each call so that a test can change its own. */
@@ -16,6 +22,9 @@ export function defaultFixtures(): Fixtures {
         awsAccountId: awsFixture.accountId,
         awsEnabledRegions: [...awsFixture.enabledRegions].sort(),
         awsEncryptionByDefault: { ...(awsFixture.encryptionByDefault as Record<string, boolean>) },
+        awsPublicAmiQuota: awsFixture.publicAmiQuota,
+        awsPublicAmiQuotaIn: { ...(awsFixture.publicAmiQuotaIn as Record<string, number>) },
+        awsPublicImages: JSON.parse(JSON.stringify(awsFixture.publicImages)) as Record<string, { id: string; name: string }[]>,
     };
 }
 
@@ -27,6 +36,22 @@ export function answerInvoke(fixtures: Fixtures, token: string, args: Record<str
         case "aws:ebs/getEncryptionByDefault:getEncryptionByDefault": {
             const region = String(args.region ?? "us-east-1");
             return { id: region, enabled: fixtures.awsEncryptionByDefault[region] === true, region };
+        }
+        case "aws:servicequotas/getServiceQuota:getServiceQuota": {
+            const region = String(args.region ?? "us-east-1");
+            if (args.serviceCode !== "ec2" || args.quotaCode !== "L-0E3CBAB9") {
+                throw new Error(`no offline fixture answers the quota ${String(args.serviceCode)}/${String(args.quotaCode)}`);
+            }
+            const value = fixtures.awsPublicAmiQuotaIn[region] ?? fixtures.awsPublicAmiQuota;
+            return { id: `ec2/L-0E3CBAB9/${region}`, serviceCode: "ec2", quotaCode: "L-0E3CBAB9", quotaName: "Public AMIs", value, defaultValue: 5, region };
+        }
+        case "aws:ec2/getAmiIds:getAmiIds": {
+            // Every fixture image is the account's own and public; a name filter narrows them.
+            const region = String(args.region ?? "us-east-1");
+            const filters = (args.filters ?? []) as { name: string; values: string[] }[];
+            const names = filters.find((f) => f.name === "name")?.values;
+            const ids = (fixtures.awsPublicImages[region] ?? []).filter((image) => !names || names.includes(image.name)).map((image) => image.id);
+            return { id: region, ids, owners: args.owners ?? [], region };
         }
         case "aws:index/getCallerIdentity:getCallerIdentity":
             return { id: fixtures.awsAccountId, accountId: fixtures.awsAccountId, arn: `arn:aws:iam::${fixtures.awsAccountId}:root`, userId: "mock" };

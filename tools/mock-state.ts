@@ -11,9 +11,17 @@ import { openstackMockState } from "./mock-state-openstack";
  */
 export function mockState(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
     switch (type) {
+        case "aws:ebs/snapshotImport:SnapshotImport":
+            // The size VM Import gives the snapshot of a small raw image, in GiB.
+            return { volumeSize: 4 };
         case "aws:ec2/ami:Ami":
-        case "aws:ec2/amiCopy:AmiCopy":
             return { arn: `arn:aws:ec2:${String(inputs.region ?? "us-east-1")}::image/${name}` };
+        case "aws:ec2/amiCopy:AmiCopy":
+            // A copy has its own root snapshot in its own region.
+            return {
+                arn: `arn:aws:ec2:${String(inputs.region ?? "us-east-1")}::image/${name}`,
+                ebsBlockDevices: [{ deviceName: "/dev/xvda", snapshotId: `snap-${createHash("sha256").update(`copy\0${name}`).digest("hex").slice(0, 17)}` }],
+            };
         case "pulumi-nodejs:dynamic/aws:MarketplaceVersion": {
             const done = inputs.waitForCompletion !== false;
             const hex = createHash("sha256").update(name).digest("hex");

@@ -29,8 +29,10 @@ const diskFormats: Record<string, string> = { raw: "RAW", img: "RAW", vhd: "VHD"
 export class AwsImage extends pulumi.ComponentResource {
     /** The AMI ID in each region, source region included. */
     public readonly imageIds: pulumi.Output<Record<string, string>>;
-    /** The AMI in the source region, which the marketplace reads. */
+    /** The AMI in the source region. */
     public readonly sourceImageId: pulumi.Output<string>;
+    /** The AMI of each region, each depending on its own AMI or copy only (the marketplace reads us-east-1's). */
+    public readonly regionImageIds: Record<string, pulumi.Output<string>>;
 
     constructor(name: string, args: AwsImageArgs, opts?: pulumi.ComponentResourceOptions) {
         super("image-publisher:aws:Image", name, {}, opts);
@@ -54,9 +56,15 @@ export class AwsImage extends pulumi.ComponentResource {
             Architecture: architecture,
         };
         const description = target.image.description ?? `${args.product} ${release.version} ${architecture}`;
-        const deprecationTime = release.deprecation?.time;
-        // `deprecated: true` fixes the time once, when it is first applied; a date in config is kept in step.
-        const deprecationIgnore = release.deprecation?.immediate ? ["deprecationTime"] : [];
+        // AWS refuses a deprecation time in the past (EnableImageDeprecation: "You can't specify a date in
+        // the past"). A date that has passed is kept by every AMI and copy that already has it (changes
+        // are ignored), and a new copy of such a release, such as one in a region added later, is
+        // deprecated from the next UTC day rather than sent a past time that would fail the run.
+        // `deprecated: true` likewise fixes the time once, when it is first applied; a date still ahead
+        // is kept in step with config.
+        const deprecation = release.deprecation;
+        const deprecationTime = deprecation?.nextPossibleTime ?? deprecation?.time;
+        const deprecationIgnore = deprecation?.immediate || deprecation?.nextPossibleTime ? ["deprecationTime"] : [];
         const published: pulumi.CustomResourceOptions = prod ? { parent: this, protect: true } : { parent: this };
 
         const source = this.source(name, artifact.uri, imageName, extension, target);
@@ -68,8 +76,14 @@ export class AwsImage extends pulumi.ComponentResource {
             kmsKeyId: target.image.kmsKeyId,
             description,
             tags,
-        }, { parent: this, dependsOn: source.dependsOn });
+        }, { parent: this, dependsOn: source.dependsOn, customTimeouts: { create: `${target.timeouts.importMinutes}m` } });
 
+        // A root volume cannot be smaller than its snapshot (EC2 API, EbsBlockDevice.VolumeSize: "If you
+        // specify a snapshot, the default is the snapshot size. You can specify a volume size that is equal
+        // to or larger than the snapshot size."), so it is the snapshot's size, or config's when larger.
+        const volumeSize = snapshot.volumeSize.apply((size) => Math.max(size, target.image.volumeSize ?? 0));
+
+        // Registering an AMI from a snapshot takes minutes; 30 bound it on the longest path of a run.
         const ami = new aws.ec2.Ami(`${name}-ami`, {
             region: sourceRegion,
             name: imageName,
@@ -78,7 +92,8 @@ export class AwsImage extends pulumi.ComponentResource {
             virtualizationType: "hvm",
             bootMode: target.image.bootMode,
             enaSupport: target.image.enaSupport,
-            sriovNetSupport: target.image.sriovNetSupport ? "simple" : undefined,
+            // What the provider sends when unset too; AWS cannot turn it off (see aws.image.sriovNetSupport).
+            sriovNetSupport: "simple",
             imdsSupport: target.image.imdsV2 ? "v2.0" : undefined,
             tpmSupport: target.image.tpmSupport ? "v2.0" : undefined,
             rootDeviceName: target.image.rootDeviceName,
@@ -86,12 +101,12 @@ export class AwsImage extends pulumi.ComponentResource {
                 deviceName: target.image.rootDeviceName,
                 snapshotId: snapshot.id,
                 volumeType: "gp3",
-                volumeSize: target.image.volumeSize,
+                volumeSize,
                 deleteOnTermination: true,
             }],
             deprecationTime,
             tags,
-        }, { ...published, ignoreChanges: deprecationIgnore });
+        }, { ...published, ignoreChanges: deprecationIgnore, customTimeouts: { create: "30m" } });
 
         const ids: Record<string, pulumi.Output<string>> = { [sourceRegion]: ami.id };
         const snapshots: Record<string, pulumi.Output<string>> = { [sourceRegion]: snapshot.id };
@@ -104,7 +119,7 @@ export class AwsImage extends pulumi.ComponentResource {
                 sourceAmiRegion: sourceRegion,
                 deprecationTime,
                 tags,
-            }, { ...published, ignoreChanges: deprecationIgnore });
+            }, { ...published, ignoreChanges: deprecationIgnore, customTimeouts: { create: `${target.timeouts.copyMinutes}m` } });
             ids[region] = copy.id;
             snapshots[region] = copy.ebsBlockDevices.apply((devices) => devices?.[0]?.snapshotId ?? "");
         }
@@ -120,6 +135,7 @@ export class AwsImage extends pulumi.ComponentResource {
         }
 
         this.sourceImageId = ami.id;
+        this.regionImageIds = ids;
         this.imageIds = pulumi.all(ids);
         this.registerOutputs({ imageIds: this.imageIds, sourceImageId: this.sourceImageId });
     }

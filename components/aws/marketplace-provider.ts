@@ -14,8 +14,8 @@
  *   (RestrictDeliveryOptions); endpoint and wait settings update the state only; the published
  *   texts (versionTitle, releaseNotes, usage, OS, security groups, instance type, role) are not
  *   sent again, and the state keeps what was published. A status change never replaces.
- * - delete: cancels a change set still running, or restricts the delivery option (unless already
- *   restricted). With `retainOnDelete`, Pulumi does not call delete and the version stays public.
+ * - delete: cancels a change set still PREPARING; waits for one APPLYING (it can no longer be
+ *   cancelled) and then restricts the delivery option it published (unless already restricted). With `retainOnDelete`, Pulumi does not call delete and the version stays public.
  *
  * Everything it needs comes through its inputs, the SDK is imported inside the methods, and waits
  * use the clock it was made with, so it survives closure serialisation and tests run it on a
@@ -126,6 +126,21 @@ function validate(olds: Partial<MarketplaceVersionInputs>, news: MarketplaceVers
         failures.push({ property: "deprecated", reason: "a restricted Marketplace version cannot be made public again; publish a new version instead" });
     }
     return failures;
+}
+
+/**
+ * Cancels a change set seen PREPARING. It may have moved on to APPLYING in between, and the API then
+ * refuses the cancel; that refusal is fine when a fresh look shows it APPLYING or ended.
+ */
+async function cancelUnlessApplying(session: CatalogSession, changeSetId: string): Promise<void> {
+    try {
+        await cancelChangeSet(session, changeSetId);
+    } catch (error) {
+        const now = await describeChangeSet(session, changeSetId);
+        if (now.Status === "PREPARING") {
+            throw error;
+        }
+    }
 }
 
 /** Makes the provider; the module-level {@link marketplaceProvider} runs on real time. */
@@ -259,9 +274,12 @@ export function createMarketplaceProvider(options: MarketplaceProviderOptions = 
 
         async delete(_id, props) {
             const session = await open(props);
+            // CancelChangeSet "must be sent before the status of the request changes to APPLYING" (Catalog
+            // API reference): a change set still PREPARING is cancelled; one APPLYING is waited for, and
+            // what it published is then restricted (retire waits for it to end).
             const added = await describeChangeSet(session, props.changeSetId);
-            if (!FINAL_STATUSES.includes(added.Status ?? "")) {
-                await cancelChangeSet(session, props.changeSetId);
+            if (added.Status === "PREPARING") {
+                await cancelUnlessApplying(session, props.changeSetId);
             }
             await retire(session, props, "ignore");
         },

@@ -2,22 +2,53 @@ import * as pulumi from "@pulumi/pulumi";
 import { Architecture, Release, StackConfig, renderTemplate } from "../config";
 import { AwsListing } from "../outputs";
 import { AwsMarketplaceVersion } from "./marketplace";
+import { MARKETPLACE_REGION } from "./marketplace-changeset";
+
+/** The product a release's architecture is published to: the dev/test product in dev, else the one its major version maps to. */
+export function marketplaceProduct(config: StackConfig, release: Release, arch: Architecture): string | undefined {
+    const mp = config.aws.marketplace;
+    if (release.awsMarketplace === false) {
+        return undefined;
+    }
+    return config.environment === "dev" ? mp.devProductId : mp.products[release.major]?.[arch];
+}
+
+/**
+ * The version title: the release version, with the architecture added when the release's other
+ * architecture goes to the same product (always in dev, which has one product). A title is unique
+ * within a product, and delivery options cannot be added to an existing version ("All delivery options
+ * must be added to a version when the version is created", Catalog API, AMI products, Add a new version),
+ * so two architectures of one release in one product need two titles.
+ */
+export function marketplaceVersionTitle(config: StackConfig, release: Release, arch: Architecture): string {
+    const product = marketplaceProduct(config, release, arch);
+    const shared = release.architectures.some((other) => other !== arch && marketplaceProduct(config, release, other) === product);
+    return shared ? `${release.version} ${arch}` : release.version;
+}
 
 /**
  * The AWS Marketplace version of one release and architecture, when config maps the release's
  * major version and architecture to a product. A dev stack only ever uses the dev/test product.
+ * `regionImageIds` are the release's AMIs by region: the Catalog API is served from us-east-1 only and
+ * takes an AMI of that region, so the version gets the us-east-1 AMI or copy.
  * Returns the listing as the stack outputs report it, or undefined when there is no product.
  */
 export function awsMarketplaceVersion(
-    name: string, release: Release, arch: Architecture, amiId: pulumi.Input<string>, config: StackConfig, opts: pulumi.CustomResourceOptions,
+    name: string, release: Release, arch: Architecture, regionImageIds: Record<string, pulumi.Output<string>>, config: StackConfig,
+    opts: pulumi.CustomResourceOptions,
 ): pulumi.Output<AwsListing> | undefined {
     const mp = config.aws.marketplace;
     if (!mp.enabled || !mp.accessRoleArn) {
         return undefined;
     }
-    const productId = config.environment === "dev" ? mp.devProductId : mp.products[release.major]?.[arch];
+    const productId = marketplaceProduct(config, release, arch);
     if (!productId) {
         return undefined;
+    }
+    const amiId = regionImageIds[MARKETPLACE_REGION];
+    if (!amiId) {
+        // Validation refuses this; the component refuses it again rather than list another region's AMI.
+        throw new Error(`release ${release.version} has no AMI in ${MARKETPLACE_REGION}, where AWS Marketplace reads it; add ${MARKETPLACE_REGION} to aws.regions`);
     }
     const values = { product: config.product.name, version: release.version, arch };
     const version = new AwsMarketplaceVersion(name, {
@@ -25,7 +56,7 @@ export function awsMarketplaceVersion(
         amiId,
         architecture: arch,
         version: release.version,
-        versionTitle: release.version,
+        versionTitle: marketplaceVersionTitle(config, release, arch),
         releaseNotes: release.releaseNotes ?? `${config.product.name} ${release.version}`,
         accessRoleArn: mp.accessRoleArn,
         osName: mp.osName,
@@ -37,6 +68,7 @@ export function awsMarketplaceVersion(
         recommendedInstanceType: mp.recommendedInstanceType,
         deprecated: release.deprecation !== undefined,
         waitForCompletion: mp.waitForCompletion,
+        pollTimeoutMinutes: config.aws.timeouts.marketplaceMinutes,
     }, { ...opts, protect: config.environment === "prod" });
     return pulumi.all([version.changeSetId, version.changeSetStatus, version.deliveryOptionId]).apply(([changeSetId, status, deliveryOptionId]) =>
         deliveryOptionId ? { productId, changeSetId, status, deliveryOptionId } : { productId, changeSetId, status });

@@ -41,6 +41,11 @@ export interface Deprecation {
     date: string;
     /** True when config said `deprecated: true` rather than a date: the time is then set once and kept. */
     immediate: boolean;
+    /**
+     * Set only when `time` is not ahead of now: the earliest time that can still be sent to a cloud that
+     * refuses a deprecation time in the past (the next UTC day). Resources that already have a time keep it.
+     */
+    nextPossibleTime?: string;
 }
 
 /** One release, resolved: templates filled in, artifacts per cloud and architecture. */
@@ -57,6 +62,8 @@ export interface Release {
     deprecation?: Deprecation;
     /** Release notes, for the marketplaces. */
     releaseNotes?: string;
+    /** false when config leaves the release off AWS Marketplace on purpose. */
+    awsMarketplace?: boolean;
 }
 
 /** The values a naming template can use. */
@@ -71,10 +78,10 @@ export interface TemplateValues {
     cloud?: Cloud;
 }
 
-/** Fills in {product}, {version}, {major}, {arch} and {cloud}. */
+/** Fills in {product}, {version}, {major}, {minor} (the version's second number: 6 of 9.6.20250522), {arch} and {cloud}. */
 export function renderTemplate(template: string, values: TemplateValues): string {
-    const major = values.version.split(".")[0];
-    const table: Record<string, string | undefined> = { ...values, major };
+    const [major, minor] = values.version.split(".");
+    const table: Record<string, string | undefined> = { ...values, major, minor };
     return template.replace(/\{([a-z]+)\}/g, (whole, key: string) => table[key] ?? whole);
 }
 

@@ -8,19 +8,34 @@ export const clouds = ["aws", "azure", "gcp", "alicloud", "openstack"] as const;
 const versionPattern = /^[0-9]+\.[0-9]+(\.[0-9]+)?$/;
 const sha256Pattern = /^[0-9a-f]{64}$/;
 const awsAccountPattern = /^[0-9]{12}$/;
+/** Minutes, for the timeouts of long AWS operations. */
+const minutes = z.number().int().min(1).max(10_080);
 const uuidPattern = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-const templateFields = ["product", "version", "major", "arch", "cloud"];
+const templateFields = ["product", "version", "major", "minor", "arch", "cloud"];
 
 const nonEmpty = z.string().min(1, { error: "must not be empty" });
 
-/** A naming template such as "{product}-{version}-{arch}"; only known placeholders are allowed. */
-const template = nonEmpty.refine(
-    (t) => [...t.matchAll(/\{([^}]*)\}/g)].every((m) => templateFields.includes(m[1])),
-    { error: `uses an unknown placeholder; allowed: ${templateFields.map((f) => `{${f}}`).join(", ")}` },
-);
+/** The placeholders of a template that are not known, such as ["{minr}"]. */
+export function unknownPlaceholders(text: string): string[] {
+    return [...text.matchAll(/\{([^}]*)\}/g)].filter((m) => !templateFields.includes(m[1])).map((m) => m[0]);
+}
+
+/** What a template may use, for messages. */
+const allowedPlaceholders = templateFields.map((f) => `{${f}}`).join(", ");
+
+/**
+ * A template such as "{product}-{version}-{arch}"; only known placeholders are allowed, because an
+ * unknown one would be sent as literal text (such as "9.{minr}").
+ */
+const template = nonEmpty.check((ctx) => {
+    const unknown = unknownPlaceholders(ctx.value);
+    if (unknown.length > 0) {
+        ctx.issues.push({ code: "custom", input: ctx.value, message: `uses the unknown placeholder${unknown.length > 1 ? "s" : ""} ${unknown.join(", ")}; allowed: ${allowedPlaceholders}` });
+    }
+});
 
 const uri = (schemes: string[], example: string) =>
-    nonEmpty.refine(
+    template.refine(
         (value) => {
             const m = /^([a-z0-9+]+):\/\/([^/\s]+)\/(\S+)$/.exec(value);
             return m !== null && schemes.includes(m[1]);
@@ -68,6 +83,8 @@ export const releaseSchema = z.strictObject({
     artifacts: artifactsSchema,
     deprecated: z.union([z.boolean(), z.iso.date({ error: "is not a date; allowed: true, false or YYYY-MM-DD" })]).default(false),
     releaseNotes: z.string().optional(),
+    /** false leaves this release off AWS Marketplace, on purpose; otherwise prod needs a product for its major version. */
+    awsMarketplace: z.boolean().optional(),
 });
 
 const tags = z.record(z.string(), z.string()).default({});
@@ -80,7 +97,7 @@ export const awsMarketplaceSchema = z.strictObject({
     products: z.record(z.string(), z.partialRecord(z.enum(architectures), nonEmpty)).default({}),
     devProductId: nonEmpty.optional(),
     osName: nonEmpty.default("OTHERLINUX"),
-    osVersion: nonEmpty.optional(),
+    osVersion: template.optional(),
     username: nonEmpty.default("ec2-user"),
     scanningPort: z.number().int().min(1).max(65535).default(22),
     usageInstructions: nonEmpty.default("Connect with SSH as the user named in the product's usage instructions."),
@@ -103,10 +120,15 @@ export const awsSchema = z.strictObject({
     image: z.strictObject({
         bootMode: z.enum(["legacy-bios", "uefi", "uefi-preferred"]).default("uefi-preferred"),
         enaSupport: z.boolean().default(true),
-        sriovNetSupport: z.boolean().default(true),
+        // The provider registers every AMI with sriov_net_support "simple" unless told otherwise, and AWS
+        // has no way to turn it off again (RegisterImage: "There is no way to disable sriovNetSupport at
+        // this time"); so only true, what every AMI gets, is accepted.
+        sriovNetSupport: z.literal(true, { error: "cannot be switched off: AWS registers every AMI with SR-IOV \"simple\" and has no way to disable it; allowed: true, or leave the key out" }).default(true),
         imdsV2: z.boolean().default(true),
         tpmSupport: z.boolean().default(false),
-        volumeSize: z.number().int().min(1).max(16384).default(8),
+        // RegisterImage refuses a root volume smaller than its snapshot, so the default is the imported
+        // snapshot's own size and config can only raise it.
+        volumeSize: z.number().int().min(1).max(16384).optional(),
         rootDeviceName: nonEmpty.default("/dev/xvda"),
         encrypted: z.boolean().default(false),
         kmsKeyId: nonEmpty.optional(),
@@ -121,6 +143,15 @@ export const awsSchema = z.strictObject({
         unblockPublicAccess: z.boolean().default(false),
     }).prefault({}),
     tags,
+    // How long `pulumi up` waits for each long operation before it gives up. The defaults fit a 10 GiB
+    // image: VM Import takes about half an hour for it, a cross-region copy a quarter of an hour to
+    // three quarters, a Marketplace scan and review one to two hours; their sum along the longest path
+    // (import, AMI, one copy, change set) stays under the publish workflow's job limit.
+    timeouts: z.strictObject({
+        importMinutes: minutes.default(90),
+        copyMinutes: minutes.default(60),
+        marketplaceMinutes: minutes.default(150),
+    }).prefault({}),
     marketplace: awsMarketplaceSchema.prefault({}),
 });
 

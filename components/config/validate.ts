@@ -72,12 +72,12 @@ export function validateConfig(raw: Record<string, unknown>, options: { now?: Da
     // Each key is parsed on its own, and each release too, so that the cross-checks still run over
     // every part that is valid and the message lists every problem at once.
     const partial = parsePartially(known, problems);
-    crossCheck(checkContext(partial, (path, value, message) => problems.push({ path: keyPath(path), value, message })));
+    const now = options.now ?? new Date();
+    crossCheck(checkContext(partial, (path, value, message) => problems.push({ path: keyPath(path), value, message }), now));
     if (problems.length > 0) {
         throw new ConfigError(problems);
     }
     const config = stackConfigSchema.parse(known);
-    const now = options.now ?? new Date();
     const releases = config.releases.map((r) => resolveRelease(config, r, now));
     return { config, releases, warnings: retentionWarnings(config) };
 }
@@ -143,7 +143,14 @@ function deprecationOf(entry: ReleaseEntry, now: Date): Deprecation | undefined 
         const time = next.toISOString().replace(".000Z", "Z");
         return { time, date: time.slice(0, 10), immediate: true };
     }
-    return { time: `${entry.deprecated}T00:00:00Z`, date: entry.deprecated, immediate: false };
+    const time = `${entry.deprecated}T00:00:00Z`;
+    if (Date.parse(time) > now.getTime()) {
+        return { time, date: entry.deprecated, immediate: false };
+    }
+    // The date has passed: AWS refuses to set a deprecation time in the past (EnableImageDeprecation:
+    // "You can't specify a date in the past"), so a resource made now can only get the next UTC day.
+    const next = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1)).toISOString().replace(".000Z", "Z");
+    return { time, date: entry.deprecated, immediate: false, nextPossibleTime: next };
 }
 
 function resolveRelease(config: StackConfig, entry: ReleaseEntry, now: Date): Release {
@@ -164,6 +171,7 @@ function resolveRelease(config: StackConfig, entry: ReleaseEntry, now: Date): Re
         artifacts,
         deprecation: deprecationOf(entry, now),
         releaseNotes: entry.releaseNotes,
+        ...(entry.awsMarketplace === false ? { awsMarketplace: false } : {}),
     };
 }
 

@@ -6,6 +6,8 @@ import { EnvVars, withEnv } from "./env";
 
 /** The AMI that the sample version publishes. */
 export const AMI = "ami-0123456789abcdef0";
+/** The AMIs the local server knows in us-east-1 (the only region the Catalog API takes an AMI from). */
+export const US_EAST_1_AMIS = [AMI, "ami-0aaaabbbbccccdddd", "ami-0fedcba9876543210"];
 
 /** The credentials the SDK finds in the environment: dummies for the local server, with no profile or session token in the way. */
 const localAwsCredentials: EnvVars = {
@@ -51,6 +53,7 @@ async function startMarketplace(products: Record<string, string>): Promise<Local
     const clock = new FakeClock();
     const server = new MarketplaceCatalogServer(clock);
     const endpoint = await server.start();
+    US_EAST_1_AMIS.forEach((ami) => server.amis.add(ami));
     for (const [id, architecture] of Object.entries(products)) {
         server.addProduct(id, architecture);
     }

@@ -20,11 +20,18 @@ export interface ErrorDetail {
     ErrorMessage: string;
 }
 
-/** How a change set runs. With neither `durationMs` nor `runningDescribes`, it ends as soon as anyone looks at it. */
+/**
+ * How a change set runs: PREPARING first (for `preparingDescribes` calls or `preparingMs`), then
+ * APPLYING, then its outcome. With none of these set, it ends as soon as anyone looks at it.
+ */
 export interface ChangeSetPlan {
+    /** DescribeChangeSet calls that still see it PREPARING, the only status in which it can be cancelled. */
+    preparingDescribes?: number;
+    /** Simulated time it is PREPARING for, from its start. */
+    preparingMs?: number;
     /** DescribeChangeSet calls that still see it APPLYING. */
     runningDescribes?: number;
-    /** Simulated time it runs for, from its start. */
+    /** Simulated time it runs for (PREPARING and APPLYING together), from its start. */
     durationMs?: number;
     /** How it ends; SUCCEEDED applies the change to the product. */
     outcome?: "SUCCEEDED" | "CANCELLED" | { failureCode: string; failureDescription?: string; errors: ErrorDetail[] };
@@ -141,6 +148,7 @@ class ApiError extends Error {
 }
 
 const CATALOG = "AWSMarketplace";
+const PREPARING = "PREPARING";
 const RUNNING = "APPLYING";
 
 /** ISO 8601 without milliseconds, as the Catalog API writes times. */
@@ -162,6 +170,12 @@ export class MarketplaceCatalogServer {
     public readonly plans: ChangeSetPlan[] = [];
     /** The plan of change sets once {@link plans} is empty. */
     public defaultPlan: ChangeSetPlan = {};
+    /**
+     * The AMIs in us-east-1 that the access role can read. The Catalog API is served from us-east-1 and
+     * AmiSource.AmiId must be an AMI "located in the region where CatalogMarketplace is called"
+     * (aws-samples/aws-marketplace-api-samples, AddDeliveryOptions); any other AMI fails the change set.
+     */
+    public readonly amis = new Set<string>();
     private readonly tokens = new Map<string, string>();
     private server?: http.Server;
     private counter = 0;
@@ -301,9 +315,15 @@ export class MarketplaceCatalogServer {
             return changeSet.final;
         }
         const plan = changeSet.plan;
+        const preparing = plan.preparingMs !== undefined
+            ? this.clock.now() - changeSet.startedAt < plan.preparingMs
+            : changeSet.describes <= (plan.preparingDescribes ?? 0);
+        if (preparing) {
+            return PREPARING;
+        }
         const running = plan.durationMs !== undefined
             ? this.clock.now() - changeSet.startedAt < plan.durationMs
-            : changeSet.describes <= (plan.runningDescribes ?? 0);
+            : changeSet.describes <= (plan.preparingDescribes ?? 0) + (plan.runningDescribes ?? 0);
         if (running) {
             return RUNNING;
         }
@@ -342,10 +362,19 @@ export class MarketplaceCatalogServer {
         const details = (change.DetailsDocument ?? JSON.parse(change.Details ?? "{}")) as Record<string, any>;
         if (change.ChangeType === "AddDeliveryOptions") {
             const title = details.Version?.VersionTitle as string;
+            // A version title is unique within a product, and delivery options cannot be added to an
+            // existing version (Catalog API, AMI products, "Add a new version"; error list of AMI products).
             if (product.versions.some((version) => version.VersionTitle === title)) {
-                return [{ ErrorCode: "DUPLICATE_VERSION_TITLE", ErrorMessage: `Version title ${title} already exists` }];
+                return [{ ErrorCode: "DUPLICATE_VERSION_TITLE", ErrorMessage: "The version title must be different from any other version titles of this product." }];
             }
             const options = (details.DeliveryOptions ?? []) as Array<Record<string, any>>;
+            // The AMI must be in us-east-1, where the Catalog API runs. The documented error list names no
+            // code for it; the change set fails with this one here.
+            const foreign = options.map((option) => option.Details?.AmiDeliveryOptionDetails?.AmiSource?.AmiId as string)
+                .filter((amiId) => !this.amis.has(amiId));
+            if (foreign.length > 0) {
+                return foreign.map((amiId) => ({ ErrorCode: "INVALID_AMI_ID", ErrorMessage: `AMI ${amiId} was not found in us-east-1 or is not shared with the access role.` }));
+            }
             const version: StoredVersion = {
                 Id: this.nextId("version-"),
                 VersionTitle: title,
@@ -506,8 +535,14 @@ export class MarketplaceCatalogServer {
 
     private cancelChangeSet(query: Record<string, string>): unknown {
         const changeSet = this.changeSet(query);
-        if (["SUCCEEDED", "FAILED", "CANCELLED"].includes(this.statusOf(changeSet))) {
+        const status = this.statusOf(changeSet);
+        if (["SUCCEEDED", "FAILED", "CANCELLED"].includes(status)) {
             throw new ApiError(422, "ValidationException", `change set ${changeSet.id} has already ended`);
+        }
+        // CancelChangeSet "must be sent before the status of the request changes to APPLYING, the final
+        // stage of completing your change request" (Catalog API reference).
+        if (status === RUNNING) {
+            throw new ApiError(423, "ResourceInUseException", `change set ${changeSet.id} is ${RUNNING} and can no longer be cancelled`);
         }
         changeSet.final = "CANCELLED";
         changeSet.endedAt = this.clock.now();

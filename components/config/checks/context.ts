@@ -10,6 +10,8 @@ export interface CheckContext {
     config: PartialConfig;
     /** True in a dev stack. */
     dev: boolean;
+    /** The time the run counts from, for rules about dates. */
+    now: Date;
     /** Reports a problem at a key path (without the namespace), with the bad value and what is allowed. */
     add: (path: PropertyKey[], value: unknown, message: string) => void;
     /** Reports a region name that is not in the catalogue, with a "did you mean". */
@@ -19,7 +21,7 @@ export interface CheckContext {
 }
 
 /** A check context that collects into `add`. */
-export function checkContext(config: PartialConfig, add: CheckContext["add"]): CheckContext {
+export function checkContext(config: PartialConfig, add: CheckContext["add"], now: Date = new Date()): CheckContext {
     const checkRegion = (path: PropertyKey[], name: string, catalogue: readonly string[]) => {
         const message = regionProblem(name, catalogue);
         if (message) {
@@ -29,6 +31,7 @@ export function checkContext(config: PartialConfig, add: CheckContext["add"]): C
     return {
         config,
         dev: config.environment === "dev",
+        now,
         add,
         checkRegion,
         checkRegions: (path, names, catalogue) => {
