@@ -13,6 +13,8 @@ export interface RecordedOptions {
     ignoreChanges?: string[];
     /** Whether a replacement deletes before it creates. */
     deleteBeforeReplace?: boolean;
+    /** How long the engine waits for create, update and delete, such as {create: "90m"}. */
+    customTimeouts?: pulumi.CustomTimeouts;
 }
 
 /** One registered resource, as the offline plan and the tests see it. */
@@ -224,6 +226,7 @@ export async function runUnderMocks<T>(program: () => Promise<T> | T, options: M
                     retainOnDelete: opts.retainOnDelete || undefined,
                     ignoreChanges: opts.ignoreChanges && opts.ignoreChanges.length > 0 ? [...opts.ignoreChanges] : undefined,
                     deleteBeforeReplace: opts.deleteBeforeReplace || undefined,
+                    customTimeouts: opts.customTimeouts,
                 },
                 custom: args.resource instanceof pulumi.CustomResource,
             },
@@ -248,6 +251,8 @@ export async function runUnderMocks<T>(program: () => Promise<T> | T, options: M
         return {};
     });
     if (failure !== undefined) {
+        // Let the stack's own registration finish first, so that the next run starts from a quiet runtime.
+        await (require("@pulumi/pulumi/runtime/settings") as { waitForRPCs: () => Promise<void> }).waitForRPCs();
         // Say what had been registered when the program failed: tests show it is nothing.
         throw Object.assign(failure instanceof Error ? failure : new Error(String(failure)), {
             registered: pending.map((p) => p.record),

@@ -27,11 +27,11 @@ const allowedPlaceholders = templateFields.map((f) => `{${f}}`).join(", ");
  * A template such as "{product}-{version}-{arch}"; only known placeholders are allowed, because an
  * unknown one would be sent as literal text (such as "9.{minr}").
  */
-const template = nonEmpty.check((ctx) => {
-    const unknown = unknownPlaceholders(ctx.value);
-    if (unknown.length > 0) {
-        ctx.issues.push({ code: "custom", input: ctx.value, message: `uses the unknown placeholder${unknown.length > 1 ? "s" : ""} ${unknown.join(", ")}; allowed: ${allowedPlaceholders}` });
-    }
+const template = nonEmpty.refine((t) => unknownPlaceholders(t).length === 0, {
+    error: (issue) => {
+        const unknown = unknownPlaceholders(String(issue.input));
+        return `uses the unknown placeholder${unknown.length > 1 ? "s" : ""} ${unknown.join(", ")}; allowed: ${allowedPlaceholders}`;
+    },
 });
 
 const uri = (schemes: string[], example: string) =>
