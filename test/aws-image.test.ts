@@ -7,6 +7,8 @@ import { diffPlans } from "../tools/plan-diff";
 import { PlanResource } from "../tools/plan-run";
 import { baseConfig } from "./fixtures/config";
 import { RecordedResource, defaultFixtures, named, ofType, runMocked } from "./mocks";
+import { runUnderMocks } from "../tools/mocks";
+import { readStackConfig } from "../tools/stack-config";
 
 const AMI = "aws:ec2/ami:Ami";
 const COPY = "aws:ec2/amiCopy:AmiCopy";
@@ -213,6 +215,109 @@ describe("AwsImage", () => {
     });
 });
 
+describe("AwsImage as AWS accepts it", () => {
+    const VOLUME = "aws:ec2/snapshotCreateVolumePermission:SnapshotCreateVolumePermission";
+
+    it("lets accounts create volumes from each region's own snapshot: the copy's there, the import's in the source region", async () => {
+        const c = prod();
+        c.aws.sharing.snapshotVolumePermission = true;
+        const run = await runMocked(() => publish(), { stack: "prod", config: c });
+        const volumes = ofType(run, VOLUME).filter((v) => v.parent === "release-1.0-aws-x86_64");
+        assert.strictEqual(volumes.length, 3);
+        const sourceSnapshot = named(run, "release-1.0-aws-x86_64-snapshot");
+        const bySnapshot = new Map(volumes.map((v) => [v.inputs.region, v.inputs.snapshotId]));
+        assert.match(String(bySnapshot.get("eu-central-1")), /^snap-/);
+        assert.deepStrictEqual(named(run, "release-1.0-aws-x86_64-eu-central-1-volume-123456789012").dependsOn, [sourceSnapshot.name]);
+        for (const region of ["eu-west-1", "us-east-1"]) {
+            const permission = named(run, `release-1.0-aws-x86_64-${region}-volume-123456789012`);
+            assert.match(String(permission.inputs.snapshotId), /^snap-/);
+            assert.notStrictEqual(permission.inputs.snapshotId, bySnapshot.get("eu-central-1"), `${region} points at the source region's snapshot`);
+            assert.deepStrictEqual(permission.dependsOn, [`release-1.0-aws-x86_64-${region}`]);
+        }
+        assert.notStrictEqual(bySnapshot.get("eu-west-1"), bySnapshot.get("us-east-1"));
+    });
+
+    it("sizes the root volume as the imported snapshot (4 GiB in the mocks) unless config asks for more, never less", async () => {
+        for (const [configured, expected] of [[undefined, 4], [2, 4], [12, 12]] as const) {
+            const c = prod();
+            c.aws.image = configured === undefined ? {} : { volumeSize: configured };
+            const run = await runMocked(() => publish(), { stack: "prod", config: c });
+            const devices = named(run, "release-1.0-aws-x86_64-ami").inputs.ebsBlockDevices as Array<{ volumeSize: number }>;
+            assert.strictEqual(devices[0].volumeSize, expected, `volumeSize ${String(configured)}`);
+        }
+    });
+
+    it("never sends a deprecation time that has passed: AMIs keep theirs, a new copy is deprecated from the next UTC day", async () => {
+        const c = prod();
+        c.releases[0].deprecated = "2026-01-31";
+        const run = await runMocked(() => publish({ now: new Date("2026-11-22T10:00:00Z") }), { stack: "prod", config: c });
+        const all = [...ofType(run, AMI), ...ofType(run, COPY)];
+        assert.strictEqual(all.length, 6);
+        for (const image of all) {
+            assert.strictEqual(image.inputs.deprecationTime, "2026-11-23T00:00:00Z", image.name);
+            assert.deepStrictEqual(image.options.ignoreChanges, ["deprecationTime"], image.name);
+        }
+        assert.deepStrictEqual(run.outputs.deprecated, { "1.0": "2026-01-31" });
+    });
+
+    it("gives the import, the AMI and each copy the configured timeouts, 90, 30 and 60 minutes by default", async () => {
+        const defaults = await runMocked(() => publish(), { stack: "prod", config: prod() });
+        assert.deepStrictEqual(named(defaults, "release-1.0-aws-x86_64-snapshot").options.customTimeouts, { create: "90m" });
+        assert.deepStrictEqual(named(defaults, "release-1.0-aws-x86_64-ami").options.customTimeouts, { create: "30m" });
+        assert.deepStrictEqual(named(defaults, "release-1.0-aws-x86_64-us-east-1").options.customTimeouts, { create: "60m" });
+        const c = prod();
+        c.aws.timeouts = { importMinutes: 240, copyMinutes: 120 };
+        const run = await runMocked(() => publish(), { stack: "prod", config: c });
+        assert.deepStrictEqual(named(run, "release-1.0-aws-arm64-snapshot").options.customTimeouts, { create: "240m" });
+        assert.deepStrictEqual(ofType(run, COPY).map((copy) => copy.options.customTimeouts), Array(4).fill({ create: "120m" }));
+    });
+
+    it("sends SR-IOV simple, the only setting AWS has, and gives the marketplace its change set timeout", async () => {
+        const c = prod();
+        c.aws.marketplace = {
+            enabled: true, accessRoleArn: "arn:aws:iam::123456789012:role/ingest", products: { "1": { x86_64: "prod-x86", arm64: "prod-arm" } },
+        };
+        c.aws.timeouts = { marketplaceMinutes: 200 };
+        const run = await runMocked(() => publish(), { stack: "prod", config: c });
+        assert.strictEqual(named(run, "release-1.0-aws-x86_64-ami").inputs.sriovNetSupport, "simple");
+        assert.strictEqual(named(run, "release-1.0-aws-x86_64-marketplace").inputs.pollTimeoutMinutes, 200);
+    });
+});
+
+describe("AWS Marketplace versions in the plans", () => {
+    const MARKETPLACE = "pulumi-nodejs:dynamic/aws:MarketplaceVersion";
+
+    it("gives every version the us-east-1 image of its release and architecture, and no two versions of one product one title", async () => {
+        for (const stack of ["dev", "prod"]) { // one at a time: the mock runtime is global
+            const cfg = readStackConfig(`Pulumi.${stack}.yaml`);
+            const run = await runUnderMocks(() => publish({ now: new Date("2026-11-22T00:00:00Z") }), { stack, config: cfg.values, secretKeys: cfg.secretKeys });
+            const versions = ofType(run, MARKETPLACE);
+            assert.ok(versions.length >= 2, stack);
+            const images = run.outputs.images as Record<string, any>;
+            for (const v of versions) {
+                const [, version, arch] = /^release-(.+)-aws-(x86_64|arm64)-marketplace$/.exec(v.name)!;
+                assert.strictEqual(v.inputs.amiId, images[version].aws[arch]["us-east-1"], `${stack} ${v.name}`);
+            }
+            const titles = versions.map((v) => `${v.inputs.productId} ${v.inputs.versionTitle}`);
+            assert.strictEqual(new Set(titles).size, titles.length, `${stack}: ${titles.join(", ")}`);
+        }
+    });
+
+    it("adds the architecture to the title where both architectures of a release share a product", async () => {
+        const c = prod();
+        c.aws.marketplace = {
+            enabled: true, accessRoleArn: "arn:aws:iam::123456789012:role/ingest",
+            products: { "1": { x86_64: "prod-both", arm64: "prod-both" } },
+        };
+        const run = await runMocked(() => publish(), { stack: "prod", config: c });
+        assert.strictEqual(named(run, "release-1.0-aws-x86_64-marketplace").inputs.versionTitle, "1.0 x86_64");
+        assert.strictEqual(named(run, "release-1.0-aws-arm64-marketplace").inputs.versionTitle, "1.0 arm64");
+        c.aws.marketplace.products = { "1": { x86_64: "prod-x86", arm64: "prod-arm" } };
+        const apart = await runMocked(() => publish(), { stack: "prod", config: c });
+        assert.strictEqual(named(apart, "release-1.0-aws-arm64-marketplace").inputs.versionTitle, "1.0");
+    });
+});
+
 describe("AWS preflight", () => {
     it("names every configured region that is not enabled for the account, and creates nothing", async () => {
         const c = prod();
@@ -241,5 +346,63 @@ describe("AWS preflight", () => {
         const run = await runMocked(() => publish(), { stack: "dev", config: baseConfig("dev"), fixtures });
         assert.ok(ofType(run, AMI).length > 0);
         assert.ok(!run.invokes.some((i) => i.token.includes("getEncryptionByDefault")));
+    });
+    describe("the quota of public AMIs", () => {
+        /** Public AMIs of the account in a region: `others` of other products, and the named ones. */
+        function publicImages(region: string, others: number, names: string[] = []) {
+            return [
+                ...Array.from({ length: others }, (_, i) => ({ id: `ami-0other${region.length}${i}`, name: `other-${i}` })),
+                ...names.map((name, i) => ({ id: `ami-0ours${i}`, name })),
+            ];
+        }
+
+        it("refuses, before anything is created, a run that would pass it, naming the regions and the numbers", async () => {
+            const c = prod();
+            c.releases.push({ ...c.releases[0], version: "1.1" }, { ...c.releases[0], version: "1.2" });
+            await assert.rejects(runMocked(() => publish(), { stack: "prod", config: c }), (error: ProgramError) => {
+                assert.match(error.message, /the quota of public AMIs would be passed in eu-central-1, eu-west-1, us-east-1 \(eu-central-1: 0 public now \+ 6 new = 6, quota 5; eu-west-1: 0 public now \+ 6 new = 6, quota 5; us-east-1: 0 public now \+ 6 new = 6, quota 5\)/);
+                assert.deepStrictEqual(error.registered, []);
+                return true;
+            });
+        });
+
+        it("counts the public AMIs already there, deprecated ones included, and reads each region's own quota", async () => {
+            const fixtures = defaultFixtures();
+            fixtures.awsPublicImages["eu-west-1"] = publicImages("eu-west-1", 4);
+            fixtures.awsPublicImages["us-east-1"] = publicImages("us-east-1", 4);
+            fixtures.awsPublicAmiQuotaIn["us-east-1"] = 6;
+            await assert.rejects(runMocked(() => publish(), { stack: "prod", config: prod(), fixtures }), (error: ProgramError) => {
+                assert.match(error.message, /would be passed in eu-west-1 \(eu-west-1: 4 public now \+ 2 new = 6, quota 5\)/);
+                assert.deepStrictEqual(error.registered, []);
+                return true;
+            });
+            const fine = defaultFixtures();
+            fine.awsPublicImages["eu-west-1"] = publicImages("eu-west-1", 3);
+            const run = await runMocked(() => publish(), { stack: "prod", config: prod(), fixtures: fine });
+            const quotas = run.invokes.filter((i) => i.token === "aws:servicequotas/getServiceQuota:getServiceQuota");
+            assert.deepStrictEqual(quotas.map((q) => q.args.region).sort(), ["eu-central-1", "eu-west-1", "us-east-1"]);
+            assert.ok(quotas.every((q) => q.args.serviceCode === "ec2" && q.args.quotaCode === "L-0E3CBAB9"));
+            const lists = run.invokes.filter((i) => i.token === "aws:ec2/getAmiIds:getAmiIds");
+            assert.strictEqual(lists.length, 6);
+            for (const list of lists) {
+                assert.deepStrictEqual(list.args.owners, ["self"]);
+                assert.strictEqual(list.args.includeDeprecated, true);
+                assert.deepStrictEqual((list.args.filters as any[])[0], { name: "is-public", values: ["true"] });
+            }
+        });
+
+        it("counts the stack's own AMIs that are public already as nothing new, so a repeated run passes", async () => {
+            const fixtures = defaultFixtures();
+            for (const region of ["eu-central-1", "eu-west-1", "us-east-1"]) {
+                fixtures.awsPublicImages[region] = publicImages(region, 3, ["testlinux-1.0-x86_64", "testlinux-1.0-arm64"]);
+            }
+            const run = await runMocked(() => publish(), { stack: "prod", config: prod(), fixtures });
+            assert.ok(ofType(run, AMI).length === 2);
+        });
+
+        it("is not read in dev, where nothing is public", async () => {
+            const run = await runMocked(() => publish(), { stack: "dev", config: baseConfig("dev") });
+            assert.ok(!run.invokes.some((i) => i.token.includes("getServiceQuota") || i.token.includes("getAmiIds")));
+        });
     });
 });
