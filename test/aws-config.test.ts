@@ -2,7 +2,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { stringify } from "yaml";
+import { parse, stringify } from "yaml";
 import { ConfigError, renderTemplate, validateConfig } from "../components/config";
 import { publish } from "../stacks/program";
 import { main } from "../tools/plan";
@@ -170,6 +170,19 @@ describe("AWS config", () => {
     it("defaults the timeouts of import, copies and change set wait to 90, 60 and 150 minutes", () => {
         const { config } = validateConfig(baseConfig(), { now: NOW });
         assert.deepStrictEqual(config.aws.timeouts, { importMinutes: 90, copyMinutes: 60, marketplaceMinutes: 150 });
+    });
+
+    it("keeps the publish workflow's job limit above the longest default wait: import, AMI, one copy and the change set", () => {
+        const { config } = validateConfig(baseConfig(), { now: NOW });
+        const t = config.aws.timeouts;
+        const amiMinutes = 30; // AwsImage's fixed create timeout of the AMI
+        const longest = t.importMinutes + amiMinutes + t.copyMinutes + t.marketplaceMinutes;
+        const workflow = parse(fs.readFileSync(".github/workflows/publish.yml", "utf8")) as { jobs: { publish: { "timeout-minutes": number } } };
+        const limit = workflow.jobs.publish["timeout-minutes"];
+        assert.strictEqual(longest, 330);
+        assert.ok(limit > longest, `job limit ${limit} min is not above the default waits of ${longest} min`);
+        // GitHub-hosted runners stop every job at 360 minutes, whatever the workflow says.
+        assert.ok(limit <= 360);
     });
 
     it("registers nothing when AWS config is bad", async () => {
