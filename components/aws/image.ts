@@ -29,8 +29,6 @@ const diskFormats: Record<string, string> = { raw: "RAW", img: "RAW", vhd: "VHD"
 export class AwsImage extends pulumi.ComponentResource {
     /** The AMI ID in each region, source region included. */
     public readonly imageIds: pulumi.Output<Record<string, string>>;
-    /** The AMI in the source region. */
-    public readonly sourceImageId: pulumi.Output<string>;
     /** The AMI of each region, each depending on its own AMI or copy only (the marketplace reads us-east-1's). */
     public readonly regionImageIds: Record<string, pulumi.Output<string>>;
 
@@ -134,10 +132,9 @@ export class AwsImage extends pulumi.ComponentResource {
             }, { parent: this, dependsOn: args.sharingDependsOn?.[region] });
         }
 
-        this.sourceImageId = ami.id;
         this.regionImageIds = ids;
         this.imageIds = pulumi.all(ids);
-        this.registerOutputs({ imageIds: this.imageIds, sourceImageId: this.sourceImageId });
+        this.registerOutputs({ imageIds: this.imageIds });
     }
 
     /** Where the snapshot import reads the artifact: the S3 object itself, or a local file uploaded first. */

@@ -30,7 +30,7 @@ export interface MarketplaceSecurityGroup {
 export interface MarketplaceVersionDocumentInputs {
     /** The AMI product's entity ID. */
     productId: string;
-    /** The source-region (us-east-1) AMI that Marketplace copies and scans, shared with the access role. */
+    /** The us-east-1 AMI that Marketplace copies and scans (AmiSource.AmiId must be in the Catalog API's region), readable by the access role. */
     amiId: string;
     /** The title customers see; unique within the product. */
     versionTitle: string;

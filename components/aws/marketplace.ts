@@ -22,7 +22,7 @@ export interface AwsMarketplaceSecurityGroupArgs {
 export interface AwsMarketplaceVersionArgs {
     /** The AMI product's entity ID (one product per major version and architecture). A change replaces the version. */
     productId: pulumi.Input<string>;
-    /** The AMI in the source region (us-east-1), available and shared with the access role. A change replaces the version. */
+    /** The AMI in us-east-1, where the Catalog API runs (the copy there, or the source AMI); available and readable by the access role. A change replaces the version. */
     amiId: pulumi.Input<string>;
     /** x86_64 or arm64; picks the fallback instance type (t3.small or t4g.small). A change replaces the version. */
     architecture: pulumi.Input<"x86_64" | "arm64">;
