@@ -379,6 +379,22 @@ describe("AwsMarketplaceVersion", () => {
         });
     });
 
+    describe("deleting while the change set moves on", () => {
+        it("delete that finds the change set APPLYING by the time its cancel arrives waits for it and restricts, instead of failing", async () => {
+            // PREPARING for half a second: the cancel is throttled once, and its retry a second later finds it APPLYING.
+            server.plans.push({ preparingMs: 500, durationMs: 3_600_000 });
+            const state = (await provider.create(versionInputs(endpoint, { waitForCompletion: false }))).outs!;
+            assert.strictEqual(state.changeSetStatus, "PREPARING");
+            server.fail("throttling", 1, "CancelChangeSet");
+
+            await provider.delete!(state.changeSetId, state);
+
+            assert.deepStrictEqual(server.calls("CancelChangeSet").map((call) => call.status), [429, 423]);
+            assert.strictEqual(server.changeSets.get(state.changeSetId)!.final, "SUCCEEDED");
+            assert.strictEqual(server.products.get("prod-x86")!.versions[0].DeliveryOptions[0].Visibility, "Restricted");
+        });
+    });
+
     describe("the local Catalog API refuses what AWS refuses", () => {
         it("refuses CancelChangeSet once the change set is APPLYING, through the SDK", async () => {
             server.plans.push({ durationMs: 3_600_000 });
