@@ -158,6 +158,16 @@ describe("AWS config", () => {
         assert.strictEqual(renderTemplate("{product}-{minor}-{arch}", { product: "alma", version: "10.0", arch: "arm64" }), "alma-0-arm64");
     });
 
+    it("keeps {minor} out of the Azure definition SKU, which outlives releases like {version} and {major}", () => {
+        const c = baseConfig();
+        c.azure = {
+            enabled: true, subscriptionId: "00000000-1111-2222-3333-444444444444", resourceGroup: { name: "rg" }, storageAccount: { name: "images" },
+            gallery: { name: "g" }, image: { publisher: "acme", offer: "testlinux", sku: "{product}-{minor}" }, regions: [{ name: "westeurope" }],
+        };
+        c.releases[0].artifacts.azure = "https://artifacts.example.org/{version}/{arch}.vhd";
+        refuses(c, "azure.image.sku", /names the release/);
+    });
+
     it("sends the OS version {major}.{minor} as 9.6 to the Marketplace", async () => {
         const c = withMarketplace();
         c.releases[0].version = "9.6.20250522";
