@@ -81,7 +81,7 @@ export class AwsImage extends pulumi.ComponentResource {
         // to or larger than the snapshot size."), so it is the snapshot's size, or config's when larger.
         const volumeSize = snapshot.volumeSize.apply((size) => Math.max(size, target.image.volumeSize ?? 0));
 
-        // Registering an AMI from a snapshot takes minutes; 30 bound it on the longest path of a run.
+        // Registering an AMI from a snapshot takes minutes; a 30-minute limit bounds it on the longest path of a run.
         const ami = new aws.ec2.Ami(`${name}-ami`, {
             region: sourceRegion,
             name: imageName,
