@@ -108,6 +108,21 @@ describe("AzureGallery", () => {
         ]);
     });
 
+    it("lets the features of a definition change in place: allowUpdateImage is set, and features are not ignored", async () => {
+        for (const environment of ["prod", "dev"] as const) {
+            const target = environment === "dev" ? azureTarget({ sharing: { community: false } }) : azureTarget();
+            const run = await runMocked(async () => {
+                new AzureGallery("azure", { target, product: "product", environment, architectures: ["x86_64", "arm64"] });
+            }, { stack: environment });
+            const definitions = ofType(run, GALLERY_IMAGE);
+            assert.equal(definitions.length, 3);
+            for (const d of definitions) {
+                assert.equal(d.inputs.allowUpdateImage, true, `${environment} ${d.name}`);
+                assert.ok(!(d.options.ignoreChanges ?? []).includes("features"), d.name);
+            }
+        }
+    });
+
     it("protects the definitions in prod and ignores changes to the fields that would replace them", async () => {
         const run = await runMocked(async () => {
             new AzureGallery("azure", { target: azureTarget(), product: "product", environment: "prod", architectures: ["x86_64", "arm64"] });

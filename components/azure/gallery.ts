@@ -160,6 +160,10 @@ export class AzureGallery extends pulumi.ComponentResource {
                     hyperVGeneration: generation,
                     architecture: azureArchitecture(arch),
                     features: definitionFeatures(target, generation),
+                    // "Must be set to true if the gallery image features are being updated" (GalleryImageProperties,
+                    // Compute REST API): without it a change of security type, disk controllers or accelerated
+                    // networking fails the update instead of applying.
+                    allowUpdateImage: true,
                     description: `${product} for ${arch}, Hyper-V generation ${generation === "V1" ? 1 : 2}`,
                     eula: target.gallery.eula,
                     tags,
