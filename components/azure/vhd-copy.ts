@@ -13,6 +13,9 @@
  * when a sha256 is expected the blob is read back once (ranges without written pages are not
  * downloaded) and hashed; that checks what Azure actually stored.
  *
+ * Before the blob is created, the source's size and its last 512 bytes are checked: a fixed VHD
+ * whose virtual size is a whole number of MiB (see vhd-footer.ts); anything else is refused at once.
+ *
  * Idempotency: completion is recorded in the blob's metadata (`complete=true`, `sourcesize`,
  * `source` without its query string, `sha256`). A blob that is complete, has the source's size and
  * has the expected sha256 (or, without one, the same source) is not copied again.
@@ -24,6 +27,7 @@ import { assertVhdSize, byteRange, CopyRange, isAllZero, MAX_PAGE_WRITE, planRan
 import { readSourceRange, sourceSize } from "./vhd-source";
 import { BlobAuth, BlobLocation, openBlob } from "./vhd-target";
 import { hashBlob } from "./vhd-verify";
+import { FOOTER_SIZE, vhdFooterProblem } from "./vhd-footer";
 import type { PageBlobClient } from "@azure/storage-blob";
 
 /** How the data travels: Azure pulls it from the source, or this process reads and writes it. */
@@ -183,6 +187,12 @@ export async function copyVhd(options: CopyVhdOptions): Promise<CopyVhdResult> {
         if (existing !== undefined && isCompleteCopy(existing, size, source, expected)) {
             const known = existing.metadata?.sha256;
             return { url, size, ...(known === undefined ? {} : { sha256: known }), bytesUploaded: 0, rangesSkipped: 0, requests: 0, reused: true };
+        }
+        // One 512-byte read refuses an artifact Azure would refuse, before anything is created or copied.
+        const footer = await attempt(settings, () => readSourceRange(options.sourceUrl, { offset: size - FOOTER_SIZE, count: FOOTER_SIZE }, settings));
+        const problem = vhdFooterProblem(footer, size);
+        if (problem !== undefined) {
+            throw new Error(`the source ${source} cannot be published to Azure: ${problem}`);
         }
         const metadata: CompletionMetadata = { complete: "false", source, sourcesize: String(size) };
         // Create replaces any earlier blob of that name, so every page starts as zeros.
