@@ -87,6 +87,15 @@ describe("AzureImage", () => {
         }
     });
 
+    it("copies the VHD only after the deploying identity has its blob data role", async () => {
+        const run = await runMocked(() => publish([release("1592.4")], azureTarget(), "prod"), { stack: "prod" });
+        const vhds = run.resources.filter((r) => r.name.endsWith("-vhd"));
+        assert.equal(vhds.length, 2);
+        for (const vhd of vhds) {
+            assert.ok(vhd.dependsOn.includes("azure-blob-data"), `${vhd.name}: ${vhd.dependsOn.join(", ")}`);
+        }
+    });
+
     it("copies the release's VHD into the gallery's container and makes the versions straight from that blob", async () => {
         const run = await runMocked(() => publish([release("1592.4")], azureTarget(), "prod"), { stack: "prod" });
         const vhd = named(run, "product-1592.4-azure-x86_64-vhd");

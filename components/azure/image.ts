@@ -91,7 +91,7 @@ export class AzureImage extends pulumi.ComponentResource {
             containerName: gallery.containerName,
             blobName: `${args.imageName}.vhd`,
             transferMode: target.transferMode,
-        }, { parent: this });
+        }, { parent: this, dependsOn: gallery.blobDataAccess ? [gallery.blobDataAccess] : [] });
         this.vhdUrl = vhd.url;
 
         const regions = targetRegions(target);
