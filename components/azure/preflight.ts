@@ -54,8 +54,9 @@ export async function azurePreflight(target: AzureTarget, environment: "dev" | "
         const permissions = await existingGalleryPermissions(target);
         if (permissions !== undefined && permissions !== "Community") {
             problems.push(`azure.sharing.community: gallery ${target.resourceGroup.name}/${target.gallery.name} exists with sharing "${permissions}", ` +
-                "and Azure cannot turn an existing private gallery into a community gallery; set azure.gallery.name to a new gallery, " +
-                "which is created shared with the community (the next releases publish there), or set azure.sharing.community to false");
+                "and Azure cannot turn an existing private gallery into a community gallery; keep azure.sharing.community false for it, " +
+                "or publish community images from a new gallery in another stack (renaming azure.gallery.name here would replace this gallery, " +
+                "which prod protects with its definitions and versions)");
         }
     }
     if (!target.storageAccount.create) {
