@@ -147,6 +147,33 @@ describe("VhdBlob in server-side mode (Put Page From URL)", function () {
         assert.deepStrictEqual(clock.sleeps, []);
     });
 
+    it("waits, with a bounded backoff, for a blob data role that is not in effect yet", async () => {
+        const name = newBlobName();
+        let refused = 0;
+        fault = (r) => (r.restype === "container" && r.method === "PUT" && refused++ < 3 ? 403 : undefined);
+        const clock = new FakeClock(0);
+        const result = await copyVhd(engine(name, { calls: { clock } }));
+        assert.strictEqual(result.reused, false);
+        assert.strictEqual(blobs.requests.filter((r) => r.restype === "container").length, 4);
+        assert.strictEqual(clock.sleeps.length, 3);
+        assert.ok(clock.sleeps[0] >= 4000 && clock.sleeps[2] > clock.sleeps[0], clock.sleeps.join(", "));
+        assert.strictEqual(sha256Of(blobs.blobs.get(`/devstoreaccount1/vhds/${name}`)?.data ?? Buffer.alloc(0)), artifactSha);
+    });
+
+    it("gives up after about ten minutes without blob data access, naming the role it needs, before creating the blob", async () => {
+        const name = newBlobName();
+        fault = (r) => (r.restype === "container" ? 403 : undefined);
+        const clock = new FakeClock(0);
+        await assert.rejects(copyVhd(engine(name, { calls: { clock } })), (error: Error) => {
+            assert.match(error.message, /Create Container failed: 403 AuthorizationPermissionMismatch/);
+            assert.match(error.message, /after 14 attempts over about ten minutes the identity still has no blob data access: it needs the role Storage Blob Data Contributor/);
+            return true;
+        });
+        assert.strictEqual(blobs.requests.filter((r) => r.restype === "container").length, 14);
+        assert.ok(clock.now() >= 480_000 && clock.now() <= 720_000, `waited ${clock.now()} ms`);
+        assert.strictEqual(blobs.blobs.has(`/devstoreaccount1/vhds/${name}`), false);
+    });
+
     it("verifies an expected sha256 by reading the blob back once", async () => {
         const name = newBlobName();
         const result = await copyVhd(engine(name, { sha256: artifactSha, chunkSize: 2 * MiB }));

@@ -20,6 +20,7 @@
  * `source` without its query string, `sha256`). A blob that is complete, has the source's size and
  * has the expected sha256 (or, without one, the same source) is not copied again.
  */
+import { RetriesExhaustedError, retry } from "../dynamic/retry";
 import { CallSettings, defaultCallSettings, attempt, azureCall } from "./vhd-calls";
 import { withoutQuery } from "./vhd-errors";
 import { orderedHasher, runPool } from "./vhd-pool";
@@ -108,6 +109,32 @@ export async function propertiesIfExists(blob: PageBlobClient, settings: CallSet
     }));
 }
 
+/**
+ * Azure Storage's refusal of a signed-in identity that lacks the data action. A role assignment that
+ * was just made answers the same until it takes effect, which "can take up to 10 minutes"
+ * (Microsoft Learn, "Troubleshoot Azure RBAC").
+ */
+function isPermissionMismatch(error: unknown): boolean {
+    const e = error as { statusCode?: number; code?: string };
+    return e?.statusCode === 403 && e?.code === "AuthorizationPermissionMismatch";
+}
+
+/** Attempts while waiting for a new blob data role: 5 s doubling to 60 s, about ten minutes in all. */
+const DATA_ACCESS_ATTEMPTS = 14;
+
+/** Runs the copy's first request, waiting (bounded) for a blob data role that is not in effect yet. */
+async function withDataAccess<T>(settings: CallSettings, fn: () => Promise<T>): Promise<T> {
+    try {
+        return await retry(fn, { attempts: DATA_ACCESS_ATTEMPTS, baseDelayMs: 5000, maxDelayMs: 60_000, retryable: isPermissionMismatch, clock: settings.clock });
+    } catch (error) {
+        if (error instanceof RetriesExhaustedError) {
+            throw new Error(`${(error.cause as Error).message}; after ${error.attempts} attempts over about ten minutes the identity still has no blob data access: ` +
+                "it needs the role Storage Blob Data Contributor on the storage account (Owner and Contributor carry no data access)", { cause: error });
+        }
+        throw error;
+    }
+}
+
 /** Counters of a running copy. */
 interface Tally {
     /** Bytes written to the blob. */
@@ -178,7 +205,7 @@ export async function copyVhd(options: CopyVhdOptions): Promise<CopyVhdResult> {
     try {
         if (options.auth.kind !== "sas") {
             // A SAS is usually scoped to the blob; with one the container must already exist.
-            await attempt(settings, () => azureCall(settings, "Create Container", (abortSignal) => container.createIfNotExists({ abortSignal })));
+            await withDataAccess(settings, () => attempt(settings, () => azureCall(settings, "Create Container", (abortSignal) => container.createIfNotExists({ abortSignal }))));
         }
         const size = await attempt(settings, () => sourceSize(options.sourceUrl, settings));
         assertVhdSize(size, source);
