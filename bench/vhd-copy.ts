@@ -15,7 +15,7 @@ const layout: SparseChunk[] = Array.from({ length: 64 }, (_, i) => (i % 4 === 0 
 
 /** The copy figures: MiB/s serial and parallel, and the speed-up measured within each run. */
 export async function vhdCopyThroughput(runs: number, latencyMs = 100) {
-    const data = sparseVhd(layout, chunk, chunk);
+    const data = sparseVhd(layout, chunk, chunk + 512); // a fixed VHD: 256 MiB and its footer
     const azurite = await startAzurite();
     const source = await startArtifactSource({ data, latencyMs });
     const serial: number[] = [];

@@ -3,6 +3,8 @@ import { Release as ReleaseSpec, loadConfig, renderTemplate } from "../component
 import { compareVersions } from "../components/outputs";
 import { Release, ReleaseCommunity, ReleaseImages, ReleaseMarketplace, StackContext } from "../components/release";
 import { AzureGallery } from "../components/azure/gallery";
+import { azurePreflight } from "../components/azure/preflight";
+import type { PermissionReader } from "../components/azure/blob-access";
 import { awsPreflight } from "../components/aws/preflight";
 import { AwsPublicAccess } from "../components/aws/public-access";
 import { AliCloudRegions } from "../components/alicloud/regions";
@@ -24,6 +26,8 @@ export interface StackOutputs {
 export interface PublishOptions {
     /** The time that `deprecated: true` counts from. */
     now?: Date;
+    /** Reads the Azure identity's permissions at a scope; Azure Resource Manager by default, fixtures offline. */
+    azurePermissions?: PermissionReader;
 }
 
 /**
@@ -36,6 +40,10 @@ export async function publish(options: PublishOptions = {}): Promise<StackOutput
         await pulumi.log.warn(warning);
     }
 
+    // Every preflight that can refuse runs before the first resource is registered.
+    if (config.azure?.enabled) {
+        await azurePreflight(config.azure, config.environment, { readPermissions: options.azurePermissions });
+    }
     const context: StackContext = {};
     if (config.aws.enabled) {
         const imageNames = releases.flatMap((r) => r.architectures.map((arch) =>

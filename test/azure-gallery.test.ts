@@ -37,6 +37,29 @@ describe("AzureGallery", () => {
         assert.ok(run.resources.filter((r) => r.name !== "azure").every((r) => r.parent === "azure"), "every child is parented to the component");
     });
 
+    it("grants the deploying identity Storage Blob Data Contributor on the account it creates, since the VHD copy signs in with Entra ID", async () => {
+        const run = await runMocked(async () => {
+            new AzureGallery("azure", { target: azureTarget(), product: "product", environment: "prod", architectures: ["x86_64"] });
+        }, { stack: "prod" });
+        const grants = ofType(run, "azure-native:authorization:RoleAssignment");
+        assert.equal(grants.length, 1);
+        assert.deepEqual(grants[0].inputs, {
+            scope: "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/images/providers/Microsoft.Storage/storageAccounts/productvhds",
+            principalId: "00000000-aaaa-bbbb-cccc-000000000004",
+            principalType: "ServicePrincipal",
+            roleDefinitionId: "/subscriptions/00000000-1111-2222-3333-555555555555/providers/Microsoft.Authorization/roleDefinitions/ba92f5b4-2d11-453d-a403-e96b0029c9fe",
+        });
+        assert.equal(grants[0].name, "azure-blob-data");
+        assert.deepEqual(grants[0].dependsOn, ["azure-storage"]);
+    });
+
+    it("gives the role assignment the deployer type config names", async () => {
+        const run = await runMocked(async () => {
+            new AzureGallery("azure", { target: azureTarget({ storageAccount: { name: "productvhds", deployerType: "User" } }), product: "product", environment: "prod", architectures: ["x86_64"] });
+        }, { stack: "prod" });
+        assert.equal(named(run, "azure-blob-data").inputs.principalType, "User");
+    });
+
     it("reuses an existing resource group and storage account by name, creating neither", async () => {
         const target = azureTarget({
             subscriptionId: "12345678-1234-1234-1234-123456789abc",
@@ -53,6 +76,7 @@ describe("AzureGallery", () => {
         assert.equal(named(run, "azure-gallery").inputs.resourceGroupName, "shared-images");
         assert.equal(run.outputs.account, "/subscriptions/12345678-1234-1234-1234-123456789abc/resourceGroups/shared-images/providers/Microsoft.Storage/storageAccounts/sharedvhds");
         assert.equal(run.invokes.length, 0, "no invoke is needed");
+        assert.equal(ofType(run, "azure-native:authorization:RoleAssignment").length, 0, "the preflight checks a reused account's access instead");
     });
 
     it("reads the subscription of a reused storage account from the gallery's ID when config does not give it", async () => {
@@ -106,6 +130,21 @@ describe("AzureGallery", () => {
             { name: "DiskControllerTypes", value: "SCSI, NVMe" },
             { name: "IsAcceleratedNetworkSupported", value: "True" },
         ]);
+    });
+
+    it("lets the features of a definition change in place: allowUpdateImage is set, and features are not ignored", async () => {
+        for (const environment of ["prod", "dev"] as const) {
+            const target = environment === "dev" ? azureTarget({ sharing: { community: false } }) : azureTarget();
+            const run = await runMocked(async () => {
+                new AzureGallery("azure", { target, product: "product", environment, architectures: ["x86_64", "arm64"] });
+            }, { stack: environment });
+            const definitions = ofType(run, GALLERY_IMAGE);
+            assert.equal(definitions.length, 3);
+            for (const d of definitions) {
+                assert.equal(d.inputs.allowUpdateImage, true, `${environment} ${d.name}`);
+                assert.ok(!(d.options.ignoreChanges ?? []).includes("features"), d.name);
+            }
+        }
     });
 
     it("protects the definitions in prod and ignores changes to the fields that would replace them", async () => {

@@ -76,6 +76,26 @@ describe("AzureImage", () => {
         assert.deepEqual(Object.keys(run.outputs.imageIds["1592.4/x86_64"]), ["westeurope", "eastus"]);
     });
 
+    it("does not add the gallery's region again when config spells it differently (\"West Europe\" is westeurope)", async () => {
+        for (const [location, region] of [["West Europe", "westeurope"], ["westeurope", "West Europe"], ["westeurope", "WestEurope"]]) {
+            const target = azureTarget({ location, regions: [{ name: region, replicaCount: 2 }, { name: "eastus" }] });
+            const run = await runMocked(() => publish([release("1592.4")], target, "prod"), { stack: "prod" });
+            assert.deepEqual((versionsOf(run.resources)[0].inputs.publishingProfile as Record<string, unknown>).targetRegions, [
+                { name: region, regionalReplicaCount: 2, storageAccountType: "Standard_LRS" },
+                { name: "eastus", regionalReplicaCount: 1, storageAccountType: "Standard_LRS" },
+            ], `${location} / ${region}`);
+        }
+    });
+
+    it("copies the VHD only after the deploying identity has its blob data role", async () => {
+        const run = await runMocked(() => publish([release("1592.4")], azureTarget(), "prod"), { stack: "prod" });
+        const vhds = run.resources.filter((r) => r.name.endsWith("-vhd"));
+        assert.equal(vhds.length, 2);
+        for (const vhd of vhds) {
+            assert.ok(vhd.dependsOn.includes("azure-blob-data"), `${vhd.name}: ${vhd.dependsOn.join(", ")}`);
+        }
+    });
+
     it("copies the release's VHD into the gallery's container and makes the versions straight from that blob", async () => {
         const run = await runMocked(() => publish([release("1592.4")], azureTarget(), "prod"), { stack: "prod" });
         const vhd = named(run, "product-1592.4-azure-x86_64-vhd");

@@ -63,7 +63,7 @@ describe("AzureMarketplaceVersion", () => {
         assert.deepEqual(version.inputs.images, [
             { imageType: "x64Gen1", resourceId: versionId("product-gen1") },
             { imageType: "x64Gen2", resourceId: versionId("product") },
-            { imageType: "armGen2", resourceId: versionId("product-arm64") },
+            { imageType: "arm64Gen2", resourceId: versionId("product-arm64") },
         ]);
         assert.ok(version.dependsOn.includes("product-1592.4-azure-arm64-v2"), "waits for the gallery versions");
         assert.equal(run.outputs.state, "draft");
@@ -112,7 +112,7 @@ describe("AzureMarketplaceVersion", () => {
 
     it("orders the images by architecture and generation and maps them to Partner Center image types", () => {
         assert.deepEqual(marketplaceImages(["arm64", "x86_64"], { arm64: { V2: "a2" }, x86_64: { V2: "x2", V1: "x1" } }), [
-            { imageType: "x64Gen1", resourceId: "x1" }, { imageType: "x64Gen2", resourceId: "x2" }, { imageType: "armGen2", resourceId: "a2" },
+            { imageType: "x64Gen1", resourceId: "x1" }, { imageType: "x64Gen2", resourceId: "x2" }, { imageType: "arm64Gen2", resourceId: "a2" },
         ]);
     });
 });

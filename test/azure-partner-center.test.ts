@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { CONFIGURE_SCHEMA, PARTNER_CENTER_SCOPE, SUBMISSION_SCHEMA } from "../components/azure/partner-center-client";
+import { API_VERSION, CONFIGURE_SCHEMA, PARTNER_CENTER_SCOPE, SUBMISSION_SCHEMA, partnerCenterClient } from "../components/azure/partner-center-client";
 import {
     MARKETPLACE_VERSION_KIND, MarketplaceVersionInputs, MarketplaceVersionProviderOptions, marketplaceVersionProvider,
 } from "../components/azure/partner-center-provider";
@@ -31,7 +31,7 @@ describe("AzureMarketplaceVersion provider (Partner Center)", () => {
         clientId: "66666666-7777-8888-9999-000000000000",
         clientSecret: server.clientSecret,
         versionNumber: "1592.4.0",
-        images: [{ imageType: "x64Gen2", resourceId: gen2Version }, { imageType: "armGen2", resourceId: armVersion }],
+        images: [{ imageType: "x64Gen2", resourceId: gen2Version }, { imageType: "arm64Gen2", resourceId: armVersion }],
         deprecated: false,
         publish: false,
         endpoint: server.url,
@@ -45,7 +45,7 @@ describe("AzureMarketplaceVersion provider (Partner Center)", () => {
     const newEntry = {
         versionNumber: "1592.4.0",
         vmImages: [
-            { imageType: "armGen2", source: { sourceType: "sharedImageGallery", sharedImage: { tenantId, resourceId: armVersion } } },
+            { imageType: "arm64Gen2", source: { sourceType: "sharedImageGallery", sharedImage: { tenantId, resourceId: armVersion } } },
             { imageType: "x64Gen2", source: { sourceType: "sharedImageGallery", sharedImage: { tenantId, resourceId: gen2Version } } },
         ],
     };
@@ -104,13 +104,13 @@ describe("AzureMarketplaceVersion provider (Partner Center)", () => {
             result: "failed",
             errors: [
                 { code: "businessValidationError", message: "The image version 1592.4.0 of resource /subscriptions/x is not accessible to the Partner Center app.", resourceId: "virtual-machine-plan-technical-configuration/abc" },
-                "vmImageVersions[1].vmImages[0]: imageType armGen2 has no matching SKU in plan standard.",
+                "vmImageVersions[1].vmImages[0]: imageType arm64Gen2 has no matching SKU in plan standard.",
             ],
         });
         await assert.rejects(provider().create!(inputs()), (error: Error) => {
             assert.match(error.message, /configuring Partner Center version 1592\.4\.0 of product-offer\/standard: configure job job-1 ended failed/);
             assert.ok(error.message.includes("The image version 1592.4.0 of resource /subscriptions/x is not accessible to the Partner Center app."), error.message);
-            assert.ok(error.message.includes("vmImageVersions[1].vmImages[0]: imageType armGen2 has no matching SKU in plan standard."), error.message);
+            assert.ok(error.message.includes("vmImageVersions[1].vmImages[0]: imageType arm64Gen2 has no matching SKU in plan standard."), error.message);
             return true;
         });
     });
@@ -209,7 +209,7 @@ describe("AzureMarketplaceVersion provider (Partner Center)", () => {
     });
 
     it("names the offer or plan it cannot find", async () => {
-        await assert.rejects(provider().create!(inputs({ offerId: "missing-offer" })), /no Partner Center product has the external ID "missing-offer"/);
+        await assert.rejects(provider().create!(inputs({ offerId: "missing-offer" })), /no Partner Center product has exactly the external ID "missing-offer"/);
         await assert.rejects(provider().create!(inputs({ planId: "premium" })), /no virtual machine plan "premium" .* its plans: standard, other/);
     });
 
@@ -232,6 +232,90 @@ describe("AzureMarketplaceVersion provider (Partner Center)", () => {
         const updated = await p.update!(created.id, created.outs, inputs({ deprecated: true }));
         assert.equal(updated.outs.state, "deprecated");
         assert.equal((server.planConfiguration("draft")?.vmImageVersions as Record<string, unknown>[])[1].lifecycleState, "deprecated");
+    });
+
+    it("sends arm64 images as arm64Gen2, which the plan has a SKU for", async () => {
+        await provider().create!(inputs());
+        const sent = server.configures[0].resources[0].vmImageVersions as { versionNumber: string; vmImages: { imageType: string }[] }[];
+        assert.deepEqual(sent[1].vmImages.map((i) => i.imageType), ["arm64Gen2", "x64Gen2"]);
+    });
+
+    it("refuses an image type Partner Center does not know, such as armGen2, before sending anything", async () => {
+        const checked = await provider().check!({}, inputs({ images: [{ imageType: "armGen2" as never, resourceId: armVersion }] }));
+        assert.deepEqual(checked.failures, [{ property: "images[0].imageType", reason: "\"armGen2\" is not a Partner Center image type; allowed: x64Gen1, x64Gen2, arm64Gen2" }]);
+    });
+
+    it("adds the plan's SKU for an image type that has none, named after the plan", async () => {
+        const draft = server.planConfiguration("draft")!;
+        draft.skus = [{ imageType: "x64Gen2", skuId: "standard" }];
+        await provider().create!(inputs());
+        assert.deepEqual(server.configures[0].resources[0].skus, [{ imageType: "x64Gen2", skuId: "standard" }, { imageType: "arm64Gen2", skuId: "standard-arm64" }]);
+        assert.deepEqual(server.planConfiguration("draft")?.skus, [{ imageType: "x64Gen2", skuId: "standard" }, { imageType: "arm64Gen2", skuId: "standard-arm64" }]);
+    });
+
+    it("adds a missing SKU even when the draft already holds the version", async () => {
+        const draft = server.planConfiguration("draft")!;
+        draft.skus = [{ imageType: "x64Gen1", skuId: "standard" }];
+        draft.vmImageVersions = [...(draft.vmImageVersions as unknown[]), newEntry];
+        await provider().create!(inputs());
+        assert.equal(server.configures.length, 1);
+        assert.deepEqual(server.configures[0].resources[0].skus, [
+            { imageType: "x64Gen1", skuId: "standard" }, { imageType: "arm64Gen2", skuId: "standard-arm64" }, { imageType: "x64Gen2", skuId: "standard-gen2" },
+        ]);
+    });
+
+    describe("the local server refuses what Partner Center refuses", () => {
+        const client = () => partnerCenterClient({ endpoint: server.url, authorityHost: server.url, tenantId, clientId: "c", clientSecret: server.clientSecret },
+            { clock: new FakeClock(0), random: () => 0.5 });
+        const configureDraft = async (change: (config: Record<string, unknown>) => Record<string, unknown>) => {
+            const c = client();
+            const tree = await c.resourceTree(`product/${server.productGuid}`, "draft");
+            const config = tree!.find((r) => r.plan === `plan/${server.productGuid}/${server.planGuid}` && r.$schema.includes("technical-configuration"))!;
+            const jobId = await c.configure([change(config) as never]);
+            return c.awaitJob(jobId, "configuring", 60000);
+        };
+
+        it("an unknown image type", async () => {
+            await assert.rejects(configureDraft((config) => ({
+                ...config, vmImageVersions: [{ versionNumber: "2.0.0", vmImages: [{ imageType: "armGen2", source: {} }] }],
+            })), /imageType armGen2 is not one of x64Gen1, x64Gen2, arm64Gen2/);
+        });
+
+        it("an image type without a SKU in the plan", async () => {
+            await assert.rejects(configureDraft((config) => ({
+                ...config, skus: [{ imageType: "x64Gen2", skuId: "standard" }],
+                vmImageVersions: [{ versionNumber: "2.0.0", vmImages: [{ imageType: "arm64Gen2", source: {} }] }],
+            })), /imageType arm64Gen2 has no matching SKU/);
+        });
+
+        it("a resource written back in another schema version than the request's", async () => {
+            await assert.rejects(configureDraft((config) => ({
+                ...config, $schema: String(config.$schema).replace(API_VERSION, "2022-03-01-preview2"),
+            })), /Invalid resource: .*virtual-machine-plan-technical-configuration\/2022-03-01-preview2 is not a schema of the request's \$version 2022-03-01-preview5/);
+        });
+    });
+
+    it("reads the resource tree and configures it with one schema version", async () => {
+        await provider().create!(inputs());
+        const versions = new Set(server.requests.filter((r) => r.path.startsWith("/resource-tree/") || r.path === "/configure").map((r) => r.query.$version));
+        assert.deepEqual([...versions], ["2022-03-01-preview5"]);
+        assert.match(String(server.configures[0].resources[0].$schema), /\/virtual-machine-plan-technical-configuration\/2022-03-01-preview5$/);
+    });
+
+    it("finds and configures the technical configuration of a core virtual machine offer", async () => {
+        await server.close();
+        server = await new PartnerCenterServer("product-offer", "standard", "partner-center-test-secret", "core-virtual-machine").start();
+        await provider().create!(inputs());
+        assert.equal(server.configures.length, 1);
+        assert.match(String(server.configures[0].resources[0].$schema), /\/core-virtual-machine-plan-technical-configuration\//);
+        assert.deepEqual((server.planConfiguration("draft")?.vmImageVersions as unknown[])[1], newEntry);
+    });
+
+    it("fails, naming the offer, when no product matches its external ID exactly, and never falls back to another product", async () => {
+        server.otherProducts.push({ ...server.trees.draft[0], id: "product/00000000-0000-0000-0000-000000000001", identity: { externalId: "product-offer-old" } });
+        await assert.rejects(provider().create!(inputs({ offerId: "product-offer-new" })), /no Partner Center product has exactly the external ID "product-offer-new"/);
+        assert.equal(server.requests.filter((r) => r.path.startsWith("/resource-tree/")).length, 0);
+        assert.equal(server.configures.length, 0);
     });
 
     it("still works after Pulumi's closure serialisation, calling the local server", async () => {

@@ -11,7 +11,7 @@ import { BlobRequest, PutPageServer, startPutPageFromUrlServer } from "./servers
 
 const MiB = 1024 * 1024;
 const CHUNK = 4 * MiB;
-const LAST = 2 * MiB + 1024;
+const LAST = 2 * MiB + 512;
 const artifact = sparseVhd(["data", "zeros", "data", "zeros", "data"], CHUNK, LAST);
 const artifactSha = sha256Of(artifact);
 const KEY = Buffer.from("not-a-real-key").toString("base64");
@@ -71,8 +71,9 @@ describe("VhdBlob in server-side mode (Put Page From URL)", function () {
             assert.strictEqual(put.headers["x-ms-source-range"], put.headers["x-ms-range"], "source and blob offsets are the same");
         }
         assert.deepStrictEqual(puts.map((p) => p.headers["x-ms-range"]).sort(), expectedRanges(artifact.length, CHUNK).sort());
-        assert.deepStrictEqual(source.requests.map((r) => r.method), ["HEAD", ...puts.map(() => "GET")],
-            "the copy itself reads only the size; the data goes from the source to the blob service");
+        assert.deepStrictEqual(source.requests.map((r) => `${r.method} ${r.range ?? ""}`).slice(0, 2), ["HEAD ", `GET bytes=${artifact.length - 512}-${artifact.length - 1}`]);
+        assert.deepStrictEqual(source.requests.map((r) => r.method), ["HEAD", "GET", ...puts.map(() => "GET")],
+            "the copy itself reads only the size and the footer; the data goes from the source to the blob service");
 
         const stored = blobs.blobs.get(`/devstoreaccount1/vhds/${name}`);
         assert.strictEqual(sha256Of(stored?.data ?? Buffer.alloc(0)), artifactSha);
@@ -144,6 +145,33 @@ describe("VhdBlob in server-side mode (Put Page From URL)", function () {
         await assert.rejects(copyVhd(engine(leased, { calls: { clock } })), /Create Page Blob failed: 412 LeaseIdMissing/);
         assert.strictEqual(blobs.requests.filter((r) => r.path.endsWith(leased) && r.method === "PUT").length, 1);
         assert.deepStrictEqual(clock.sleeps, []);
+    });
+
+    it("waits, with a bounded backoff, for a blob data role that is not in effect yet", async () => {
+        const name = newBlobName();
+        let refused = 0;
+        fault = (r) => (r.restype === "container" && r.method === "PUT" && refused++ < 3 ? 403 : undefined);
+        const clock = new FakeClock(0);
+        const result = await copyVhd(engine(name, { calls: { clock } }));
+        assert.strictEqual(result.reused, false);
+        assert.strictEqual(blobs.requests.filter((r) => r.restype === "container").length, 4);
+        assert.strictEqual(clock.sleeps.length, 3);
+        assert.ok(clock.sleeps[0] >= 4000 && clock.sleeps[2] > clock.sleeps[0], clock.sleeps.join(", "));
+        assert.strictEqual(sha256Of(blobs.blobs.get(`/devstoreaccount1/vhds/${name}`)?.data ?? Buffer.alloc(0)), artifactSha);
+    });
+
+    it("gives up after about ten minutes without blob data access, naming the role it needs, before creating the blob", async () => {
+        const name = newBlobName();
+        fault = (r) => (r.restype === "container" ? 403 : undefined);
+        const clock = new FakeClock(0);
+        await assert.rejects(copyVhd(engine(name, { calls: { clock } })), (error: Error) => {
+            assert.match(error.message, /Create Container failed: 403 AuthorizationPermissionMismatch/);
+            assert.match(error.message, /after 14 attempts over about ten minutes the identity still has no blob data access: it needs the role Storage Blob Data Contributor/);
+            return true;
+        });
+        assert.strictEqual(blobs.requests.filter((r) => r.restype === "container").length, 14);
+        assert.ok(clock.now() >= 480_000 && clock.now() <= 720_000, `waited ${clock.now()} ms`);
+        assert.strictEqual(blobs.blobs.has(`/devstoreaccount1/vhds/${name}`), false);
     });
 
     it("verifies an expected sha256 by reading the blob back once", async () => {

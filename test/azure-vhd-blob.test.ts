@@ -1,12 +1,12 @@
 import * as assert from "assert";
-import { PageBlobClient, StorageSharedKeyCredential } from "@azure/storage-blob";
+import { ContainerClient, ContainerSASPermissions, PageBlobClient, StorageSharedKeyCredential, generateBlobSASQueryParameters } from "@azure/storage-blob";
 import { vhdBlobProvider, VhdBlobInputs, VhdBlobOutputs } from "../components/azure/vhd-blob-provider";
 import { copyVhd, CopyVhdOptions } from "../components/azure/vhd-copy";
 import { timeoutSignals } from "./helpers/abort";
 import { FakeClock } from "./helpers/clock";
 import { saveEnv } from "./helpers/env";
 import { roundTrip } from "./helpers/serialise";
-import { ArtifactSource, SourceFault, SourceRequest, sha256Of, sparseVhd, startArtifactSource } from "./servers/artifact-source";
+import { ArtifactSource, SourceFault, SourceRequest, sha256Of, sparseVhd, startArtifactSource, vhdFooter } from "./servers/artifact-source";
 import { Azurite, startAzurite } from "./servers/azurite";
 
 const MiB = 1024 * 1024;
@@ -68,6 +68,8 @@ describe("VhdBlob against Azurite", function () {
 
             // Every range was read exactly once, in 4 MiB chunks with a partial last one.
             const expectedRanges = LAYOUT.map((_, i) => `bytes=${i * CHUNK}-${Math.min(artifact.length, (i + 1) * CHUNK) - 1}`);
+            // And the footer once more, checked before the blob is created.
+            expectedRanges.push(`bytes=${artifact.length - 512}-${artifact.length - 1}`);
             assert.deepStrictEqual([...rangeGets()].sort(), [...expectedRanges].sort());
 
             // Only the data ranges were written: the page list holds exactly them, and the counters agree.
@@ -107,7 +109,7 @@ describe("VhdBlob against Azurite", function () {
             await blobClient(name).create(artifact.length, { metadata: { complete: "false" } });
             const result = await copyVhd(engine(name));
             assert.strictEqual(result.reused, false);
-            assert.strictEqual(rangeGets().length, LAYOUT.length);
+            assert.strictEqual(rangeGets().length, LAYOUT.length + 1, "every range, and the footer first");
             assert.strictEqual(sha256Of(await blobClient(name).downloadToBuffer()), artifactSha);
         });
 
@@ -207,6 +209,65 @@ describe("VhdBlob against Azurite", function () {
             }
         });
 
+        describe("refuses, before creating the blob and after reading only the size and the footer, an artifact Azure would refuse:", function () {
+            const MiB4 = 4 * MiB;
+            const cases: [string, Buffer, RegExp][] = [
+                ["a raw image with no VHD footer", Buffer.alloc(MiB4, 1), /its last 512 bytes are not a VHD footer \(no "conectix" cookie\)/],
+                ["a dynamic VHD", Buffer.concat([Buffer.alloc(MiB4), vhdFooter(MiB4, { diskType: 3 })]), /disk type 3 \(dynamic\); Azure takes fixed VHDs only \(disk type 2\)/],
+                ["a virtual size that is not a whole number of MiB", Buffer.concat([Buffer.alloc(MiB4 - 512), vhdFooter(MiB4 - 512)]),
+                    /its virtual size of 4193792 bytes is not a whole number of MiB; Azure needs a VHD's virtual size aligned to 1 MiB/],
+                ["a damaged footer", Buffer.concat([Buffer.alloc(MiB4), vhdFooter(MiB4, { checksum: 7 })]), /checksum is 7, not \d+: the footer is damaged/],
+                ["a footer whose size is not the file's", Buffer.concat([Buffer.alloc(2 * MiB4), vhdFooter(MiB4)]),
+                    /says a virtual size of 4194304 bytes, but a fixed VHD of that size is 4194816 bytes and this one is 8389120/],
+            ];
+            for (const [what, data, message] of cases) {
+                it(what, async () => {
+                    const bad = await startArtifactSource({ data });
+                    try {
+                        const name = newBlobName();
+                        await assert.rejects(copyVhd(engine(name, { sourceUrl: bad.url })), (error: Error) => {
+                            assert.match(error.message, /cannot be published to Azure/);
+                            assert.match(error.message, message);
+                            return true;
+                        });
+                        assert.deepStrictEqual(bad.requests.map((r) => `${r.method} ${r.range ?? ""}`), ["HEAD ", `GET bytes=${data.length - 512}-${data.length - 1}`]);
+                        assert.strictEqual(await blobClient(name).exists(), false);
+                    } finally {
+                        await bad.close();
+                    }
+                });
+            }
+        });
+
+        it("copies again, rather than reuse, a complete blob of the same source and size whose recorded sha256 is another", async () => {
+            const name = newBlobName();
+            await blobClient(name).create(artifact.length, {
+                metadata: { complete: "true", source: source.url, sourcesize: String(artifact.length), sha256: "ab".repeat(32) },
+            });
+            const result = await copyVhd(engine(name, { sha256: artifactSha }));
+            assert.strictEqual(result.reused, false);
+            assert.strictEqual(result.sha256, artifactSha);
+            assert.strictEqual(sha256Of(await blobClient(name).downloadToBuffer()), artifactSha);
+            assert.strictEqual((await blobClient(name).getProperties()).metadata?.sha256, artifactSha);
+        });
+
+        it("copies through a container SAS carried by the blob URL, creating no container, and keeps the SAS out of the outputs", async () => {
+            const container = new ContainerClient(`${azurite.accountUrl}/sas`, new StorageSharedKeyCredential(azurite.accountName, azurite.accountKey));
+            await container.createIfNotExists();
+            // A container SAS cannot create containers: a copier that tried would be refused.
+            const sas = generateBlobSASQueryParameters({
+                containerName: "sas", permissions: ContainerSASPermissions.parse("racw"), expiresOn: new Date(Date.now() + 3600_000),
+            }, new StorageSharedKeyCredential(azurite.accountName, azurite.accountKey)).toString();
+            const name = newBlobName();
+            const { id, outs } = await vhdBlobProvider.create({ sourceUrl: source.url, blobUrl: `${azurite.accountUrl}/sas/${name}?${sas}`, transferMode: "stream", sha256: artifactSha });
+            assert.strictEqual(id, `${azurite.accountUrl}/sas/${name}`);
+            assert.strictEqual(outs?.auth, "sas");
+            assert.ok(!JSON.stringify(outs).includes(sas.split("&").find((p) => p.startsWith("sig=")) ?? "sig="), "the SAS signature must not be in the outputs");
+            const stored = await container.getPageBlobClient(name).downloadToBuffer();
+            assert.strictEqual(sha256Of(stored), artifactSha);
+            assert.strictEqual((await container.getPageBlobClient(name).getProperties()).metadata?.complete, "true");
+        });
+
         it("reads the blob back and deletes it with the key from AZURE_STORAGE_KEY, since the state holds none", async () => {
             const name = newBlobName();
             const { id, outs } = await vhdBlobProvider.create(inputs(name));
@@ -231,8 +292,8 @@ describe("VhdBlob against Azurite", function () {
     });
 
     describe("parallelism", function () {
-        // 6 MiB in 512 KiB ranges: twelve range reads, each held 40 ms by the source.
-        const data = sparseVhd(["data", "data", "zeros", "data", "zeros", "zeros", "data", "zeros", "data", "data", "zeros", "data"], 512 * 1024, 512 * 1024);
+        // 6 MiB and its footer in 512 KiB ranges: thirteen range reads and the footer check, each held 40 ms by the source.
+        const data = sparseVhd(["data", "data", "zeros", "data", "zeros", "zeros", "data", "zeros", "data", "data", "zeros", "data"], 512 * 1024, 512 * 1024 + 512);
         let slow: ArtifactSource;
         before(async () => {
             slow = await startArtifactSource({ data, latencyMs: 40 });
@@ -252,7 +313,7 @@ describe("VhdBlob against Azurite", function () {
                     chunkSize: 512 * 1024,
                     ...(parallelism === 8 ? {} : { parallelism }),
                 });
-                assert.strictEqual(slow.requests.filter((r) => r.method === "GET").length, 12);
+                assert.strictEqual(slow.requests.filter((r) => r.method === "GET").length, 14);
                 assert.strictEqual(slow.maxInFlight(), parallelism);
                 assert.strictEqual(result.sha256, sha256Of(data));
             });

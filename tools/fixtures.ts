@@ -1,4 +1,6 @@
 import awsFixture from "./fixtures/aws.json";
+import azureFixture from "./fixtures/azure.json";
+import { Permission } from "../components/azure/blob-access";
 
 /** What the invokes answer offline. */
 export interface Fixtures {
@@ -14,6 +16,12 @@ export interface Fixtures {
     awsPublicAmiQuotaIn: Record<string, number>;
     /** The account's public AMIs in each region, by name. */
     awsPublicImages: Record<string, { id: string; name: string }[]>;
+    /** The Azure identity that deploys: getClientConfig's answer. */
+    azureClientConfig: { clientId: string; objectId: string; tenantId: string; subscriptionId: string };
+    /** The Azure galleries that exist, "<resource group>/<gallery>" → their sharing permissions (Private, Groups, Community). */
+    azureGalleries: Record<string, string>;
+    /** The Azure identity's permissions at a scope (a resource ID), as the ARM permissions API lists them. */
+    azurePermissions: Record<string, Permission[]>;
 }
 
 /** The committed fixtures, a fresh copy each call so that a test can change its own. */
@@ -25,6 +33,9 @@ export function defaultFixtures(): Fixtures {
         awsPublicAmiQuota: awsFixture.publicAmiQuota,
         awsPublicAmiQuotaIn: { ...(awsFixture.publicAmiQuotaIn as Record<string, number>) },
         awsPublicImages: JSON.parse(JSON.stringify(awsFixture.publicImages)) as Record<string, { id: string; name: string }[]>,
+        azureClientConfig: { ...azureFixture.clientConfig },
+        azureGalleries: { ...(azureFixture.galleries as Record<string, string>) },
+        azurePermissions: structuredClone(azureFixture.permissions as Record<string, Permission[]>),
     };
 }
 
@@ -55,7 +66,24 @@ export function answerInvoke(fixtures: Fixtures, token: string, args: Record<str
         }
         case "aws:index/getCallerIdentity:getCallerIdentity":
             return { id: fixtures.awsAccountId, accountId: fixtures.awsAccountId, arn: `arn:aws:iam::${fixtures.awsAccountId}:root`, userId: "mock" };
+        case "azure-native:authorization:getClientConfig":
+            return { ...fixtures.azureClientConfig };
+        case "azure-native:compute:getGallery": {
+            const permissions = fixtures.azureGalleries[`${String(args.resourceGroupName)}/${String(args.galleryName)}`];
+            if (permissions === undefined) {
+                // As azure-native fails on a gallery that does not exist; the runtime keeps only `details` of a mock's error.
+                const message = `Status=404 Code="ResourceNotFound" Message="The Resource 'Microsoft.Compute/galleries/${String(args.galleryName)}' ` +
+                    `under resource group '${String(args.resourceGroupName)}' was not found."`;
+                throw Object.assign(new Error(message), { details: message });
+            }
+            return { name: args.galleryName, location: "westeurope", provisioningState: "Succeeded", sharingProfile: { permissions } };
+        }
         default:
             throw new Error(`no offline fixture answers the invoke ${token}`);
     }
+}
+
+/** The Azure permissions of the fixtures, as the Azure preflight reads them; none where the fixtures say nothing. */
+export function fixturePermissions(fixtures: Fixtures): (scope: string) => Promise<Permission[]> {
+    return async (scope) => structuredClone(fixtures.azurePermissions[scope] ?? []);
 }

@@ -1,6 +1,6 @@
 import { runUnderMocks, RecordedResource } from "./mocks";
 import { CliConfig } from "./stack-config";
-import { Fixtures } from "./fixtures";
+import { Fixtures, defaultFixtures, fixturePermissions } from "./fixtures";
 
 /** One resource of a plan. */
 export interface PlanResource {
@@ -52,7 +52,7 @@ export async function runPlan(stack: string, config: CliConfig, options: { now: 
     // Loaded here, after the caller has had the chance to fail on bad arguments, because the
     // program pulls in every cloud's SDK.
     const { publish } = await import("../stacks/program");
-    const run = await runUnderMocks(() => publish({ now: options.now }), {
+    const run = await runUnderMocks(() => publish({ now: options.now, azurePermissions: fixturePermissions(options.fixtures ?? defaultFixtures()) }), {
         stack,
         config: config.values,
         secretKeys: config.secretKeys,

@@ -1,6 +1,7 @@
 /**
  * AzureGallery: what every Azure release shares, created once per stack. A resource group and a
- * storage account (created, or reused by name), the container the VHDs are copied into, the
+ * storage account (created, with Storage Blob Data Contributor for the deploying identity, or reused
+ * by name: the preflight checks that access), the container the VHDs are copied into, the
  * compute gallery, its community sharing (prod only, when config asks for it), and one image
  * definition per architecture and Hyper-V generation.
  *
@@ -9,10 +10,12 @@
  * replaced. Nothing is ever shared with the community in dev.
  */
 import * as pulumi from "@pulumi/pulumi";
+import * as authorization from "@pulumi/azure-native/authorization";
 import * as compute from "@pulumi/azure-native/compute";
 import * as resources from "@pulumi/azure-native/resources";
 import * as storage from "@pulumi/azure-native/storage";
 import { Architecture, AzureTarget, architectures as allArchitectures } from "../config";
+import { BLOB_DATA_ROLE_ID } from "./blob-access";
 import { CommunityGallerySharing } from "./community-sharing";
 import {
     HyperVGeneration, azureArchitecture, definitionKey, definitionName, definitionSku, generationsFor, storageAccountId, subscriptionOf,
@@ -61,6 +64,8 @@ export class AzureGallery extends pulumi.ComponentResource {
     public readonly blobEndpoint: pulumi.Output<string>;
     /** The name of the container the VHDs are copied into. */
     public readonly containerName: pulumi.Output<string>;
+    /** The grant of blob data access to the deploying identity, when the account is created here; the VHD copies wait for it. */
+    public readonly blobDataAccess?: authorization.RoleAssignment;
     /** The gallery. */
     public readonly gallery: compute.Gallery;
     /** The gallery's name. */
@@ -121,6 +126,15 @@ export class AzureGallery extends pulumi.ComponentResource {
             }, { parent: this });
             this.storageAccountName = account.name;
             this.storageAccountId = account.id;
+            // The VHD copy signs in with Microsoft Entra ID, which needs a data role on the account: Owner and
+            // Contributor carry no data actions ("Assign an Azure role for access to blob data", Microsoft Learn).
+            const client = authorization.getClientConfigOutput({ parent: this });
+            this.blobDataAccess = new authorization.RoleAssignment(`${name}-blob-data`, {
+                scope: account.id,
+                principalId: client.objectId,
+                principalType: target.storageAccount.deployerType,
+                roleDefinitionId: pulumi.interpolate`/subscriptions/${client.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${BLOB_DATA_ROLE_ID}`,
+            }, { parent: this });
         } else {
             this.storageAccountName = pulumi.output(target.storageAccount.name);
             this.storageAccountId = pulumi.all([this.subscriptionId, this.resourceGroupName])
@@ -160,6 +174,10 @@ export class AzureGallery extends pulumi.ComponentResource {
                     hyperVGeneration: generation,
                     architecture: azureArchitecture(arch),
                     features: definitionFeatures(target, generation),
+                    // "Must be set to true if the gallery image features are being updated" (GalleryImageProperties,
+                    // Compute REST API): without it a change of security type, disk controllers or accelerated
+                    // networking fails the update instead of applying.
+                    allowUpdateImage: true,
                     description: `${product} for ${arch}, Hyper-V generation ${generation === "V1" ? 1 : 2}`,
                     eula: target.gallery.eula,
                     tags,

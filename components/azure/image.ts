@@ -40,11 +40,15 @@ interface TargetRegion {
     storageAccountType: string;
 }
 
-/** The configured regions, with the gallery's own region first when config leaves it out: Azure requires it. */
+/** An Azure region's programmatic name: "West Europe" and "westeurope" are one region. */
+export function regionKey(region: string): string {
+    return region.replace(/\s+/g, "").toLowerCase();
+}
+
+/** The configured regions, with the gallery's own region first when config leaves it out, however it is spelt: Azure requires it. */
 export function targetRegions(target: AzureTarget): TargetRegion[] {
     const regions = target.regions.map((r) => ({ name: r.name, regionalReplicaCount: r.replicaCount, storageAccountType: r.storageAccountType }));
-    const normalise = (region: string) => region.replace(/\s+/g, "").toLowerCase();
-    if (!regions.some((r) => normalise(r.name) === normalise(target.location))) {
+    if (!regions.some((r) => regionKey(r.name) === regionKey(target.location))) {
         regions.unshift({ name: target.location, regionalReplicaCount: 1, storageAccountType: "Standard_LRS" });
     }
     return regions;
@@ -87,7 +91,7 @@ export class AzureImage extends pulumi.ComponentResource {
             containerName: gallery.containerName,
             blobName: `${args.imageName}.vhd`,
             transferMode: target.transferMode,
-        }, { parent: this });
+        }, { parent: this, dependsOn: gallery.blobDataAccess ? [gallery.blobDataAccess] : [] });
         this.vhdUrl = vhd.url;
 
         const regions = targetRegions(target);

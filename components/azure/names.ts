@@ -7,8 +7,14 @@ import { Architecture, renderTemplate } from "../config/model";
 /** A Hyper-V generation of an image definition. */
 export type HyperVGeneration = "V1" | "V2";
 
+/**
+ * The Partner Center image types of a virtual machine plan (product ingestion API, as sent by Red
+ * Hat's cloudpub, Flatcar and FreeBSD): there is no "armGen2".
+ */
+export const marketplaceImageTypes = ["x64Gen1", "x64Gen2", "arm64Gen2"] as const;
+
 /** The Partner Center image type of one architecture and generation. */
-export type MarketplaceImageType = "x64Gen1" | "x64Gen2" | "armGen2";
+export type MarketplaceImageType = typeof marketplaceImageTypes[number];
 
 /** The placeholders a definition's SKU template may use: a definition outlives every release. */
 const definitionPlaceholders = ["product", "arch", "cloud"];
@@ -47,7 +53,7 @@ export function marketplaceImageType(arch: Architecture, generation: HyperVGener
         if (generation !== "V2") {
             throw new Error("an arm64 image is Hyper-V generation V2 only");
         }
-        return "armGen2";
+        return "arm64Gen2";
     }
     return generation === "V1" ? "x64Gen1" : "x64Gen2";
 }

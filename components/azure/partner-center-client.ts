@@ -15,10 +15,13 @@ export const PARTNER_CENTER_SCOPE = "https://graph.microsoft.com/.default";
 export const CONFIGURE_SCHEMA = "https://schema.mp.microsoft.com/schema/configure/2022-03-01-preview2";
 /** The schema of a submission resource. */
 export const SUBMISSION_SCHEMA = "https://schema.mp.microsoft.com/schema/submission/2022-03-01-preview2";
-/** The `$version` of reads: the newest resource schemas the API may answer with. */
-export const READ_VERSION = "2022-03-01-preview5";
-/** The `$version` of configure requests, matching {@link CONFIGURE_SCHEMA}. */
-export const CONFIGURE_VERSION = "2022-03-01-preview2";
+/**
+ * The `$version` of every call, reads and configure alike. The API answers a read with the resource
+ * schemas of the `$version` asked for, and a configure request is checked against the schemas of its
+ * own `$version`: a resource read in one version and written back in another is refused as an
+ * invalid resource. One version for both keeps what is read writable as it is.
+ */
+export const API_VERSION = "2022-03-01-preview5";
 
 /** How to reach Partner Center and as whom. */
 export interface PartnerCenterConnection {
@@ -84,7 +87,7 @@ export interface HttpError extends Error {
 
 /** The client's calls. */
 export interface PartnerCenterClient {
-    /** The product with this external ID (offer ID), or undefined. */
+    /** The product whose external ID (offer ID) is exactly this one, or undefined. */
     findProduct(externalId: string): Promise<IngestionResource | undefined>;
     /** The product's resources in one target; undefined when the product has none there yet. */
     resourceTree(productId: string, target: "draft" | "preview" | "live"): Promise<IngestionResource[] | undefined>;
@@ -162,16 +165,17 @@ export function partnerCenterClient(connection: PartnerCenterConnection, options
         retry(() => once(method, path, query, body), retryOptions);
 
     const jobStatus = async (jobId: string): Promise<ConfigureJob> =>
-        (await call("GET", `configure/${encodeURIComponent(jobId)}/status`, { $version: CONFIGURE_VERSION })) as ConfigureJob;
+        (await call("GET", `configure/${encodeURIComponent(jobId)}/status`, { $version: API_VERSION })) as ConfigureJob;
 
     return {
         async findProduct(externalId) {
-            const found = (await call("GET", "product", { externalId, $version: READ_VERSION })) as { value?: IngestionResource[] };
-            return (found.value ?? []).find((p) => p.identity?.externalId === externalId) ?? (found.value ?? [])[0];
+            const found = (await call("GET", "product", { externalId, $version: API_VERSION })) as { value?: IngestionResource[] };
+            // Only an exact match: configuring another product's plan would publish to the wrong offer.
+            return (found.value ?? []).find((p) => p.identity?.externalId === externalId);
         },
         async resourceTree(productId, target) {
             try {
-                const tree = (await call("GET", `resource-tree/${productId}`, { targetType: target, $version: READ_VERSION })) as { resources?: IngestionResource[] };
+                const tree = (await call("GET", `resource-tree/${productId}`, { targetType: target, $version: API_VERSION })) as { resources?: IngestionResource[] };
                 return tree.resources ?? [];
             } catch (error) {
                 if ((error as HttpError).statusCode === 404 && target !== "draft") {
@@ -181,7 +185,7 @@ export function partnerCenterClient(connection: PartnerCenterConnection, options
             }
         },
         async configure(resources) {
-            const job = (await call("POST", "configure", { $version: CONFIGURE_VERSION }, { $schema: CONFIGURE_SCHEMA, resources })) as ConfigureJob;
+            const job = (await call("POST", "configure", { $version: API_VERSION }, { $schema: CONFIGURE_SCHEMA, resources })) as ConfigureJob;
             if (!job?.jobId) {
                 throw new Error(`Partner Center accepted a configure request without a job ID: ${JSON.stringify(job)}`);
             }
@@ -205,7 +209,7 @@ export function partnerCenterClient(connection: PartnerCenterConnection, options
             return job;
         },
         async submissions(productId) {
-            const found = (await call("GET", `submission/${guidOf(productId)}`, { $version: READ_VERSION })) as { value?: IngestionResource[] };
+            const found = (await call("GET", `submission/${guidOf(productId)}`, { $version: API_VERSION })) as { value?: IngestionResource[] };
             return found.value ?? [];
         },
     };

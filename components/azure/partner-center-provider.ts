@@ -2,10 +2,12 @@
  * The dynamic provider behind {@link AzureMarketplaceVersion}: one release as a version of a
  * Partner Center virtual machine plan, made from gallery image versions.
  *
- * - create / update: finds the product by external ID, reads its draft resource tree, finds the
- *   plan's technical configuration, and configures it with every existing `vmImageVersions` entry
- *   kept and this release's entry added or replaced (marked `lifecycleState: deprecated` when the
- *   release is). When the draft already holds exactly this entry, nothing is configured. The
+ * - create / update: finds the product whose external ID is exactly the offer ID, reads its draft
+ *   resource tree, finds the plan's technical configuration (of a virtual machine or a core virtual
+ *   machine offer), and configures it with every existing `vmImageVersions` entry kept, this
+ *   release's entry added or replaced (marked `lifecycleState: deprecated` when the release is), and
+ *   a `skus` entry added for each of its image types that has none. When the draft already holds
+ *   exactly this entry and its SKUs, nothing is configured. The
  *   configure job is polled with backoff up to a bound, and a failed job's errors are reported
  *   verbatim. With `publish`, the draft is then submitted to preview and then to live, skipping
  *   what the preview or live tree already holds.
@@ -17,7 +19,7 @@
  * The client secret is an input only: the state this provider returns never holds it.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { MarketplaceImageType } from "./names";
+import { MarketplaceImageType, marketplaceImageTypes } from "./names";
 import {
     IngestionResource, PartnerCenterClient, PartnerCenterClientOptions, SUBMISSION_SCHEMA, guidOf, partnerCenterClient,
 } from "./partner-center-client";
@@ -30,7 +32,7 @@ export type MarketplaceState = "draft" | "preview" | "live" | "deprecated";
 
 /** One image of a plan version: a gallery image version of one architecture and generation. */
 export interface MarketplaceVersionImage {
-    /** x64Gen1, x64Gen2 or armGen2. */
+    /** x64Gen1, x64Gen2 or arm64Gen2. */
     imageType: MarketplaceImageType;
     /** The gallery image version's resource ID. */
     resourceId: string;
@@ -151,12 +153,65 @@ function isType(resource: IngestionResource, type: string): boolean {
     return new RegExp(`/schema/${type}/`).test(resource.$schema ?? "");
 }
 
-/** The plan's technical configuration in a resource tree, or undefined. */
+/**
+ * The resource types of a plan's technical configuration: a virtual machine offer's, and a core
+ * virtual machine offer's (product ingestion API, "core-virtual-machine-plan-technical-configuration").
+ */
+export const technicalConfigurationTypes = ["virtual-machine-plan-technical-configuration", "core-virtual-machine-plan-technical-configuration"];
+
+/** The plan's technical configuration in a resource tree, of either kind of offer, or undefined. */
 export function technicalConfiguration(resources: IngestionResource[] | undefined, planExternalId: string): IngestionResource | undefined {
     const plan = (resources ?? []).find((r) => isType(r, "plan") && r.identity?.externalId === planExternalId);
     return plan === undefined
         ? undefined
-        : (resources ?? []).find((r) => isType(r, "virtual-machine-plan-technical-configuration") && r.plan === plan.id);
+        : (resources ?? []).find((r) => technicalConfigurationTypes.some((type) => isType(r, type)) && r.plan === plan.id);
+}
+
+/** One entry of a technical configuration's skus: the plan's SKU that serves an image type. */
+export interface PlanSku {
+    /** x64Gen1, x64Gen2 or arm64Gen2. */
+    imageType: string;
+    /** The SKU's ID. */
+    skuId: string;
+    /** Every other field, kept as it came. */
+    [field: string]: unknown;
+}
+
+/** The SKU IDs a new image type may take, best first: the plan's own ID stays with x64Gen2 when it can (as cloudpub names them). */
+function skuCandidates(planId: string, imageType: string): string[] {
+    switch (imageType) {
+        case "x64Gen2":
+            return [planId, `${planId}-gen2`];
+        case "x64Gen1":
+            return [`${planId}-gen1`, planId];
+        default:
+            return [`${planId}-arm64`];
+    }
+}
+
+/**
+ * The plan's skus with an entry added for each image type of the entry that has none: Partner
+ * Center refuses a vmImages entry whose image type has no SKU in the plan.
+ */
+export function withSkus(skus: PlanSku[] | undefined, planId: string, entry: VmImageVersion): PlanSku[] {
+    const list = [...(skus ?? [])];
+    for (const { imageType } of entry.vmImages) {
+        if (list.some((sku) => sku.imageType === imageType)) {
+            continue;
+        }
+        const skuId = skuCandidates(planId, imageType).find((id) => !list.some((sku) => sku.skuId === id));
+        if (skuId === undefined) {
+            throw new Error(`plan "${planId}" has no SKU for image type ${imageType}, and the SKU IDs it would take (${skuCandidates(planId, imageType).join(", ")}) ` +
+                "are used by other image types; add a SKU for it in Partner Center");
+        }
+        list.push({ imageType, skuId });
+    }
+    return list;
+}
+
+/** Whether the plan's skus have an entry for every image type of the entry. */
+function hasSkus(skus: PlanSku[] | undefined, entry: VmImageVersion): boolean {
+    return entry.vmImages.every((image) => (skus ?? []).some((sku) => sku.imageType === image.imageType));
 }
 
 /** The inputs as stored: everything known but the secret. */
@@ -183,7 +238,7 @@ async function publishVersion(inputs: MarketplaceVersionInputs, options: Marketp
     const client = partnerCenterClient(inputs, options);
     const product = await client.findProduct(inputs.offerId);
     if (product?.id === undefined) {
-        throw new Error(`no Partner Center product has the external ID "${inputs.offerId}"; check azure.marketplace.offerId (devOfferId in dev)`);
+        throw new Error(`no Partner Center product has exactly the external ID "${inputs.offerId}"; check azure.marketplace.offerId (devOfferId in dev)`);
     }
     const entry = versionEntry(inputs);
     const label = `Partner Center version ${inputs.versionNumber} of ${inputs.offerId}/${inputs.planId}`;
@@ -198,14 +253,16 @@ async function publishVersion(inputs: MarketplaceVersionInputs, options: Marketp
             throw new Error(`offer "${inputs.offerId}" has no virtual machine plan "${inputs.planId}" with a technical configuration; its plans: ${plans.join(", ") || "none"}`);
         }
         const versions = config.vmImageVersions as VmImageVersion[] | undefined;
-        if (holdsEntry(versions, entry)) {
+        const skus = config.skus as PlanSku[] | undefined;
+        if (holdsEntry(versions, entry) && hasSkus(skus, entry)) {
             break;
         }
         if (round >= MAX_CONFIGURE_ROUNDS) {
             throw new Error(`configuring ${label}: the draft still lacks the version after ${round} configure jobs that succeeded; ` +
                 "another writer keeps replacing the plan's technical configuration (run one release's marketplace version at a time)");
         }
-        last = await runJob(client, [{ ...config, vmImageVersions: withEntry(versions, entry) }], `configuring ${label}`, inputs.configureTimeoutMinutes ?? 60);
+        last = await runJob(client, [{ ...config, skus: withSkus(skus, inputs.planId, entry), vmImageVersions: withEntry(versions, entry) }],
+            `configuring ${label}`, inputs.configureTimeoutMinutes ?? 60);
     }
     const holds = async (target: "preview" | "live") =>
         holdsEntry(technicalConfiguration(await client.resourceTree(product.id as string, target), inputs.planId)?.vmImageVersions as VmImageVersion[] | undefined, entry);
@@ -249,8 +306,8 @@ function validate(news: MarketplaceVersionInputs): dynamic.CheckFailure[] {
             failures.push({ property: "images", reason: "needs at least one image" });
         }
         images.forEach((image, i) => {
-            if (image !== (UNKNOWN as unknown) && !["x64Gen1", "x64Gen2", "armGen2"].includes(image?.imageType)) {
-                failures.push({ property: `images[${i}].imageType`, reason: "allowed: x64Gen1, x64Gen2, armGen2" });
+            if (image !== (UNKNOWN as unknown) && !(marketplaceImageTypes as readonly string[]).includes(image?.imageType)) {
+                failures.push({ property: `images[${i}].imageType`, reason: `"${image?.imageType}" is not a Partner Center image type; allowed: ${marketplaceImageTypes.join(", ")}` });
             }
         });
         const types = images.map((image) => image?.imageType);

@@ -13,10 +13,14 @@
  * when a sha256 is expected the blob is read back once (ranges without written pages are not
  * downloaded) and hashed; that checks what Azure actually stored.
  *
+ * Before the blob is created, the source's size and its last 512 bytes are checked: a fixed VHD
+ * whose virtual size is a whole number of MiB (see vhd-footer.ts); anything else is refused at once.
+ *
  * Idempotency: completion is recorded in the blob's metadata (`complete=true`, `sourcesize`,
  * `source` without its query string, `sha256`). A blob that is complete, has the source's size and
  * has the expected sha256 (or, without one, the same source) is not copied again.
  */
+import { RetriesExhaustedError, retry } from "../dynamic/retry";
 import { CallSettings, defaultCallSettings, attempt, azureCall } from "./vhd-calls";
 import { withoutQuery } from "./vhd-errors";
 import { orderedHasher, runPool } from "./vhd-pool";
@@ -24,6 +28,7 @@ import { assertVhdSize, byteRange, CopyRange, isAllZero, MAX_PAGE_WRITE, planRan
 import { readSourceRange, sourceSize } from "./vhd-source";
 import { BlobAuth, BlobLocation, openBlob } from "./vhd-target";
 import { hashBlob } from "./vhd-verify";
+import { FOOTER_SIZE, vhdFooterProblem } from "./vhd-footer";
 import type { PageBlobClient } from "@azure/storage-blob";
 
 /** How the data travels: Azure pulls it from the source, or this process reads and writes it. */
@@ -104,6 +109,32 @@ export async function propertiesIfExists(blob: PageBlobClient, settings: CallSet
     }));
 }
 
+/**
+ * Azure Storage's refusal of a signed-in identity that lacks the data action. A role assignment that
+ * was just made answers the same until it takes effect, which "can take up to 10 minutes"
+ * (Microsoft Learn, "Troubleshoot Azure RBAC").
+ */
+function isPermissionMismatch(error: unknown): boolean {
+    const e = error as { statusCode?: number; code?: string };
+    return e?.statusCode === 403 && e?.code === "AuthorizationPermissionMismatch";
+}
+
+/** Attempts while waiting for a new blob data role: 5 s doubling to 60 s, about ten minutes in all. */
+const DATA_ACCESS_ATTEMPTS = 14;
+
+/** Runs the copy's first request, waiting (bounded) for a blob data role that is not in effect yet. */
+async function withDataAccess<T>(settings: CallSettings, fn: () => Promise<T>): Promise<T> {
+    try {
+        return await retry(fn, { attempts: DATA_ACCESS_ATTEMPTS, baseDelayMs: 5000, maxDelayMs: 60_000, retryable: isPermissionMismatch, clock: settings.clock });
+    } catch (error) {
+        if (error instanceof RetriesExhaustedError) {
+            throw new Error(`${(error.cause as Error).message}; after ${error.attempts} attempts over about ten minutes the identity still has no blob data access: ` +
+                "it needs the role Storage Blob Data Contributor on the storage account (Owner and Contributor carry no data access)", { cause: error });
+        }
+        throw error;
+    }
+}
+
 /** Counters of a running copy. */
 interface Tally {
     /** Bytes written to the blob. */
@@ -174,7 +205,7 @@ export async function copyVhd(options: CopyVhdOptions): Promise<CopyVhdResult> {
     try {
         if (options.auth.kind !== "sas") {
             // A SAS is usually scoped to the blob; with one the container must already exist.
-            await attempt(settings, () => azureCall(settings, "Create Container", (abortSignal) => container.createIfNotExists({ abortSignal })));
+            await withDataAccess(settings, () => attempt(settings, () => azureCall(settings, "Create Container", (abortSignal) => container.createIfNotExists({ abortSignal }))));
         }
         const size = await attempt(settings, () => sourceSize(options.sourceUrl, settings));
         assertVhdSize(size, source);
@@ -183,6 +214,12 @@ export async function copyVhd(options: CopyVhdOptions): Promise<CopyVhdResult> {
         if (existing !== undefined && isCompleteCopy(existing, size, source, expected)) {
             const known = existing.metadata?.sha256;
             return { url, size, ...(known === undefined ? {} : { sha256: known }), bytesUploaded: 0, rangesSkipped: 0, requests: 0, reused: true };
+        }
+        // One 512-byte read refuses an artifact Azure would refuse, before anything is created or copied.
+        const footer = await attempt(settings, () => readSourceRange(options.sourceUrl, { offset: size - FOOTER_SIZE, count: FOOTER_SIZE }, settings));
+        const problem = vhdFooterProblem(footer, size);
+        if (problem !== undefined) {
+            throw new Error(`the source ${source} cannot be published to Azure: ${problem}`);
         }
         const metadata: CompletionMetadata = { complete: "false", source, sourcesize: String(size) };
         // Create replaces any earlier blob of that name, so every page starts as zeros.

@@ -173,6 +173,9 @@ export const azureSchema = z.strictObject({
     storageAccount: z.strictObject({
         name: z.string().regex(/^[a-z0-9]{3,24}$/, { error: "is not a storage account name; allowed: 3-24 lower-case letters and digits" }),
         create: z.boolean().default(true),
+        // The kind of identity that runs `pulumi up`, given to the blob data role assignment of a created
+        // account: Azure refuses an assignment whose principalType is not the principal's (UnmatchedPrincipalType).
+        deployerType: z.enum(["ServicePrincipal", "User", "Group"]).default("ServicePrincipal"),
     }),
     container: z.string().regex(/^[a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])$/, { error: "is not a container name; allowed: 3-63 lower-case letters, digits and hyphens" }).default("vhds"),
     transferMode: z.enum(["server-side", "stream"]).default("server-side"),

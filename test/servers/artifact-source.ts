@@ -160,8 +160,25 @@ export function sparseVhd(layout: SparseChunk[], chunkSize: number, lastSize: nu
             }
         }
     });
-    if (layout[layout.length - 1] === "data") {
-        data.write("conectix", size - 512, "latin1");
-    }
+    vhdFooter(size - 512).copy(data, size - 512);
     return data;
+}
+
+/** The footer of a fixed VHD of `virtualSize` bytes (VHD specification, Hard Disk Footer Format), with fields changed as asked. */
+export function vhdFooter(virtualSize: number, change: { cookie?: string; diskType?: number; checksum?: number } = {}): Buffer {
+    const footer = Buffer.alloc(512);
+    footer.write(change.cookie ?? "conectix", 0, 8, "latin1");
+    footer.writeUInt32BE(2, 8); // features: reserved bit
+    footer.writeUInt32BE(0x00010000, 12); // format version 1.0
+    footer.writeBigUInt64BE(0xffffffffffffffffn, 16); // data offset: none for a fixed disk
+    footer.write("test", 28, 4, "latin1"); // creator application
+    footer.writeBigUInt64BE(BigInt(virtualSize), 40); // original size
+    footer.writeBigUInt64BE(BigInt(virtualSize), 48); // current size
+    footer.writeUInt32BE(change.diskType ?? 2, 60);
+    let sum = 0;
+    for (const byte of footer) {
+        sum += byte;
+    }
+    footer.writeUInt32BE(change.checksum ?? (~sum >>> 0), 64);
+    return footer;
 }

@@ -260,8 +260,13 @@ interface Operation {
 const galleryPath = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Compute\/galleries\/([^/]+)(\/share)?$/i;
 const operationPath = /^\/subscriptions\/[^/]+\/providers\/Microsoft\.Compute\/locations\/[^/]+\/operations\/([^/]+)(\/result)?$/i;
 
-/** The local Azure Resource Manager; fault routes: "share", "operation", "result", "gallery". */
+/** The permissions route: the caller's effective permissions at a scope (Microsoft.Authorization, api-version 2022-04-01). */
+const permissionsPath = /^(\/subscriptions\/.+)\/providers\/Microsoft\.Authorization\/permissions$/i;
+
+/** The local Azure Resource Manager; fault routes: "share", "operation", "result", "gallery", "permissions". */
 export class AzureArmServer extends LocalAzureApi {
+    /** The caller's permissions per scope (lower-case resource ID), as the permissions API lists them; none elsewhere. */
+    public readonly permissions = new Map<string, { actions?: string[]; notActions?: string[]; dataActions?: string[]; notDataActions?: string[] }[]>();
     /** Galleries with community sharing enabled, "<subscription>/<group>/<gallery>" → public names. */
     public readonly enabled = new Map<string, string[]>();
     /** Status polls that answer InProgress before the outcome. */
@@ -301,13 +306,19 @@ export class AzureArmServer extends LocalAzureApi {
     protected routeOf(path: string): string {
         const gallery = galleryPath.exec(path);
         const operation = operationPath.exec(path);
+        if (permissionsPath.test(path)) {
+            return "permissions";
+        }
         return gallery ? (gallery[4] ? "share" : "gallery") : operation ? (operation[2] ? "result" : "operation") : "unknown";
     }
 
     protected answer(req: http.IncomingMessage, url: URL, _route: string, body: unknown, res: http.ServerResponse): void {
         const gallery = galleryPath.exec(url.pathname);
         const operation = operationPath.exec(url.pathname);
-        if (gallery && gallery[4] && req.method === "POST") {
+        const permissions = permissionsPath.exec(url.pathname);
+        if (permissions && req.method === "GET") {
+            sendJson(res, 200, { value: this.permissions.get(permissions[1].toLowerCase()) ?? [] });
+        } else if (gallery && gallery[4] && req.method === "POST") {
             this.startOperation(`${gallery[1]}/${gallery[2]}/${gallery[3]}`, gallery[1], body, res);
         } else if (gallery && req.method === "GET") {
             this.answerGallery(gallery[1], gallery[2], gallery[3], res);

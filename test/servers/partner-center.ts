@@ -5,6 +5,10 @@
  * completed job applies its resources: a technical configuration replaces the draft's, a preview
  * submission copies the draft to preview, a live submission the preview to live. Faults can be
  * queued per route, and a job can be made to fail or never finish.
+ *
+ * It refuses what Partner Center refuses: an image type other than x64Gen1, x64Gen2 and arm64Gen2,
+ * an image type that has no entry in the plan's `skus`, and a resource whose schema version is not
+ * the configure request's `$version` (resources are read in the schema version asked for).
  */
 import * as http from "http";
 import { LocalAzureApi, sendJson } from "./azure-arm";
@@ -17,10 +21,22 @@ export type JobOutcome = { result: "succeeded" } | { result: "failed"; errors: u
 
 const schema = (type: string, version = "2022-03-01-preview2") => `https://schema.mp.microsoft.com/schema/${type}/${version}`;
 
+/** The image types of a virtual machine plan (product ingestion API; as sent by cloudpub, Flatcar and FreeBSD). */
+const imageTypes = ["x64Gen1", "x64Gen2", "arm64Gen2"];
+
+/** The kind of a technical configuration resource, if it is one: a virtual machine offer's or a core virtual machine offer's. */
+const technicalKind = (resource: Resource) =>
+    /\/schema\/((core-)?virtual-machine-plan-technical-configuration)\//.exec(resource.$schema)?.[1];
+
+/** The schema version at the end of a schema URL. */
+const versionOf = (schemaUrl: string) => schemaUrl.split("/").pop();
+
 /** One configure job. */
 interface Job {
     /** The resources it configures. */
     resources: Resource[];
+    /** The `$version` of the configure request. */
+    version: string | null;
     /** Status polls answered so far. */
     polls: number;
     /** How it ends. */
@@ -47,14 +63,23 @@ export class PartnerCenterServer extends LocalAzureApi {
     public readonly submissionList: Resource[] = [];
     /** Called after a job's resources were applied, to act as another writer of the product. */
     public afterApply?: () => void;
+    /** Other products that GET product lists whatever the external ID asked for (as a loose search would). */
+    public readonly otherProducts: Resource[] = [];
     private readonly jobs = new Map<string, Job>();
 
-    constructor(public readonly offerId = "product-offer", public readonly planId = "standard", public readonly clientSecret = "partner-center-test-secret") {
+    /**
+     * @param offerId the product's external ID
+     * @param planId the plan's external ID
+     * @param clientSecret the app's secret
+     * @param offerKind "virtual-machine" or "core-virtual-machine": which technical configuration the plans have
+     */
+    constructor(public readonly offerId = "product-offer", public readonly planId = "standard", public readonly clientSecret = "partner-center-test-secret",
+        public readonly offerKind: "virtual-machine" | "core-virtual-machine" = "virtual-machine") {
         super({ clientSecret, unauthorizedCode: "Unauthorized" });
         const product = `product/${this.productGuid}`;
         this.trees = {
             draft: [
-                { $schema: schema("product", "2022-03-01-preview3"), id: product, identity: { externalId: offerId }, type: "azureVirtualMachine", alias: "Product" },
+                { $schema: schema("product", "2022-03-01-preview3"), id: product, identity: { externalId: offerId }, type: offerKind === "core-virtual-machine" ? "azureCoreVirtualMachine" : "azureVirtualMachine", alias: "Product" },
                 { $schema: schema("plan"), id: `plan/${this.productGuid}/${this.planGuid}`, product, identity: { externalId: planId }, alias: "Standard" },
                 { $schema: schema("plan"), id: `plan/${this.productGuid}/${this.otherPlanGuid}`, product, identity: { externalId: "other" }, alias: "Other" },
                 this.technicalConfiguration(this.planGuid, [{
@@ -74,19 +99,19 @@ export class PartnerCenterServer extends LocalAzureApi {
 
     /** The plan's technical configuration in a target's tree. */
     planConfiguration(target: "draft" | "preview" | "live", planGuid = this.planGuid): Resource | undefined {
-        return this.trees[target]?.find((r) => r.$schema.includes("/virtual-machine-plan-technical-configuration/") && r.plan === `plan/${this.productGuid}/${planGuid}`);
+        return this.trees[target]?.find((r) => technicalKind(r) !== undefined && r.plan === `plan/${this.productGuid}/${planGuid}`);
     }
 
     private technicalConfiguration(planGuid: string, vmImageVersions: unknown[]): Resource {
         return {
-            $schema: schema("virtual-machine-plan-technical-configuration", "2022-03-01-preview5"),
+            $schema: schema(`${this.offerKind}-plan-technical-configuration`, "2022-03-01-preview5"),
             product: `product/${this.productGuid}`,
             plan: `plan/${this.productGuid}/${planGuid}`,
             operatingSystem: { family: "linux", type: "other", friendlyName: "Product Linux" },
             recommendedVmSizes: [],
             openPorts: [],
             vmProperties: { supportsExtensions: true, supportsAcceleratedNetworking: true },
-            skus: [{ imageType: "x64Gen2", skuId: "standard" }, { imageType: "x64Gen1", skuId: "standard-gen1" }, { imageType: "armGen2", skuId: "standard-arm64" }],
+            skus: [{ imageType: "x64Gen2", skuId: "standard" }, { imageType: "x64Gen1", skuId: "standard-gen1" }, { imageType: "arm64Gen2", skuId: "standard-arm64" }],
             vmImageVersions,
         };
     }
@@ -102,7 +127,7 @@ export class PartnerCenterServer extends LocalAzureApi {
             case "product": {
                 const externalId = url.searchParams.get("externalId");
                 const product = this.trees.draft[0];
-                sendJson(res, 200, { value: externalId === this.offerId ? [product] : [] });
+                sendJson(res, 200, { value: [...(externalId === this.offerId ? [product] : []), ...this.otherProducts] });
                 return;
             }
             case "resource-tree": {
@@ -112,12 +137,19 @@ export class PartnerCenterServer extends LocalAzureApi {
                     sendJson(res, 404, { error: { code: "NotFound", message: `no ${target} resource tree for ${path}` } });
                     return;
                 }
-                sendJson(res, 200, { $schema: schema("resource-tree"), root: `product/${this.productGuid}`, target: { targetType: target }, resources });
+                // Technical configurations are answered in the schema version the read asked for.
+                const version = url.searchParams.get("$version");
+                const answered = resources.map((r) => (technicalKind(r) !== undefined && version !== null
+                    ? { ...r, $schema: schema(technicalKind(r) as string, version) } : r));
+                sendJson(res, 200, { $schema: schema("resource-tree"), root: `product/${this.productGuid}`, target: { targetType: target }, resources: answered });
                 return;
             }
             case "configure": {
                 const jobId = `job-${this.jobs.size + 1}`;
-                this.jobs.set(jobId, { resources: (body as { resources: Resource[] }).resources, polls: 0, outcome: this.outcomes.shift() ?? { result: "succeeded" }, applied: false });
+                this.jobs.set(jobId, {
+                    resources: (body as { resources: Resource[] }).resources, version: url.searchParams.get("$version"),
+                    polls: 0, outcome: this.outcomes.shift() ?? { result: "succeeded" }, applied: false,
+                });
                 sendJson(res, 202, { $schema: schema("configure-status"), jobId, jobStatus: "notStarted", jobResult: "pending", jobStart: "2026-01-01T00:00:00Z", errors: [] });
                 return;
             }
@@ -151,7 +183,7 @@ export class PartnerCenterServer extends LocalAzureApi {
             status("completed", "failed", job.outcome.errors);
             return;
         }
-        const problem = job.applied ? undefined : this.apply(job.resources);
+        const problem = job.applied ? undefined : this.apply(job.resources, job.version);
         if (!job.applied && !problem) {
             this.afterApply?.();
         }
@@ -163,15 +195,45 @@ export class PartnerCenterServer extends LocalAzureApi {
         status("completed", "succeeded");
     }
 
-    /** Applies a job's resources; returns a problem when one cannot be applied. */
-    private apply(resources: Resource[]): string | undefined {
-        for (const resource of resources) {
-            if (resource.$schema.includes("/virtual-machine-plan-technical-configuration/")) {
-                const index = this.trees.draft.findIndex((r) => r.$schema.includes("/virtual-machine-plan-technical-configuration/") && r.plan === resource.plan);
-                if (index < 0) {
-                    return `no technical configuration for ${String(resource.plan)}`;
+    /** Why a technical configuration cannot be applied, or undefined. */
+    private technicalProblem(resource: Resource, version: string | null): string | undefined {
+        if (versionOf(resource.$schema) !== version) {
+            return `Invalid resource: ${resource.$schema} is not a schema of the request's $version ${String(version)}`;
+        }
+        const skus = (resource.skus ?? []) as { imageType?: string; skuId?: string }[];
+        for (const sku of skus) {
+            if (!imageTypes.includes(String(sku.imageType))) {
+                return `skus: imageType ${String(sku.imageType)} is not one of ${imageTypes.join(", ")}`;
+            }
+        }
+        const versions = (resource.vmImageVersions ?? []) as { versionNumber?: string; vmImages?: { imageType?: string }[] }[];
+        for (const [v, entry] of versions.entries()) {
+            for (const [i, image] of (entry.vmImages ?? []).entries()) {
+                if (!imageTypes.includes(String(image.imageType))) {
+                    return `vmImageVersions[${v}].vmImages[${i}]: imageType ${String(image.imageType)} is not one of ${imageTypes.join(", ")}`;
                 }
-                this.trees.draft[index] = structuredClone(resource);
+                if (!skus.some((sku) => sku.imageType === image.imageType)) {
+                    return `vmImageVersions[${v}].vmImages[${i}]: imageType ${String(image.imageType)} has no matching SKU in the plan's skus`;
+                }
+            }
+        }
+        return undefined;
+    }
+
+    /** Applies a job's resources; returns a problem when one cannot be applied. */
+    private apply(resources: Resource[], version: string | null): string | undefined {
+        for (const resource of resources) {
+            const kind = technicalKind(resource);
+            if (kind !== undefined) {
+                const index = this.trees.draft.findIndex((r) => technicalKind(r) !== undefined && r.plan === resource.plan);
+                if (index < 0 || technicalKind(this.trees.draft[index]) !== kind) {
+                    return `no ${kind} for ${String(resource.plan)}`;
+                }
+                const problem = this.technicalProblem(resource, version);
+                if (problem !== undefined) {
+                    return problem;
+                }
+                this.trees.draft[index] = structuredClone({ ...resource, $schema: schema(kind, "2022-03-01-preview5") });
             } else if (resource.$schema.includes("/submission/")) {
                 const target = (resource.target as { targetType: string }).targetType;
                 if (target === "preview") {

@@ -59,7 +59,7 @@ export interface PutPageServer {
 }
 
 /** The x-ms-error-code sent with an injected status. */
-const injectedCodes: Record<number, string> = { 409: "LeaseIdMissing", 412: "LeaseIdMissing", 429: "ServerBusy", 501: "APINotImplemented", 503: "ServerBusy" };
+const injectedCodes: Record<number, string> = { 403: "AuthorizationPermissionMismatch", 409: "LeaseIdMissing", 412: "LeaseIdMissing", 429: "ServerBusy", 501: "APINotImplemented", 503: "ServerBusy" };
 
 const recordedHeaders = ["x-ms-blob-type", "x-ms-blob-content-length", "x-ms-page-write", "x-ms-copy-source", "x-ms-source-range", "x-ms-range", "range"];
 
