@@ -35,7 +35,7 @@ export interface ImportImageState extends EcsConnection {
     osType: string;
     /** The platform, such as "Others Linux". */
     platform: string;
-    /** BIOS, UEFI or UEFI-Preferred. */
+    /** BIOS or UEFI; arm64 only UEFI. */
     bootMode: string;
     /** The image description. */
     description?: string;
@@ -198,7 +198,7 @@ export interface AliCloudImportImageArgs {
     osType: pulumi.Input<string>;
     /** The platform, such as "Others Linux". */
     platform: pulumi.Input<string>;
-    /** BIOS, UEFI or UEFI-Preferred. */
+    /** BIOS or UEFI; arm64 only UEFI. */
     bootMode: pulumi.Input<string>;
     /** The image description. */
     description?: pulumi.Input<string>;
