@@ -20,6 +20,8 @@ export interface GceRequest {
     body?: unknown;
     /** The Authorization header. */
     authorization?: string;
+    /** The x-goog-api-client header, which names the client library that sent the request. */
+    apiClient?: string;
 }
 
 /** An error answer for the next `times` requests that match. */
@@ -143,6 +145,7 @@ export class GceServer {
                 path: url.pathname.replace(/^\/compute\/v1\//, ""),
                 query: Object.fromEntries(url.searchParams),
                 authorization: req.headers.authorization,
+                apiClient: typeof req.headers["x-goog-api-client"] === "string" ? req.headers["x-goog-api-client"] : undefined,
             };
             if (text) {
                 request.body = JSON.parse(text);
@@ -202,6 +205,18 @@ export class GceServer {
         }
         const doc = request.body as GceImage;
         const key = `${project}/${doc.name}`;
+        // An image is stored in one Cloud Storage location (storageLocations[], "regional or
+        // multi-regional"), and its raw disk is read from Cloud Storage, https://storage.googleapis.com/
+        // (https://cloud.google.com/compute/docs/reference/rest/v1/images). The messages follow the API's
+        // "Invalid value for field" form; the exact wording of these two is modelled.
+        const locations = (doc.storageLocations ?? []) as string[];
+        if (locations.length > 1) {
+            return this.error(400, "invalid", `Invalid value for field 'resource.storageLocations': '${locations.join(",")}'. Only one storage location is supported.`);
+        }
+        const source = (doc.rawDisk as { source?: string } | undefined)?.source;
+        if (source !== undefined && !/^https:\/\/storage\.googleapis\.com\/[^/]+\/.+/.test(source)) {
+            return this.error(400, "invalid", `Invalid value for field 'resource.rawDisk.source': '${source}'. The URL must be a Google Cloud Storage URL.`);
+        }
         if (this.images.has(key)) {
             return this.error(409, "alreadyExists", `The resource 'projects/${project}/global/images/${doc.name}' already exists`);
         }
@@ -234,7 +249,8 @@ export class GceServer {
             image.labelFingerprint = fingerprintOf(body.labels);
             return [200, this.operation(project, "setLabels", image, () => undefined)];
         }
-        if (Object.keys(body ?? {}).length === 0) {
+        // An empty status or state ACTIVE clears the deprecation.
+        if (Object.keys(body ?? {}).length === 0 || body.state === "ACTIVE") {
             delete image.deprecated;
         } else {
             image.deprecated = { ...body };
