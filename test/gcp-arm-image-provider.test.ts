@@ -117,6 +117,15 @@ describe("GcpArmImage provider", () => {
         assert.ok(backoff[2] >= 3200 && backoff[2] <= 4000, `third delay ${backoff[2]}`);
     });
 
+    it("retries a dropped connection", async () => {
+        server.faults.push({ method: "POST", path: /global\/images$/, status: 0, reason: "dropped", times: 1, drop: true });
+        const result = await armImageProvider(options).create!(inputs());
+
+        assert.strictEqual((result.outs as ArmImageOutputs).status, "READY");
+        assert.strictEqual(server.calls("POST", /global\/images$/).length, 2);
+        assert.strictEqual(server.images.size, 1);
+    });
+
     it("gives up after the configured number of attempts when the API keeps failing", async () => {
         server.faults.push({ method: "POST", path: /global\/images$/, status: 503, reason: "backendError", times: 100 });
         await assert.rejects(armImageProvider({ ...options, attempts: 3 }).create!(inputs()), /gave up after 3 attempts: .*HTTP 503/);

@@ -36,6 +36,8 @@ export interface GceFault {
     reason: string;
     /** How many matching requests get it. */
     times: number;
+    /** Drop the connection instead of answering. */
+    drop?: boolean;
 }
 
 /** An image as the server keeps it. */
@@ -151,6 +153,12 @@ export class GceServer {
                 request.body = JSON.parse(text);
             }
             this.requests.push(request);
+            const drop = this.faults.find((f) => f.drop && f.times > 0 && (!f.method || f.method === request.method) && (!f.path || f.path.test(request.path)));
+            if (drop) {
+                drop.times -= 1;
+                req.socket.destroy();
+                return;
+            }
             const [status, body] = this.answer(request);
             res.writeHead(status, { "content-type": "application/json" });
             res.end(JSON.stringify(body));
@@ -165,7 +173,7 @@ export class GceServer {
         if (request.authorization !== `Bearer ${this.token}`) {
             return this.error(401, "authError", "Request had invalid authentication credentials.");
         }
-        const fault = this.faults.find((f) => f.times > 0 && (!f.method || f.method === request.method) && (!f.path || f.path.test(request.path)));
+        const fault = this.faults.find((f) => !f.drop && f.times > 0 && (!f.method || f.method === request.method) && (!f.path || f.path.test(request.path)));
         if (fault) {
             fault.times -= 1;
             return this.error(fault.status, fault.reason, `injected ${fault.status} ${fault.reason}`);
