@@ -28,7 +28,8 @@ const glanceArchitecture: Record<Architecture, string> = { x86_64: "x86_64", arm
 /**
  * One release's Glance image for one architecture in every configured cloud and region, each made
  * with that cloud's provider. Glance fetches the artifact itself (web-download import), so nothing
- * passes through the machine that runs Pulumi, unless the artifact has a sha256 (see below). The image carries the config's properties plus
+ * passes through the machine that runs Pulumi, unless the artifact has a sha256: then the provider
+ * downloads it and verifies what Glance stored. The image carries the config's properties plus
  * `architecture` and `hw_architecture` (x86_64 or aarch64) and `os_version`. Visibility comes from
  * config in prod and is always "private" in dev. In prod the images are protected.
  *
