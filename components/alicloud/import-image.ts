@@ -64,12 +64,12 @@ interface ImageSummary {
     /** The import progress, such as "45%". */
     progress?: string;
     /** What the image was made with, as DescribeImages reports it. */
-    settings: Partial<Record<"architecture" | "osType" | "platform" | "bootMode" | "description", string>> & { size?: number };
+    settings: Partial<Record<"architecture" | "osType" | "platform" | "bootMode" | "description", string>>;
 }
 
 interface DescribedImage {
     imageId?: string; imageName?: string; status?: string; progress?: string;
-    architecture?: string; OSType?: string; platform?: string; bootMode?: string; description?: string; size?: number;
+    architecture?: string; OSType?: string; platform?: string; bootMode?: string; description?: string;
 }
 
 function summary(image: DescribedImage): ImageSummary {
@@ -80,7 +80,7 @@ function summary(image: DescribedImage): ImageSummary {
         progress: image.progress,
         settings: {
             architecture: image.architecture, osType: image.OSType, platform: image.platform, bootMode: image.bootMode,
-            description: image.description, size: image.size,
+            description: image.description,
         },
     };
 }
@@ -91,9 +91,10 @@ function summary(image: DescribedImage): ImageSummary {
  * replacement is about to delete (or someone else's), so it is never adopted.
  */
 function differences(image: ImageSummary, state: ImportImageState): string[] {
+    // The disk size is left out: ECS may report an image's size otherwise than the DiskImageSize it was imported with.
     const wanted: ImageSummary["settings"] = {
         architecture: state.architecture, osType: state.osType, platform: state.platform, bootMode: state.bootMode,
-        description: state.description ?? "", size: state.diskImageSize,
+        description: state.description ?? "",
     };
     return (Object.keys(wanted) as (keyof ImageSummary["settings"])[])
         .filter((k) => image.settings[k] !== undefined && String(image.settings[k]) !== String(wanted[k]))
