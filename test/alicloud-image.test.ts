@@ -91,23 +91,29 @@ describe("AliCloudImage", () => {
             description: "acmelinux 1592.4 arm64",
         });
         // The copies start from the imported image's ID, which only the dynamic resource knows.
-        for (const copy of ofType(run, copyType)) {
-            assert.strictEqual(copy.inputs.sourceImageId, run.outputs.ids["eu-central-1"]);
+        const copies = ofType(run, copyType);
+        assert.strictEqual(copies.length, 3);
+        for (const copy of copies) {
+            assert.strictEqual(copy.inputs.sourceImageId, copies[0].inputs.sourceImageId);
             assert.match(String(copy.inputs.sourceImageId), /^m-[0-9a-f]{20}$/);
+            assert.ok(copy.dependsOn.includes("acmelinux-1592-4-arm64-alicloud-import"));
         }
     });
 
-    it("copies to every configured region except the source, each through that region's provider", async () => {
+    it("copies the imported image to every configured region, the source region included, each through that region's provider", async () => {
         const run = await publish();
 
         const copies = ofType(run, copyType);
         assert.deepStrictEqual(copies.map((c) => [c.name, c.provider]), [
+            ["acmelinux-1592-4-x86_64-alicloud-eu-central-1", "alicloud-eu-central-1"],
             ["acmelinux-1592-4-x86_64-alicloud-eu-west-1", "alicloud-eu-west-1"],
             ["acmelinux-1592-4-x86_64-alicloud-ap-southeast-1", "alicloud-ap-southeast-1"],
         ]);
+        const [imported] = ofType(run, importType);
         for (const copy of copies) {
+            assert.ok(copy.dependsOn.includes(imported.name), `${copy.name} depends on ${copy.dependsOn.join(", ")}`);
             assert.deepStrictEqual(copy.inputs, {
-                sourceImageId: run.outputs.ids["eu-central-1"],
+                sourceImageId: copies[0].inputs.sourceImageId,
                 sourceRegionId: "eu-central-1",
                 imageName: "acmelinux-1592.4-x86_64",
                 description: "acmelinux 1592.4 x86_64",
@@ -116,7 +122,7 @@ describe("AliCloudImage", () => {
         }
     });
 
-    it("publishes the same set of resources in every region: one image, one share per account, one community share", async () => {
+    it("publishes the same set of resources in every region: one copy, one share per account, one community share", async () => {
         const run = await publish();
 
         const perRegion = (region: string) => run.resources
@@ -124,11 +130,56 @@ describe("AliCloudImage", () => {
             .filter((r) => r.provider === `alicloud-${region}` || r.inputs.regionId === region)
             .map((r) => (r.type === dynamicType ? String(kind(r)) : r.type))
             .sort();
-        assert.deepStrictEqual(perRegion("eu-central-1"), ["alicloud:CommunityShare", accountShareType, accountShareType, importType].sort());
+        assert.deepStrictEqual(perRegion("eu-central-1"), ["alicloud:CommunityShare", accountShareType, accountShareType, copyType, importType].sort());
         for (const region of ["eu-west-1", "ap-southeast-1"]) {
             assert.deepStrictEqual(perRegion(region), ["alicloud:CommunityShare", accountShareType, accountShareType, copyType].sort());
         }
-        assert.strictEqual(run.resources.filter((r) => r.custom && r.parent === "acmelinux-1592-4-x86_64-alicloud").length, 12);
+        assert.strictEqual(run.resources.filter((r) => r.custom && r.parent === "acmelinux-1592-4-x86_64-alicloud").length, 13);
+    });
+
+    it("keeps the imported image private: it is neither shared nor made public, only copied", async () => {
+        for (const architecture of ["x86_64", "arm64"] as const) {
+            const run = await publish({ environment: "prod", architecture });
+            const copies = ofType(run, copyType);
+            const importId = copies[0].inputs.sourceImageId;
+            assert.strictEqual(copies.length, 3);
+            assert.ok(!Object.values(run.outputs.ids).includes(String(importId)), `${architecture}: the import is not a published image`);
+            const shared = [...ofType(run, accountShareType), ...communityShares(run)].map((r) => r.inputs.imageId);
+            assert.strictEqual(shared.length, 9);
+            assert.ok(!shared.includes(importId), `${architecture}: nothing shares the import`);
+        }
+    });
+
+    it("makes each region's image public only after its copy is done and its accounts are shared", async () => {
+        const run = await publish({ environment: "prod" });
+
+        const shares = communityShares(run);
+        assert.strictEqual(shares.length, 3);
+        for (const region of ["eu-central-1", "eu-west-1", "ap-southeast-1"]) {
+            const share = named(run, `acmelinux-1592-4-x86_64-alicloud-${region}-community`);
+            assert.deepStrictEqual([...share.dependsOn].sort(), [
+                `acmelinux-1592-4-x86_64-alicloud-${region}`,
+                `acmelinux-1592-4-x86_64-alicloud-${region}-account-1234567890123`,
+                `acmelinux-1592-4-x86_64-alicloud-${region}-account-9876543210987`,
+            ].sort());
+        }
+    });
+
+    it("adds a region to a published release with one more copy from the private import, changing nothing else", async () => {
+        const before = await publish({ environment: "prod" });
+        const after = await publish({ environment: "prod", target: target({ regions: ["eu-central-1", "eu-west-1", "ap-southeast-1", "us-east-1"] }) });
+
+        const added = named(after, "acmelinux-1592-4-x86_64-alicloud-us-east-1");
+        assert.strictEqual(added.type, copyType);
+        assert.strictEqual(added.inputs.sourceImageId, ofType(before, copyType)[0].inputs.sourceImageId);
+        const names = (run: MockRun<unknown>) => run.resources.map((r) => r.name);
+        assert.deepStrictEqual(names(after).filter((n) => !names(before).includes(n)).sort(), [
+            "acmelinux-1592-4-x86_64-alicloud-us-east-1",
+            "acmelinux-1592-4-x86_64-alicloud-us-east-1-account-1234567890123",
+            "acmelinux-1592-4-x86_64-alicloud-us-east-1-account-9876543210987",
+            "acmelinux-1592-4-x86_64-alicloud-us-east-1-community",
+            "alicloud-us-east-1",
+        ]);
     });
 
     it("shares each region's image with each configured account through that region's provider", async () => {
@@ -139,7 +190,7 @@ describe("AliCloudImage", () => {
         assert.deepStrictEqual(share.inputs, { imageId: run.outputs.ids["eu-west-1"], accountId: "9876543210987" });
     });
 
-    it("makes a community image in every region, the source included, in prod with sharing.public", async () => {
+    it("makes a community image of the copy in every region, the source region included, in prod with sharing.public", async () => {
         const run = await publish({ environment: "prod" });
 
         assert.deepStrictEqual(communityShares(run).map((s) => [s.inputs.regionId, s.inputs.imageId, s.inputs.isPublic]), [
@@ -168,7 +219,7 @@ describe("AliCloudImage", () => {
         const run = await publish({ release: deprecated });
 
         assert.deepStrictEqual(communityShares(run).map((s) => s.inputs.isPublic), [false, false, false]);
-        assert.strictEqual(ofType(run, copyType).length, 2);
+        assert.strictEqual(ofType(run, copyType).length, 3);
         assert.strictEqual(ofType(run, importType).length, 1);
     });
 
@@ -176,7 +227,7 @@ describe("AliCloudImage", () => {
         const run = await publish({ environment: "prod", architecture: "arm64" });
 
         const images = [...imports(run), ...ofType(run, copyType)];
-        assert.strictEqual(images.length, 3);
+        assert.strictEqual(images.length, 4);
         assert.ok(images.every((r) => r.options.protect === true));
     });
 

@@ -233,6 +233,52 @@ describe("AliCloudImportImage", () => {
         assert.strictEqual(elsewhere.changes, false);
     });
 
+    it("replaces a changed import by deleting the old image first, so that the new one never is the image it deletes", async () => {
+        const clock = new FakeClock(0);
+        const provider = importImageProvider({ clock, retry, poll });
+        const old = await provider.create!(inputs(server));
+        const changed = inputs(server, { description: "acmelinux 1592.4 arm64, rebuilt", diskImageSize: 30 });
+
+        const diff = await provider.diff!(old.id, old.outs, changed);
+        assert.deepStrictEqual([diff.replaces, diff.deleteBeforeReplace], [["diskImageSize", "description"], true]);
+
+        // The engine's order for deleteBeforeReplace: delete the old image, then create the new one.
+        await provider.delete!(old.id, old.outs);
+        const replacement = await provider.create!(changed);
+        assert.notStrictEqual(replacement.id, old.id);
+        assert.strictEqual(server.images.has(old.id), false);
+        assert.strictEqual(server.images.get(replacement.id)?.Description, "acmelinux 1592.4 arm64, rebuilt");
+        assert.strictEqual(server.calls("ImportImage").length, 2);
+    });
+
+    it("never adopts an image of the same name made with other settings, and leaves it alone", async () => {
+        const clock = new FakeClock(0);
+        const provider = importImageProvider({ clock, retry, poll });
+        const old = await provider.create!(inputs(server));
+
+        await assert.rejects(provider.create!(inputs(server, { bootMode: "UEFI", description: "rebuilt" })),
+            new RegExp(`image ${old.id} in eu-central-1 is already named acmelinux-1592.4-arm64 but has description "acmelinux 1592.4 arm64" instead of "rebuilt"; it is left alone`));
+        assert.strictEqual(server.calls("ImportImage").length, 1);
+        assert.strictEqual(server.images.get(old.id)?.Description, "acmelinux 1592.4 arm64");
+    });
+
+    it("replaces in place of another name without deleting first", async () => {
+        const provider = importImageProvider();
+        const diff = await provider.diff!("m-1", inputs(server), inputs(server, { imageName: "acmelinux-1592.4-arm64-v2", description: "v2" }));
+        assert.deepStrictEqual([diff.replaces, diff.deleteBeforeReplace], [["imageName", "description"], false]);
+    });
+
+    it("is refused by the local ECS API, as by the real one, for a boot mode other than BIOS and UEFI, and for arm64 without UEFI", async () => {
+        const clock = new FakeClock(0);
+        const provider = importImageProvider({ clock, retry, poll });
+
+        await assert.rejects(provider.create!(inputs(server, { bootMode: "UEFI-Preferred" })), /InvalidParameter\.BootMode/);
+        await assert.rejects(provider.create!(inputs(server, { bootMode: "BIOS" })), /InvalidParameter\.BootMode.*arm64 architecture support only UEFI/);
+        assert.strictEqual(server.images.size, 0);
+        const x86 = await provider.create!(inputs(server, { architecture: "x86_64", bootMode: "BIOS" }));
+        assert.strictEqual(server.images.get(x86.id)?.BootMode, "BIOS");
+    });
+
     it("says which environment variables to set when there are no credentials", async () => {
         const restore = setEnv({ ALIBABA_CLOUD_ACCESS_KEY_ID: undefined });
         try {

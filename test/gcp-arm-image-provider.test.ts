@@ -69,6 +69,29 @@ describe("GcpArmImage provider", () => {
         assert.strictEqual(server.images.get("images-project/flatcar-1592-4-arm64")?.architecture, "ARM64");
     });
 
+    it("speaks to Compute through the official client, @google-cloud/compute, on its REST transport", async () => {
+        await armImageProvider(options).create!(inputs());
+
+        assert.ok(server.requests.length >= 4);
+        for (const request of server.requests) {
+            assert.match(request.apiClient ?? "", /\bgapic\/7\.8\.0\b/, `${request.method} ${request.path} came from ${request.apiClient ?? "no client library"}`);
+            assert.match(request.apiClient ?? "", /\brest\//);
+        }
+    });
+
+    it("is refused, as by the real API, for more than one storage location, and does not retry that", async () => {
+        await assert.rejects(armImageProvider(options).create!(inputs({ storageLocations: ["eu", "us"] })),
+            /images\.insert images-project\/flatcar-1592-4-arm64: HTTP 400: Invalid value for field 'resource\.storageLocations'/);
+        assert.strictEqual(server.calls("POST", /global\/images$/).length, 1);
+        assert.strictEqual(server.images.size, 0);
+    });
+
+    it("is refused, as by the real API, for a raw disk that is not on Cloud Storage", async () => {
+        await assert.rejects(armImageProvider(options).create!(inputs({ source: "https://downloads.example.com/flatcar-arm64.tar.gz" })),
+            /HTTP 400: Invalid value for field 'resource\.rawDisk\.source'/);
+        assert.strictEqual(server.images.size, 0);
+    });
+
     it("leaves out the optional fields config does not set", () => {
         const doc = armImageDocument(inputs({ family: undefined, description: undefined, licenses: [], labels: {}, storageLocations: [], guestOsFeatures: [], shieldedInstanceInitialState: undefined }));
         assert.deepStrictEqual(doc, { name: "flatcar-1592-4-arm64", architecture: "ARM64", rawDisk: { source, containerType: "TAR" } });
@@ -92,6 +115,15 @@ describe("GcpArmImage provider", () => {
         assert.ok(backoff[0] >= 800 && backoff[0] <= 1000, `first delay ${backoff[0]}`);
         assert.ok(backoff[1] >= 1600 && backoff[1] <= 2000, `second delay ${backoff[1]}`);
         assert.ok(backoff[2] >= 3200 && backoff[2] <= 4000, `third delay ${backoff[2]}`);
+    });
+
+    it("retries a dropped connection", async () => {
+        server.faults.push({ method: "POST", path: /global\/images$/, status: 0, reason: "dropped", times: 1, drop: true });
+        const result = await armImageProvider(options).create!(inputs());
+
+        assert.strictEqual((result.outs as ArmImageOutputs).status, "READY");
+        assert.strictEqual(server.calls("POST", /global\/images$/).length, 2);
+        assert.strictEqual(server.images.size, 1);
     });
 
     it("gives up after the configured number of attempts when the API keeps failing", async () => {

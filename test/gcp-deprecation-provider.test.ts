@@ -86,13 +86,13 @@ describe("GcpImageDeprecation provider", () => {
         assert.strictEqual((server.images.get("images-project/flatcar-1592-4-x86-64")?.deprecated as { deprecated: string }).deprecated, "2026-04-01T00:00:00.000Z");
     });
 
-    it("on delete clears the status with an empty document, so the image is ACTIVE again", async () => {
+    it("on delete clears the status with state ACTIVE, so the image is ACTIVE again", async () => {
         const provider = imageDeprecationProvider(options);
         const { id } = await provider.create!(inputs());
         await provider.delete!(id, inputs());
 
         const calls = server.calls("POST", /deprecate$/);
-        assert.deepStrictEqual(calls[calls.length - 1].body, {});
+        assert.deepStrictEqual(calls[calls.length - 1].body, { state: "ACTIVE" });
         assert.strictEqual(server.images.get("images-project/flatcar-1592-4-x86-64")?.deprecated, undefined);
         assert.deepStrictEqual(await provider.read!(id, inputs()), {});
 

@@ -48,7 +48,7 @@ describe("GCP dynamic providers, serialised", () => {
             const { text } = await roundTrip(() => provider, { allowSecrets: true });
             assert.doesNotMatch(text, /Bearer [A-Za-z0-9]/);
             assert.doesNotMatch(text, /serialised-token|private_key|client_secret/);
-            assert.match(text, /require\("google-auth-library"\)/, "credentials are looked up when a request is made, not captured");
+            assert.match(text, /require\("@google-cloud\/compute"\)/, "the official client is loaded where the provider runs, not captured");
         }
     });
 });

@@ -84,6 +84,47 @@ describe("OpenStackImage", () => {
         });
     });
 
+    it("with a sha256, has the provider download the artifact and fail the image when Glance stored other bytes", async () => {
+        const pinned = release();
+        pinned.artifacts.openstack.x86_64 = { ...pinned.artifacts.openstack.x86_64!, sha256: "ab".repeat(32) };
+        const run = await publish({ release: pinned });
+
+        const images = ofType(run, imageType);
+        assert.strictEqual(images.length, 3);
+        for (const image of images) {
+            assert.strictEqual(image.inputs.webDownload, false, image.name);
+            assert.strictEqual(image.inputs.verifyChecksum, true, image.name);
+            assert.strictEqual(image.inputs.imageSourceUrl, pinned.artifacts.openstack.x86_64!.uri);
+        }
+        const unpinned = ofType(await publish(), imageType);
+        assert.strictEqual(unpinned.length, 3);
+        assert.ok(unpinned.every((i) => i.inputs.webDownload === true && i.inputs.verifyChecksum === undefined));
+    });
+
+    it("gives each image an hour to be created, so that a stalled import fails instead of waiting for ever", async () => {
+        const timeouts: [string, unknown][] = [];
+        await runMocked(() => {
+            const clouds = new OpenStackClouds("openstack", { target: target(), secrets });
+            new OpenStackImage("acmelinux-1592-4-x86_64-openstack", {
+                release: release(), architecture: "x86_64", target: target(), product: "acmelinux",
+                imageName: "acmelinux-1592.4-x86_64", environment: "prod", clouds,
+            }, {
+                transformations: [(a) => {
+                    if (a.type === imageType) {
+                        timeouts.push([a.name, a.opts.customTimeouts]);
+                    }
+                    return undefined;
+                }],
+            });
+            return {};
+        });
+        assert.deepStrictEqual(timeouts, [
+            ["acmelinux-1592-4-x86_64-openstack-northcloud-north-1", { create: "1h" }],
+            ["acmelinux-1592-4-x86_64-openstack-northcloud-north-2", { create: "1h" }],
+            ["acmelinux-1592-4-x86_64-openstack-southcloud-RegionOne", { create: "1h" }],
+        ]);
+    });
+
     it("names arm64 aarch64 as Glance and Nova do, and imports a .img artifact as raw", async () => {
         const run = await publish({ architecture: "arm64" });
 

@@ -26,8 +26,9 @@ export interface AliCloudImageArgs {
 
 /**
  * One release's ECS image for one architecture: imported from OSS in the source region (the
- * bucket's region), copied to every other configured region, shared with the configured accounts and,
- * in prod with `sharing.public`, made a community image in every region. x86_64 goes through
+ * bucket's region), where it stays private as the source of every copy; copied to every configured
+ * region (the source region included); each copy shared with the configured accounts and then, in prod
+ * with `sharing.public`, made a community image. x86_64 goes through
  * `alicloud.ecs.ImageImport`; arm64 through {@link AliCloudImportImage}, since ImageImport accepts only
  * x86_64 and i386. In prod the image and its copies are protected. The config's tags go on the copies
  * (ImageCopy takes tags; ImageImport does not, and the arm64 import matches it).
@@ -38,7 +39,7 @@ export interface AliCloudImageArgs {
  * config deletes them (in prod only once protection is lifted).
  */
 export class AliCloudImage extends pulumi.ComponentResource {
-    /** The image ID in each region, the source region included. */
+    /** The published image (a copy) in each configured region; the private imported image is not among them. */
     public readonly imageIds: pulumi.Output<Record<string, string>>;
 
     constructor(name: string, args: AliCloudImageArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -76,29 +77,37 @@ export class AliCloudImage extends pulumi.ComponentResource {
                 description,
             }, { parent: this, protect: prod }).imageId;
 
-        const ids: Record<string, pulumi.Output<string>> = { [source]: sourceImageId };
-        for (const region of target.regions.filter((r) => r !== source)) {
-            ids[region] = new alicloud.ecs.ImageCopy(`${name}-${region}`, {
+        // The imported image is the private source of every copy and is never shared: "Community images
+        // cannot be shared, exported, or copied" (ModifyImageSharePermission,
+        // https://www.alibabacloud.com/help/en/ecs/developer-reference/api-modifyimagesharepermission), so
+        // an image made public could never be copied to a region added later. Every configured region,
+        // the source region included, gets a copy (CopyImage copies within a region too), and the copies
+        // are what is published.
+        const ids: Record<string, pulumi.Output<string>> = {};
+        const community = prod && target.sharing.public;
+        for (const region of target.regions) {
+            const copy = new alicloud.ecs.ImageCopy(`${name}-${region}`, {
                 sourceImageId,
                 sourceRegionId: source,
                 imageName: args.imageName,
                 description,
                 tags: target.tags,
-            }, { parent: this, provider: regions.providerFor(region), protect: prod, customTimeouts: { create: "2h" } }).id;
-        }
+            }, { parent: this, provider: regions.providerFor(region), protect: prod, customTimeouts: { create: "2h" } });
+            ids[region] = copy.id;
 
-        const community = prod && target.sharing.public;
-        for (const [region, imageId] of Object.entries(ids)) {
-            for (const accountId of target.sharing.accounts) {
-                new alicloud.ecs.ImageSharePermission(`${name}-${region}-account-${accountId}`, { imageId, accountId },
-                    { parent: this, provider: regions.providerFor(region) });
-            }
+            // Accounts are shared with before the image turns public: a community image cannot be shared,
+            // and shares made before publishing survive unpublishing (ModifyImageSharePermission, as above).
+            const accountShares = target.sharing.accounts.map((accountId) =>
+                new alicloud.ecs.ImageSharePermission(`${name}-${region}-account-${accountId}`, { imageId: copy.id, accountId },
+                    { parent: this, provider: regions.providerFor(region) }));
             if (community) {
+                // The copy's ID resolves once the copy is Available, so the image turns public only after
+                // its copy is done; nothing is ever copied from it.
                 new AliCloudCommunityShare(`${name}-${region}-community`, {
                     regionId: region,
-                    imageId,
+                    imageId: copy.id,
                     isPublic: release.deprecation === undefined,
-                }, { parent: this });
+                }, { parent: this, dependsOn: accountShares });
             }
         }
 

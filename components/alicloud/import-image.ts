@@ -35,7 +35,7 @@ export interface ImportImageState extends EcsConnection {
     osType: string;
     /** The platform, such as "Others Linux". */
     platform: string;
-    /** BIOS, UEFI or UEFI-Preferred. */
+    /** BIOS or UEFI; arm64 only UEFI. */
     bootMode: string;
     /** The image description. */
     description?: string;
@@ -63,10 +63,42 @@ interface ImageSummary {
     status: string;
     /** The import progress, such as "45%". */
     progress?: string;
+    /** What the image was made with, as DescribeImages reports it. */
+    settings: Partial<Record<"architecture" | "osType" | "platform" | "bootMode" | "description", string>>;
 }
 
-function summary(image: { imageId?: string; imageName?: string; status?: string; progress?: string }): ImageSummary {
-    return { imageId: image.imageId ?? "", imageName: image.imageName ?? "", status: image.status ?? "", progress: image.progress };
+interface DescribedImage {
+    imageId?: string; imageName?: string; status?: string; progress?: string;
+    architecture?: string; OSType?: string; platform?: string; bootMode?: string; description?: string;
+}
+
+function summary(image: DescribedImage): ImageSummary {
+    return {
+        imageId: image.imageId ?? "",
+        imageName: image.imageName ?? "",
+        status: image.status ?? "",
+        progress: image.progress,
+        settings: {
+            architecture: image.architecture, osType: image.OSType, platform: image.platform, bootMode: image.bootMode,
+            description: image.description,
+        },
+    };
+}
+
+/**
+ * The settings in which an existing image of the name differs from the inputs; empty when it is the
+ * image these inputs would import. An image of the same name made with other settings is the one a
+ * replacement is about to delete (or someone else's), so it is never adopted.
+ */
+function differences(image: ImageSummary, state: ImportImageState): string[] {
+    // The disk size is left out: ECS may report an image's size otherwise than the DiskImageSize it was imported with.
+    const wanted: ImageSummary["settings"] = {
+        architecture: state.architecture, osType: state.osType, platform: state.platform, bootMode: state.bootMode,
+        description: state.description ?? "",
+    };
+    return (Object.keys(wanted) as (keyof ImageSummary["settings"])[])
+        .filter((k) => image.settings[k] !== undefined && String(image.settings[k]) !== String(wanted[k]))
+        .map((k) => `${k} ${JSON.stringify(image.settings[k])} instead of ${JSON.stringify(wanted[k])}`);
 }
 
 function connectionOf(state: ImportImageState): EcsConnection {
@@ -149,6 +181,11 @@ export function importImageProvider(options: EcsProviderOptions = {}): pulumi.dy
         async create(inputs: ImportImageState): Promise<pulumi.dynamic.CreateResult> {
             const ecs = ecsClient(connectionOf(inputs));
             const existing = await findByName(ecs, inputs.regionId, inputs.imageName);
+            const differ = existing ? differences(existing, inputs) : [];
+            if (existing && differ.length > 0) {
+                throw new Error(`image ${existing.imageId} in ${inputs.regionId} is already named ${inputs.imageName} but has ${differ.join(", ")}; `
+                    + "it is left alone, and ECS takes each image name once in a region: delete or rename it, or give this image another name");
+            }
             const imageId = existing?.imageId ?? await importImage(ecs, inputs);
             const image = await waitAvailable(ecs, inputs, imageId);
             return { id: imageId, outs: { ...inputs, imageId, status: image.status } };
@@ -161,7 +198,12 @@ export function importImageProvider(options: EcsProviderOptions = {}): pulumi.dy
 
         async diff(_id: string, olds: ImportImageState, news: ImportImageState): Promise<pulumi.dynamic.DiffResult> {
             const replaces = replaceKeys.filter((k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k]));
-            return { changes: replaces.length > 0, replaces, deleteBeforeReplace: false };
+            // ECS takes an image name once in a region, so a replacement that keeps the name can only
+            // import after the old image is gone: delete first. (Creating first would either clash on the
+            // name or, as before, adopt the old image and then delete it.) In prod the image is protected,
+            // so the engine refuses this replacement instead of deleting a published image.
+            const sameName = olds.regionId === news.regionId && olds.imageName === news.imageName;
+            return { changes: replaces.length > 0, replaces, deleteBeforeReplace: replaces.length > 0 && sameName };
         },
 
         async delete(id: string, props: ImportImageState): Promise<void> {
@@ -198,7 +240,7 @@ export interface AliCloudImportImageArgs {
     osType: pulumi.Input<string>;
     /** The platform, such as "Others Linux". */
     platform: pulumi.Input<string>;
-    /** BIOS, UEFI or UEFI-Preferred. */
+    /** BIOS or UEFI; arm64 only UEFI. */
     bootMode: pulumi.Input<string>;
     /** The image description. */
     description?: pulumi.Input<string>;

@@ -214,7 +214,14 @@ export const gcpSchema = z.strictObject({
         "SEV_LIVE_MIGRATABLE_V2", "TDX_CAPABLE", "IDPF", "SUSPEND_RESUME_COMPATIBLE", "MULTI_IP_SUBNET", "SECURE_BOOT", "WINDOWS",
     ])).default(["UEFI_COMPATIBLE", "VIRTIO_SCSI_MULTIQUEUE", "GVNIC"]),
     licenses: z.array(nonEmpty).default([]),
-    storageLocations: z.array(nonEmpty).default([]),
+    // An image lives in one Cloud Storage location, a region or a multi-region: images.insert takes
+    // "storageLocations[]: Cloud Storage bucket storage location of the image (regional or
+    // multi-regional)" and `gcloud compute images create --storage-location=LOCATION` takes one
+    // (https://cloud.google.com/compute/docs/reference/rest/v1/images). One location, or a list of at most one.
+    storageLocations: z.preprocess(
+        (value) => (typeof value === "string" ? [value] : value),
+        z.array(nonEmpty).max(1, { error: "names more than one storage location; allowed: one location (a region or multi-region such as eu), since an image is stored in one" }),
+    ).default([]),
     labels: z.record(z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/, { error: "is not a label key" }), z.string()).default({}),
     secureBoot: z.strictObject({
         pk: nonEmpty.optional(),
@@ -235,7 +242,10 @@ export const alicloudSchema = z.strictObject({
     image: z.strictObject({
         osType: z.enum(["linux", "windows"]).default("linux"),
         platform: nonEmpty.default("Others Linux"),
-        bootMode: z.enum(["BIOS", "UEFI", "UEFI-Preferred"]).default("UEFI"),
+        // ImportImage takes BootMode BIOS or UEFI, and arm64 only with UEFI
+        // (https://www.alibabacloud.com/help/en/ecs/developer-reference/api-ecs-2014-05-26-importimage);
+        // the arm64 rule is in checks/alicloud.ts.
+        bootMode: z.enum(["BIOS", "UEFI"], { error: "is not a boot mode ImportImage takes; allowed: BIOS or UEFI (UEFI for arm64)" }).default("UEFI"),
         diskImageSize: z.number().int().min(1).max(2048).default(20),
         description: z.string().optional(),
     }).prefault({}),
@@ -250,13 +260,18 @@ export const openstackSchema = z.strictObject({
     enabled: z.boolean().default(false),
     clouds: z.array(z.strictObject({
         name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { error: "is not a cloud name; allowed: lower-case letters, digits and hyphens" }),
-        authUrl: z.url({ protocol: /^https?$/, error: "is not an auth URL; allowed: an http(s) URL" }),
+        // Keystone gets the password or application credential secret in the request body, so it is
+        // sent only over TLS.
+        authUrl: z.url({ protocol: /^https$/, error: "is not an https auth URL; allowed: an https:// Keystone URL, since credentials are sent to it" }),
         regions: z.array(nonEmpty).min(1),
         userName: nonEmpty.optional(),
         projectName: nonEmpty.optional(),
         userDomainName: nonEmpty.default("Default"),
         projectDomainName: nonEmpty.default("Default"),
         applicationCredentialId: nonEmpty.optional(),
+        // Glance lets only admins make an image public by default (policy "publicize_image": "role:admin",
+        // https://docs.openstack.org/glance/latest/admin/policies.html); false marks a cloud whose account lacks it.
+        publicImages: z.boolean().default(true),
     })).default([]),
     visibility: z.enum(["public", "community", "shared", "private"]).default("private"),
     properties: z.record(z.string(), z.string()).default({}),

@@ -6,7 +6,7 @@
  * deduplicates. Labels change in place (images.setLabels); any other change replaces the image.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ComputeClientOptions, ComputeImage, ShieldedInstanceInitialState, computeClient } from "./compute-client";
+import { ComputeClientOptions, ComputeImage, ShieldedInstanceInitialState, computeClient, hasStatus } from "./compute-client";
 
 /** The resourceKind input that names this dynamic resource to the offline plan and the policies. */
 export const ARM_IMAGE_KIND = "gcp:ArmImage";
@@ -133,7 +133,8 @@ export function armImageProvider(options: ComputeClientOptions = {}): pulumi.dyn
                     const operation = await client.insertImage(inputs.project, armImageDocument(inputs), armImageRequestId(inputs));
                     await client.waitForOperation(inputs.project, operation);
                 } catch (error) {
-                    if ((error as { reason?: string }).reason !== "alreadyExists") {
+                    // 409 alreadyExists: the image appeared after the lookup.
+                    if (!hasStatus(error, 409)) {
                         throw error;
                     }
                     existing = await client.getImage(inputs.project, inputs.name);

@@ -1,21 +1,19 @@
 /**
- * A small client for the images and global operations of the Compute Engine REST API v1, shared by
- * the GCP dynamic providers.
- *
- * It speaks JSON over the global `fetch` instead of using `@google-cloud/compute`. That library
- * goes through google-gax: it loads about 12 MB of protobuf descriptors (over 2 s per provider
- * process), needs a full google-auth-library client even for a local endpoint, and retries on its
- * own. Five REST calls do not need any of that. With plain JSON, the documents the tests check are
- * the exact documents sent on the wire.
+ * The images and global operations of the Compute Engine API v1, shared by the GCP dynamic providers,
+ * through the official client, `@google-cloud/compute`, on its REST transport (`fallback: true`: JSON
+ * over HTTP/1.1, the same documents as the REST reference).
  *
  * The endpoint and the token source can be injected. The endpoint defaults to the gcloud override
- * variable `CLOUDSDK_API_ENDPOINT_OVERRIDES_COMPUTE`, then to the public endpoint. Tokens default to
- * Application Default Credentials through google-auth-library (the library `@google-cloud/compute`
- * authenticates with), loaded only when a request needs one. Every request is retried with bounded
- * backoff on throttling, 5xx and dropped connections. Every wait is bounded by an injectable clock.
+ * variable `CLOUDSDK_API_ENDPOINT_OVERRIDES_COMPUTE`, then to the public endpoint; an endpoint is
+ * handed to the client as its `apiEndpoint`, `port` and `protocol`. Tokens default to the client's
+ * own Application Default Credentials; an injected token source becomes the client's `authClient`.
+ * Every request is retried here with bounded backoff on throttling, 5xx and dropped connections (the
+ * client's own retries are switched off, so that the bound is ours), and every wait is bounded by an
+ * injectable clock.
  *
- * Everything here is a plain function, with no classes and no module state, so that Pulumi's closure
- * serialisation can carry it inside a dynamic provider.
+ * The client library is loaded inside the functions, so that Pulumi's closure serialisation carries
+ * no module state, and the provider loads it where it runs. Loading it parses its protobuf
+ * descriptors once per process: seconds, once per dynamic provider process.
  */
 import { Clock, isTransientHttpError, pollUntil, realClock, retry } from "../dynamic/retry";
 
@@ -27,9 +25,9 @@ export const COMPUTE_SCOPE = "https://www.googleapis.com/auth/compute";
 
 /** How a provider reaches the Compute API; every field is optional and has a production default. */
 export interface ComputeClientOptions {
-    /** The API's base URL, ending in "/compute/v1/"; from CLOUDSDK_API_ENDPOINT_OVERRIDES_COMPUTE or the public endpoint by default. */
+    /** The API's base URL, such as http://127.0.0.1:8080/compute/v1/ (the client takes its host, port and protocol); from CLOUDSDK_API_ENDPOINT_OVERRIDES_COMPUTE or the public endpoint by default. */
     endpoint?: string;
-    /** Returns an OAuth access token; Application Default Credentials by default. */
+    /** Returns an OAuth access token, handed to the client as its auth client; the client's Application Default Credentials by default. */
     token?: () => Promise<string>;
     /** The clock that backoff and polling wait on; real time by default. */
     clock?: Clock;
@@ -141,7 +139,7 @@ export interface ComputeOperation {
 export interface ComputeApiError extends Error {
     /** The HTTP status. */
     statusCode: number;
-    /** The first error reason, such as alreadyExists, notFound or rateLimitExceeded. */
+    /** The error reason, when the client reports one. */
     reason?: string;
 }
 
@@ -159,7 +157,7 @@ export interface ComputeClient {
     insertImage: (project: string, image: ComputeImage, requestId: string) => Promise<ComputeOperation>;
     /** images.setLabels: replaces every label; `fingerprint` is the image's current labelFingerprint. */
     setLabels: (project: string, name: string, labels: Record<string, string>, fingerprint: string) => Promise<ComputeOperation>;
-    /** images.deprecate; an empty status clears the deprecation (the image is ACTIVE again). */
+    /** images.deprecate; state ACTIVE clears the deprecation. */
     deprecateImage: (project: string, name: string, status: DeprecationStatus) => Promise<ComputeOperation>;
     /** images.delete; undefined when there was no such image. */
     deleteImage: (project: string, name: string) => Promise<ComputeOperation | undefined>;
@@ -174,72 +172,82 @@ export function hasStatus(error: unknown, statusCode: number): boolean {
     return (error as Partial<ComputeApiError> | undefined)?.statusCode === statusCode;
 }
 
-/** Makes a client with the given options; see {@link ComputeClientOptions} for the defaults. */
-export function computeClient(options: ComputeClientOptions = {}): ComputeClient {
-    const endpointText = options.endpoint ?? process.env.CLOUDSDK_API_ENDPOINT_OVERRIDES_COMPUTE ?? COMPUTE_ENDPOINT;
-    const endpoint = endpointText.endsWith("/") ? endpointText : `${endpointText}/`;
-    const clock = options.clock ?? realClock;
-    let adc: { getAccessToken: () => Promise<string | null | undefined> } | undefined;
-    const token = options.token ?? (async (): Promise<string> => {
-        if (!adc) {
-            const { GoogleAuth } = require("google-auth-library") as typeof import("google-auth-library");
-            adc = new GoogleAuth({ scopes: [COMPUTE_SCOPE] });
+/** A protobuf message from the client as a plain object: no oneof markers ("_id": "id"), no undefined fields. */
+function plain<T>(message: unknown): T {
+    const strip = (value: unknown): unknown => {
+        if (Array.isArray(value)) {
+            return value.map(strip);
         }
-        const value = await adc.getAccessToken();
-        if (!value) {
-            throw new Error("Application Default Credentials gave no access token for the Compute API");
+        if (value && typeof value === "object") {
+            return Object.fromEntries(Object.entries(value)
+                .filter(([k, v]) => !k.startsWith("_") && v !== undefined && v !== null)
+                .map(([k, v]) => [k, strip(v)]));
         }
         return value;
-    });
+    };
+    return strip(message) as T;
+}
 
-    const failure = (method: string, path: string, statusCode: number, body: unknown): ComputeApiError => {
-        const detail = (body as { error?: { message?: string; errors?: { reason?: string }[] } } | undefined)?.error;
-        const error = new Error(`Compute API ${method} ${path}: HTTP ${statusCode}: ${detail?.message ?? "no message"}`) as ComputeApiError;
-        error.statusCode = statusCode;
-        error.reason = detail?.errors?.[0]?.reason;
-        return error;
+/** The options of the client library's constructors for an endpoint URL such as http://127.0.0.1:8080/compute/v1/. */
+export function clientOptionsFor(endpoint: string): { apiEndpoint: string; port: number; protocol: string } {
+    const url = new URL(endpoint);
+    const protocol = url.protocol.replace(/:$/, "");
+    return { apiEndpoint: url.hostname, port: url.port ? Number(url.port) : (protocol === "http" ? 80 : 443), protocol };
+}
+
+/** Makes a client with the given options; see {@link ComputeClientOptions} for the defaults. */
+export function computeClient(options: ComputeClientOptions = {}): ComputeClient {
+    const compute = require("@google-cloud/compute") as typeof import("@google-cloud/compute");
+    const endpoint = options.endpoint ?? process.env.CLOUDSDK_API_ENDPOINT_OVERRIDES_COMPUTE ?? COMPUTE_ENDPOINT;
+    const clock = options.clock ?? realClock;
+    const token = options.token;
+    let authClient: import("google-auth-library").OAuth2Client | undefined;
+    if (token) {
+        const { OAuth2Client } = require("google-auth-library") as typeof import("google-auth-library");
+        authClient = new OAuth2Client();
+    }
+    const constructorOptions = {
+        fallback: true,
+        ...(endpoint === COMPUTE_ENDPOINT ? {} : clientOptionsFor(endpoint)),
+        ...(authClient ? { authClient } : { scopes: [COMPUTE_SCOPE] }),
+    };
+    const images = new compute.ImagesClient(constructorOptions);
+    const operations = new compute.GlobalOperationsClient(constructorOptions);
+    // The retries and their bound are ours; the client's own would multiply them.
+    const once = { retry: { retryCodes: [] as number[] } };
+
+    const failure = (what: string, error: unknown): Error => {
+        const e = error as { httpStatusCode?: number; reason?: string; message?: string; code?: unknown };
+        if (typeof e?.httpStatusCode !== "number") {
+            const wrapped = new Error(`Compute API ${what}: ${e?.message ?? String(error)}`) as Error & { code?: unknown };
+            wrapped.code = e?.code;
+            return wrapped;
+        }
+        const wrapped = new Error(`Compute API ${what}: HTTP ${e.httpStatusCode}: ${e.message ?? "no message"}`) as ComputeApiError;
+        wrapped.statusCode = e.httpStatusCode;
+        wrapped.reason = e.reason;
+        return wrapped;
     };
 
-    const send = async (method: string, path: string, body?: unknown, query?: Record<string, string>): Promise<unknown> => {
-        const url = new URL(path, endpoint);
-        Object.entries(query ?? {}).forEach(([k, v]) => url.searchParams.set(k, v));
-        const headers: Record<string, string> = { authorization: `Bearer ${await token()}`, accept: "application/json" };
-        if (body !== undefined) {
-            headers["content-type"] = "application/json";
-        }
-        let response: Response;
-        try {
-            response = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-        } catch (error) {
-            const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-            const wrapped = new Error(`Compute API ${method} ${path}: ${cause?.message ?? (error as Error).message}`) as Error & { code?: string };
-            wrapped.code = cause?.code ?? "ECONNRESET";
-            throw wrapped;
-        }
-        const text = await response.text();
-        let parsed: unknown;
-        try {
-            parsed = text ? JSON.parse(text) : undefined;
-        } catch {
-            parsed = undefined;
-        }
-        if (!response.ok) {
-            throw failure(method, path, response.status, parsed);
-        }
-        return parsed;
-    };
-
-    const call = <T>(method: string, path: string, body?: unknown, query?: Record<string, string>): Promise<T> =>
-        retry(() => send(method, path, body, query) as Promise<T>, {
+    const call = <T>(what: string, request: () => Promise<unknown>): Promise<T> =>
+        retry(async () => {
+            if (authClient && token) {
+                authClient.setCredentials({ access_token: await token() });
+            }
+            try {
+                return plain<T>(await request());
+            } catch (error) {
+                throw failure(what, error);
+            }
+        }, {
             attempts: options.attempts ?? 6,
             baseDelayMs: options.baseDelayMs ?? 1000,
             maxDelayMs: options.maxDelayMs ?? 30000,
-            retryable: isTransientHttpError,
+            // A connection that drops or is refused shows as gRPC UNAVAILABLE (14) without an HTTP status.
+            retryable: (error) => isTransientHttpError(error) || (error as { code?: unknown }).code === 14,
             clock,
         });
 
-    const imagePath = (project: string, name: string) =>
-        `projects/${encodeURIComponent(project)}/global/images/${encodeURIComponent(name)}`;
     const poll = {
         initialDelayMs: options.pollInitialDelayMs ?? 5000,
         maxDelayMs: options.pollMaxDelayMs ?? 60000,
@@ -249,7 +257,7 @@ export function computeClient(options: ComputeClientOptions = {}): ComputeClient
 
     const getImage = async (project: string, name: string): Promise<ComputeImage | undefined> => {
         try {
-            return await call<ComputeImage>("GET", imagePath(project, name));
+            return await call<ComputeImage>(`images.get ${project}/${name}`, async () => (await images.get({ project, image: name }, once))[0]);
         } catch (error) {
             if (hasStatus(error, 404)) {
                 return undefined;
@@ -258,16 +266,23 @@ export function computeClient(options: ComputeClientOptions = {}): ComputeClient
         }
     };
 
+    /** The Operation of a long-running call's answer. */
+    const operationOf = (answer: unknown[]): unknown => (answer[0] as { latestResponse?: unknown }).latestResponse;
+
     return {
         getImage,
         insertImage: (project, image, requestId) =>
-            call<ComputeOperation>("POST", `projects/${encodeURIComponent(project)}/global/images`, image, { requestId }),
+            call<ComputeOperation>(`images.insert ${project}/${image.name}`, async () =>
+                operationOf(await images.insert({ project, requestId, imageResource: image as never }, once))),
         setLabels: (project, name, labels, fingerprint) =>
-            call<ComputeOperation>("POST", `${imagePath(project, name)}/setLabels`, { labels, labelFingerprint: fingerprint }),
-        deprecateImage: (project, name, status) => call<ComputeOperation>("POST", `${imagePath(project, name)}/deprecate`, status),
+            call<ComputeOperation>(`images.setLabels ${project}/${name}`, async () =>
+                operationOf(await images.setLabels({ project, resource: name, globalSetLabelsRequestResource: { labels, labelFingerprint: fingerprint } }, once))),
+        deprecateImage: (project, name, status) =>
+            call<ComputeOperation>(`images.deprecate ${project}/${name}`, async () =>
+                operationOf(await images.deprecate({ project, image: name, deprecationStatusResource: status as never }, once))),
         deleteImage: async (project, name) => {
             try {
-                return await call<ComputeOperation>("DELETE", imagePath(project, name));
+                return await call<ComputeOperation>(`images.delete ${project}/${name}`, async () => operationOf(await images.delete({ project, image: name }, once)));
             } catch (error) {
                 if (hasStatus(error, 404)) {
                     return undefined;
@@ -276,12 +291,12 @@ export function computeClient(options: ComputeClientOptions = {}): ComputeClient
             }
         },
         waitForOperation: async (project, operation) => {
-            const path = `projects/${encodeURIComponent(project)}/global/operations/${encodeURIComponent(operation.name)}`;
             const done = operation.status === "DONE"
                 ? operation
                 : await pollUntil<ComputeOperation>({
                     ...poll,
-                    check: () => call<ComputeOperation>("GET", path),
+                    check: () => call<ComputeOperation>(`globalOperations.get ${operation.name}`, async () =>
+                        (await operations.get({ project, operation: operation.name }, once))[0]),
                     done: (op) => op.status === "DONE",
                     what: `operation ${operation.name}`,
                 });

@@ -1,8 +1,8 @@
 /**
  * The dynamic provider behind {@link GcpImageDeprecation}: images.deprecate with state DEPRECATED, the
  * deprecation time and an optional replacement. It reads the image first and sends nothing when the
- * image already carries that status. Deleting the resource sends an empty status, which the API
- * takes as "clear the deprecation": the image is ACTIVE again.
+ * image already carries that status. Deleting the resource sends state ACTIVE, which clears the
+ * deprecation: the image is ACTIVE again.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ComputeClientOptions, DeprecationStatus, computeClient, hasStatus } from "./compute-client";
@@ -123,7 +123,8 @@ export function imageDeprecationProvider(options: ComputeClientOptions = {}): pu
                 return;
             }
             try {
-                await client.waitForOperation(props.project, await client.deprecateImage(props.project, props.image, {}));
+                // State ACTIVE clears the deprecation, as `gcloud compute images deprecate --state=ACTIVE` does.
+                await client.waitForOperation(props.project, await client.deprecateImage(props.project, props.image, { state: "ACTIVE" }));
             } catch (error) {
                 if (!hasStatus(error, 404)) {
                     throw error;

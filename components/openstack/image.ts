@@ -28,7 +28,8 @@ const glanceArchitecture: Record<Architecture, string> = { x86_64: "x86_64", arm
 /**
  * One release's Glance image for one architecture in every configured cloud and region, each made
  * with that cloud's provider. Glance fetches the artifact itself (web-download import), so nothing
- * passes through the machine that runs Pulumi. The image carries the config's properties plus
+ * passes through the machine that runs Pulumi, unless the artifact has a sha256: then the provider
+ * downloads it and verifies what Glance stored. The image carries the config's properties plus
  * `architecture` and `hw_architecture` (x86_64 or aarch64) and `os_version`. Visibility comes from
  * config in prod and is always "private" in dev. In prod the images are protected.
  *
@@ -56,6 +57,12 @@ export class OpenStackImage extends pulumi.ComponentResource {
             os_version: release.version,
         };
 
+        // Glance's web-download import checks nothing against a checksum we know. With a sha256 in
+        // config the provider downloads the artifact itself instead and, with verifyChecksum, fails
+        // the image when what Glance stored differs from what it downloaded ("Error wrong checksum",
+        // terraform-provider-openstack resource_openstack_images_image_v2.go). That check compares
+        // Glance's checksum with the download's, not with the configured sha256 itself.
+        const downloadAndVerify = artifact.sha256 !== undefined;
         const ids: Record<string, pulumi.Output<string>> = {};
         for (const { cloud, region } of args.clouds.locations) {
             ids[`${cloud}/${region}`] = new openstack.images.Image(`${name}-${cloud}-${region}`, {
@@ -64,7 +71,8 @@ export class OpenStackImage extends pulumi.ComponentResource {
                 containerFormat: "bare",
                 diskFormat,
                 imageSourceUrl: artifact.uri,
-                webDownload: true,
+                webDownload: !downloadAndVerify,
+                ...(downloadAndVerify ? { verifyChecksum: true } : {}),
                 visibility: prod ? target.visibility : "private",
                 properties,
                 minDiskGb: target.minDiskGb,

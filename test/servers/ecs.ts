@@ -1,5 +1,6 @@
 /**
- * A local ECS API for the AliCloud dynamic providers' tests: RPC style (the action and its parameters in
+ * A local ECS API for the AliCloud dynamic providers' tests (ImportImage, DescribeImages, CopyImage,
+ * ModifyImageSharePermission, DescribeImageSharePermission, DeleteImage): RPC style (the action and its parameters in
  * the query string or a form body, or the action in the x-acs-action header as the SDK's v3 signature
  * sends it), JSON answers with a RequestId, and errors as {Code, Message, RequestId} with the HTTP
  * status ECS uses. It keeps images per region, lets them go through an import's states, and answers
@@ -28,6 +29,8 @@ export interface EcsImage {
     BootMode: string;
     /** The description. */
     Description: string;
+    /** The system disk size the image makes, in GiB. */
+    Size?: number;
     /** The ImportImage parameters that made it, when it was imported here. */
     ImportParameters?: Record<string, string>;
     /** Whether it is a community image. */
@@ -190,6 +193,20 @@ export async function startEcsServer(options: { accessKeyId: string }): Promise<
             }
             required(params, "DiskDeviceMapping.1.OSSBucket");
             required(params, "DiskDeviceMapping.1.OSSObject");
+            // ImportImage takes BootMode BIOS or UEFI, and arm64 only with UEFI
+            // (https://www.alibabacloud.com/help/en/ecs/developer-reference/api-ecs-2014-05-26-importimage).
+            const bootMode = params.BootMode ?? "BIOS";
+            if (!["BIOS", "UEFI"].includes(bootMode)) {
+                throw new EcsError(400, "InvalidParameter.BootMode", "The specified parameter BootMode is not valid.");
+            }
+            if (architecture === "arm64" && bootMode !== "UEFI") {
+                throw new EcsError(400, "InvalidParameter.BootMode", "The specified parameter BootMode is not valid. Images of the arm64 architecture support only UEFI.");
+            }
+            // An image name is taken once per region and account (a failed import is not counted here).
+            const name = params.ImageName ?? "";
+            if (name && [...images.values()].some((i) => i.RegionId === regionId && i.ImageName === name && i.FinalStatus === "Available")) {
+                throw new EcsError(400, "InvalidImageName.Duplicated", "The specified Image name has already been used.");
+            }
             const behaviour = server.importBehaviour;
             const image = addImage({
                 ImageName: params.ImageName ?? "",
@@ -197,8 +214,9 @@ export async function startEcsServer(options: { accessKeyId: string }): Promise<
                 Architecture: architecture,
                 OSType: params.OSType ?? "linux",
                 Platform: params.Platform ?? "",
-                BootMode: params.BootMode ?? "BIOS",
+                BootMode: bootMode,
                 Description: params.Description ?? "",
+                Size: params["DiskDeviceMapping.1.DiskImageSize"] ? Number(params["DiskDeviceMapping.1.DiskImageSize"]) : undefined,
                 ImportParameters: { ...params },
                 FinalStatus: behaviour.finalStatus,
                 UnlistedDescribes: behaviour.unlistedDescribes,
@@ -233,7 +251,7 @@ export async function startEcsServer(options: { accessKeyId: string }): Promise<
                 matching.push({
                     ImageId: image.ImageId, ImageName: image.ImageName, Status: status, Progress: status === "Available" ? "100%" : "50%",
                     Architecture: image.Architecture, OSType: image.OSType, Platform: image.Platform, BootMode: image.BootMode,
-                    Description: image.Description, ImageOwnerAlias: "self", IsPublic: image.IsPublic,
+                    Description: image.Description, ImageOwnerAlias: "self", IsPublic: image.IsPublic, Size: image.Size,
                 });
             }
             const page = matching.slice((pageNumber - 1) * pageSize, pageNumber * pageSize);
@@ -250,9 +268,37 @@ export async function startEcsServer(options: { accessKeyId: string }): Promise<
                 }
                 image.IsPublic = params.IsPublic === "true";
             }
+            const added = numbered(params, "AddAccount");
+            // "Community images cannot be shared, exported, or copied" (ModifyImageSharePermission,
+            // https://www.alibabacloud.com/help/en/ecs/developer-reference/api-modifyimagesharepermission).
+            // The docs give the rule but not its error code; this one is modelled on ECS's naming.
+            if (added.length > 0 && (image.IsPublic || params.IsPublic === "true")) {
+                throw new EcsError(403, "InvalidImage.IsPublic", "Community images do not support sharing, export, or copy.");
+            }
             const removed = numbered(params, "RemoveAccount");
-            image.SharedAccounts = [...new Set([...image.SharedAccounts, ...numbered(params, "AddAccount")])].filter((a) => !removed.includes(a));
+            image.SharedAccounts = [...new Set([...image.SharedAccounts, ...added])].filter((a) => !removed.includes(a));
             return {};
+        },
+        CopyImage: (params) => {
+            const source = imageIn(params);
+            const destination = params.DestinationRegionId ?? source.RegionId;
+            // Only Available images can be copied, and community images cannot be copied at all
+            // (CopyImage, https://www.alibabacloud.com/help/en/ecs/developer-reference/api-ecs-2014-05-26-copyimage;
+            // ModifyImageSharePermission, as above). The error code is modelled, as above.
+            if (statusOf(source) !== "Available") {
+                throw new EcsError(403, "IncorrectImageStatus", "The current status of the image does not support this operation.");
+            }
+            if (source.IsPublic) {
+                throw new EcsError(403, "InvalidImage.IsPublic", "Community images do not support sharing, export, or copy.");
+            }
+            const copy = addImage({
+                ImageName: params.DestinationImageName ?? source.ImageName,
+                RegionId: destination,
+                Architecture: source.Architecture, OSType: source.OSType, Platform: source.Platform, BootMode: source.BootMode,
+                Description: params.DestinationDescription ?? source.Description,
+                Size: source.Size,
+            });
+            return { ImageId: copy.ImageId };
         },
         DescribeImageSharePermission: (params) => {
             const image = imageIn(params);

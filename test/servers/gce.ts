@@ -20,6 +20,8 @@ export interface GceRequest {
     body?: unknown;
     /** The Authorization header. */
     authorization?: string;
+    /** The x-goog-api-client header, which names the client library that sent the request. */
+    apiClient?: string;
 }
 
 /** An error answer for the next `times` requests that match. */
@@ -34,6 +36,8 @@ export interface GceFault {
     reason: string;
     /** How many matching requests get it. */
     times: number;
+    /** Drop the connection instead of answering. */
+    drop?: boolean;
 }
 
 /** An image as the server keeps it. */
@@ -143,11 +147,18 @@ export class GceServer {
                 path: url.pathname.replace(/^\/compute\/v1\//, ""),
                 query: Object.fromEntries(url.searchParams),
                 authorization: req.headers.authorization,
+                apiClient: typeof req.headers["x-goog-api-client"] === "string" ? req.headers["x-goog-api-client"] : undefined,
             };
             if (text) {
                 request.body = JSON.parse(text);
             }
             this.requests.push(request);
+            const drop = this.faults.find((f) => f.drop && f.times > 0 && (!f.method || f.method === request.method) && (!f.path || f.path.test(request.path)));
+            if (drop) {
+                drop.times -= 1;
+                req.socket.destroy();
+                return;
+            }
             const [status, body] = this.answer(request);
             res.writeHead(status, { "content-type": "application/json" });
             res.end(JSON.stringify(body));
@@ -162,7 +173,7 @@ export class GceServer {
         if (request.authorization !== `Bearer ${this.token}`) {
             return this.error(401, "authError", "Request had invalid authentication credentials.");
         }
-        const fault = this.faults.find((f) => f.times > 0 && (!f.method || f.method === request.method) && (!f.path || f.path.test(request.path)));
+        const fault = this.faults.find((f) => !f.drop && f.times > 0 && (!f.method || f.method === request.method) && (!f.path || f.path.test(request.path)));
         if (fault) {
             fault.times -= 1;
             return this.error(fault.status, fault.reason, `injected ${fault.status} ${fault.reason}`);
@@ -202,6 +213,18 @@ export class GceServer {
         }
         const doc = request.body as GceImage;
         const key = `${project}/${doc.name}`;
+        // An image is stored in one Cloud Storage location (storageLocations[], "regional or
+        // multi-regional"), and its raw disk is read from Cloud Storage, https://storage.googleapis.com/
+        // (https://cloud.google.com/compute/docs/reference/rest/v1/images). The messages follow the API's
+        // "Invalid value for field" form; the exact wording of these two is modelled.
+        const locations = (doc.storageLocations ?? []) as string[];
+        if (locations.length > 1) {
+            return this.error(400, "invalid", `Invalid value for field 'resource.storageLocations': '${locations.join(",")}'. Only one storage location is supported.`);
+        }
+        const source = (doc.rawDisk as { source?: string } | undefined)?.source;
+        if (source !== undefined && !/^https:\/\/storage\.googleapis\.com\/[^/]+\/.+/.test(source)) {
+            return this.error(400, "invalid", `Invalid value for field 'resource.rawDisk.source': '${source}'. The URL must be a Google Cloud Storage URL.`);
+        }
         if (this.images.has(key)) {
             return this.error(409, "alreadyExists", `The resource 'projects/${project}/global/images/${doc.name}' already exists`);
         }
@@ -234,7 +257,8 @@ export class GceServer {
             image.labelFingerprint = fingerprintOf(body.labels);
             return [200, this.operation(project, "setLabels", image, () => undefined)];
         }
-        if (Object.keys(body ?? {}).length === 0) {
+        // An empty status or state ACTIVE clears the deprecation.
+        if (Object.keys(body ?? {}).length === 0 || body.state === "ACTIVE") {
             delete image.deprecated;
         } else {
             image.deprecated = { ...body };

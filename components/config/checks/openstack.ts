@@ -17,6 +17,11 @@ export function checkOpenStack(ctx: CheckContext): void {
                 add(["openstack", "clouds", i, "name"], c.name, "names a cloud twice; allowed: each name once");
             }
             names.add(c.name);
+            if (!dev && os.visibility === "public" && !c.publicImages) {
+                add(["openstack", "clouds", i, "publicImages"], false,
+                    `says cloud ${c.name} refuses public images: Glance lets only the admin role make an image public (policy publicize_image) on most clouds; `
+                    + "allowed: visibility community (any image owner may set it), or an account with the admin role and publicImages: true");
+            }
             const secret = config.secrets?.openstack[c.name];
             if (c.applicationCredentialId ? !secret?.applicationCredentialSecret : !(c.userName && secret?.password)) {
                 add(["openstack", "clouds", i], c.name,
