@@ -201,3 +201,17 @@ export function environmentOfStackName(stack: string): Environment | undefined {
     }
     return name.includes("dev") ? "dev" : undefined;
 }
+
+/**
+ * Why a stack's name and its environment disagree, or undefined when they agree: a stack whose
+ * name says prod (or dev) must be that environment, so that `--stack dev` with a prod config, or a
+ * prod stack whose config says dev, is refused. A name that says neither is not checked here.
+ * The program's config validation and the policy pack both decide with this.
+ */
+export function stackEnvironmentProblem(stack: string, environment: string): string | undefined {
+    const named = environmentOfStackName(stack);
+    if (named === undefined || named === environment) {
+        return undefined;
+    }
+    return `is ${environment}, but stack "${stack}" is named for ${named}; allowed: ${named} in this stack, or the ${environment} stack`;
+}

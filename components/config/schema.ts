@@ -19,13 +19,19 @@ const template = nonEmpty.refine(
     { error: `uses an unknown placeholder; allowed: ${templateFields.map((f) => `{${f}}`).join(", ")}` },
 );
 
+/**
+ * An artifact URI of one of the schemes, with a host (bucket) and a path. `file:` is the exception:
+ * a local file is `file:///absolute/path` (RFC 8089), and `file://host/path` would be read as the
+ * relative path host/path, so it is refused. Plain `http:` is refused everywhere: an artifact
+ * fetched over it can be changed on the way.
+ */
 const uri = (schemes: string[], example: string) =>
     nonEmpty.refine(
         (value) => {
-            const m = /^([a-z0-9+]+):\/\/([^/\s]+)\/(\S+)$/.exec(value);
-            return m !== null && schemes.includes(m[1]);
+            const m = /^([a-z0-9+]+):\/\/([^/\s]*)\/(\S+)$/.exec(value);
+            return m !== null && schemes.includes(m[1]) && (m[1] === "file" ? m[2] === "" : m[2] !== "");
         },
-        { error: `is not a valid artifact URI; allowed: ${schemes.map((s) => `${s}://`).join(" or ")} URIs such as ${example}` },
+        { error: `is not a valid artifact URI; allowed: ${schemes.map((s) => (s === "file" ? "file:/// (an absolute path, no host)" : `${s}://`)).join(" or ")} URIs such as ${example}` },
     );
 
 /** One artifact: a URI (templates allowed), optionally with its sha256. */
@@ -49,10 +55,10 @@ const cloudArtifacts = (schemes: string[], example: string) =>
 
 const artifactSchemes = {
     aws: [["s3", "file"], "s3://bucket/{product}-{version}-{arch}.raw"],
-    azure: [["https", "http"], "https://host/{product}-{version}-{arch}.vhd"],
+    azure: [["https"], "https://host/{product}-{version}-{arch}.vhd"],
     gcp: [["gs", "https"], "gs://bucket/{product}-{version}-{arch}-gcpimage.tar.gz"],
     alicloud: [["oss"], "oss://bucket/{product}-{version}-{arch}.qcow2"],
-    openstack: [["https", "http"], "https://host/{product}-{version}-{arch}.qcow2"],
+    openstack: [["https"], "https://host/{product}-{version}-{arch}.qcow2"],
 } as const satisfies Record<(typeof clouds)[number], readonly [readonly string[], string]>;
 
 const artifactsSchema = z.strictObject(
@@ -216,7 +222,7 @@ export const openstackSchema = z.strictObject({
     enabled: z.boolean().default(false),
     clouds: z.array(z.strictObject({
         name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { error: "is not a cloud name; allowed: lower-case letters, digits and hyphens" }),
-        authUrl: z.url({ protocol: /^https?$/, error: "is not an auth URL; allowed: an http(s) URL" }),
+        authUrl: z.url({ protocol: /^https$/, error: "is not an auth URL; allowed: an https URL (the password or application credential secret is sent to it)" }),
         regions: z.array(nonEmpty).min(1),
         userName: nonEmpty.optional(),
         projectName: nonEmpty.optional(),

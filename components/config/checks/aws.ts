@@ -25,6 +25,10 @@ export function checkAws(ctx: CheckContext): void {
             if (dev && !mp.devProductId) {
                 add(["aws", "marketplace", "devProductId"], undefined, "is missing: a dev stack only ever publishes to the dev/test product; allowed: its product ID");
             }
+            const prodProducts = Object.values(mp.products).flatMap((p) => Object.values(p));
+            if (dev && mp.devProductId && prodProducts.includes(mp.devProductId)) {
+                add(["aws", "marketplace", "devProductId"], mp.devProductId, "is one of the prod products in aws.marketplace.products, and a dev stack never touches a prod listing; allowed: the dev/test product's ID");
+            }
             if (!dev && Object.keys(mp.products).length === 0) {
                 add(["aws", "marketplace", "products"], mp.products, "is empty: the marketplace is enabled in prod; allowed: a map of major version to {x86_64, arm64} product IDs");
             }

@@ -13,5 +13,10 @@ export function checkGcp(ctx: CheckContext): void {
         if (dev && gcp.sharing.public) {
             add(["gcp", "sharing", "public"], true, "makes images public in a dev stack; allowed: false in dev");
         }
+        gcp.sharing.members.forEach((member, i) => {
+            if (dev && member.startsWith("domain:")) {
+                add(["gcp", "sharing", "members", i], member, "shares with a whole domain in a dev stack, as broad as allAuthenticatedUsers; allowed: user:, group: or serviceAccount: in dev");
+            }
+        });
     }
 }
