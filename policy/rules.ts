@@ -78,6 +78,11 @@ export const galleryImageType = "azure-native:compute:GalleryImage";
 
 const publicGcpMembers = ["allUsers", "allAuthenticatedUsers"];
 
+/** Whether a GCP IAM member opens an image to everyone, or to a whole domain, which is as broad in a dev stack. */
+function broadGcpMember(member: string): boolean {
+    return publicGcpMembers.includes(member) || member.startsWith("domain:");
+}
+
 /** Why a resource makes an image public, or undefined when it does not. */
 export function publicExposure(resource: NeutralResource): string | undefined {
     const i = resource.inputs;
@@ -87,10 +92,10 @@ export function publicExposure(resource: NeutralResource): string | undefined {
         case "aws:ec2/snapshotCreateVolumePermission:SnapshotCreateVolumePermission":
             return i.accountId === "all" || i.group === "all" ? "create-volume permission for everyone" : undefined;
         case "gcp:compute/imageIamMember:ImageIamMember":
-            return publicGcpMembers.includes(String(i.member)) ? `IAM member ${String(i.member)}` : undefined;
+            return broadGcpMember(String(i.member)) ? `IAM member ${String(i.member)}` : undefined;
         case "gcp:compute/imageIamBinding:ImageIamBinding": {
             const members = Array.isArray(i.members) ? i.members.map(String) : [];
-            const open = members.filter((m) => publicGcpMembers.includes(m));
+            const open = members.filter(broadGcpMember);
             return open.length > 0 ? `IAM members ${open.join(", ")}` : undefined;
         }
         case "openstack:images/image:Image":

@@ -1,4 +1,6 @@
 import * as assert from "assert";
+import * as path from "path";
+import { main as plan } from "../tools/plan";
 import { ConfigError, validateConfig } from "../components/config";
 import { publish } from "../stacks/program";
 import { ProgramError } from "../tools/mocks";
@@ -337,6 +339,18 @@ describe("Stack config: the stack's name and its environment agree", () => {
         assert.ok(validateConfig(baseConfig("prod"), { stack: "prod" }));
         assert.ok(validateConfig(baseConfig("dev"), { stack: "dev" }));
         assert.ok(validateConfig(baseConfig("prod"), { stack: "staging" }));
+    });
+
+    it("refuses, in the offline plan, --stack dev with the prod stack file, and --stack prod with the dev one", async () => {
+        for (const [stack, file, message] of [
+            ["dev", "Pulumi.prod.yaml", /image-publisher:environment: "prod" is prod, but stack "dev" is named for dev/],
+            ["prod", "Pulumi.dev.yaml", /image-publisher:environment: "dev" is dev, but stack "prod" is named for prod/],
+        ] as const) {
+            let err = "";
+            const code = await plan(["--stack", stack, "--config", path.join(__dirname, "..", file), "--now", "2026-11-22"], { out: () => undefined, err: (t) => { err += t; } });
+            assert.strictEqual(code, 1, err);
+            assert.match(err, message);
+        }
     });
 
     it("refuses, in the program, a prod config run as stack dev, before anything is registered", async () => {

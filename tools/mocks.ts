@@ -248,6 +248,8 @@ export async function runUnderMocks<T>(program: () => Promise<T> | T, options: M
         return {};
     });
     if (failure !== undefined) {
+        // Let the stack's own registration finish first, so that it does not reach the next run's mocks.
+        await (require("@pulumi/pulumi/runtime/settings") as { waitForRPCs: () => Promise<void> }).waitForRPCs();
         // Say what had been registered when the program failed: tests show it is nothing.
         throw Object.assign(failure instanceof Error ? failure : new Error(String(failure)), {
             registered: pending.map((p) => p.record),
