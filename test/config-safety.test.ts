@@ -401,6 +401,14 @@ describe("Stack config: secrets never show in a message", () => {
         assert.match(text, /\[secret\]/);
     });
 
+    it("takes a secret out of the values it quotes, even one that looks like JSON punctuation", () => {
+        const c = baseConfig("prod");
+        c.aws.sharing.accounts = ["1,2", "12345678901\"x"];
+        c.secrets = { partnerCenterClientSecret: "1,2", openstack: { lab: { password: "\"x" } } };
+        const found = problems(c, { secretKeys: ["secrets"] }).filter((p) => p.path.startsWith("image-publisher:aws.sharing.accounts"));
+        assert.deepStrictEqual(found.map((p) => p.value), ["[secret]", "12345678901[secret]"]);
+    });
+
     it("quotes the value of a key that is not secret, as before", () => {
         const c = baseConfig("prod");
         c.secrets = { partnerCenterClientSecret: 42 };

@@ -89,10 +89,22 @@ function hideSecrets(problems: ConfigProblem[], raw: Record<string, unknown>, se
     // Longest first, so that a secret that contains another is replaced whole.
     const secrets = [...new Set(secretKeys.flatMap((k) => stringsIn(raw[k])))].filter((v) => v.length > 0).sort((a, b) => b.length - a.length);
     const scrub = (text: string) => secrets.reduce((t, secret) => t.split(secret).join("[secret]"), text);
+    const scrubValue = (value: unknown): unknown => {
+        if (typeof value === "string") {
+            return scrub(value);
+        }
+        if (Array.isArray(value)) {
+            return value.map(scrubValue);
+        }
+        if (value !== null && typeof value === "object") {
+            return Object.fromEntries(Object.entries(value).map(([k, v]) => [scrub(k), scrubValue(v)]));
+        }
+        return value;
+    };
     return problems.map((p) => {
         const root = roots.find((r) => p.path === r || p.path.startsWith(`${r}.`) || p.path.startsWith(`${r}[`));
         if (root === undefined) {
-            return { ...p, path: scrub(p.path), value: p.value === undefined ? undefined : JSON.parse(scrub(JSON.stringify(p.value))), message: scrub(p.message) };
+            return { ...p, path: scrub(p.path), value: scrubValue(p.value), message: scrub(p.message) };
         }
         const key = root.slice(namespace.length + 1);
         const hint = key === "secrets" && typeof raw.secrets === "string"
