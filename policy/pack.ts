@@ -9,7 +9,7 @@ import type {
 } from "@pulumi/policy";
 import {
     Environment, NeutralResource, ResourceRule, environmentOfStackName, noGalleryImageReplacement, noPublicEncryptedAmi, noPublicInDev,
-    policyNames, protectProdImages,
+    policyNames, protectProdImages, stackEnvironmentProblem,
 } from "./rules";
 
 /** The stack tag that names the environment, set with `pulumi stack tag set image-publisher:environment prod`. */
@@ -119,6 +119,29 @@ export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
             }
             if (resolveEnvironment({ config: args.getConfig<{ environment?: string }>(), stackTags: args.stackTags, urn }) === undefined) {
                 report(`cannot tell whether stack "${stackOfUrn(urn) ?? urn}" is dev or prod: name it with dev or prod, set the stack tag ${environmentTag}, or set "environment" in the policy config.`);
+            }
+        },
+    },
+    {
+        name: "stack-environment-matches-name",
+        description: "The environment the pack is told (policy config environment, stack tag image-publisher:environment) is the one the stack's name says, as the program's config validation requires of the stack file's environment.",
+        enforcementLevel: "mandatory",
+        configSchema: environmentConfigSchema,
+        validateStack: (args: StackValidationArgs, report: ReportViolation) => {
+            const urn = args.resources[0]?.urn;
+            if (urn === undefined) {
+                args.notApplicable("the stack has no resources");
+            }
+            const stack = stackOfUrn(urn) ?? urn;
+            const told: [string, unknown][] = [
+                ["the policy config environment", args.getConfig<{ environment?: string }>().environment],
+                [`the stack tag ${environmentTag}`, args.stackTags.get(environmentTag)],
+            ];
+            for (const [source, value] of told) {
+                const problem = typeof value === "string" ? stackEnvironmentProblem(stack, value) : undefined;
+                if (problem) {
+                    report(`${source} ${problem}`);
+                }
             }
         },
     },

@@ -78,6 +78,11 @@ export const galleryImageType = "azure-native:compute:GalleryImage";
 
 const publicGcpMembers = ["allUsers", "allAuthenticatedUsers"];
 
+/** Whether a GCP IAM member opens an image to everyone, or to a whole domain, which is as broad in a dev stack. */
+function broadGcpMember(member: string): boolean {
+    return publicGcpMembers.includes(member) || member.startsWith("domain:");
+}
+
 /** Why a resource makes an image public, or undefined when it does not. */
 export function publicExposure(resource: NeutralResource): string | undefined {
     const i = resource.inputs;
@@ -87,10 +92,10 @@ export function publicExposure(resource: NeutralResource): string | undefined {
         case "aws:ec2/snapshotCreateVolumePermission:SnapshotCreateVolumePermission":
             return i.accountId === "all" || i.group === "all" ? "create-volume permission for everyone" : undefined;
         case "gcp:compute/imageIamMember:ImageIamMember":
-            return publicGcpMembers.includes(String(i.member)) ? `IAM member ${String(i.member)}` : undefined;
+            return broadGcpMember(String(i.member)) ? `IAM member ${String(i.member)}` : undefined;
         case "gcp:compute/imageIamBinding:ImageIamBinding": {
             const members = Array.isArray(i.members) ? i.members.map(String) : [];
-            const open = members.filter((m) => publicGcpMembers.includes(m));
+            const open = members.filter(broadGcpMember);
             return open.length > 0 ? `IAM members ${open.join(", ")}` : undefined;
         }
         case "openstack:images/image:Image":
@@ -200,4 +205,18 @@ export function environmentOfStackName(stack: string): Environment | undefined {
         return "prod";
     }
     return name.includes("dev") ? "dev" : undefined;
+}
+
+/**
+ * Why a stack's name and its environment disagree, or undefined when they agree: a stack whose
+ * name says prod (or dev) must be that environment, so that `--stack dev` with a prod config, or a
+ * prod stack whose config says dev, is refused. A name that says neither is not checked here.
+ * The program's config validation and the policy pack both decide with this.
+ */
+export function stackEnvironmentProblem(stack: string, environment: string): string | undefined {
+    const named = environmentOfStackName(stack);
+    if (named === undefined || named === environment) {
+        return undefined;
+    }
+    return `is ${environment}, but stack "${stack}" is named for ${named}; allowed: ${named} in this stack, or the ${environment} stack`;
 }

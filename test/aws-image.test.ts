@@ -90,12 +90,12 @@ describe("AwsImage", () => {
     it("uploads a local file to the upload bucket first", async () => {
         const c = prod();
         c.aws.uploadBucket = "uploads";
-        c.releases[0].artifacts.aws = "file://out/{product}-{arch}.raw";
+        c.releases[0].artifacts.aws = "file:///out/{product}-{arch}.raw";
         const run = await runMocked(() => publish(), { stack: "prod", config: c });
         const upload = named(run, "release-1.0-aws-x86_64-upload");
         assert.strictEqual(upload.type, "aws:s3/bucketObjectv2:BucketObjectv2");
         assert.strictEqual(upload.inputs.bucket, "uploads");
-        assert.strictEqual(upload.inputs.source, "[file out/testlinux-x86_64.raw]");
+        assert.strictEqual(upload.inputs.source, "[file /out/testlinux-x86_64.raw]");
         const snapshot = named(run, "release-1.0-aws-x86_64-snapshot");
         assert.deepStrictEqual(snapshot.dependsOn, ["release-1.0-aws-x86_64-upload"]);
         assert.deepStrictEqual(snapshot.inputs.diskContainer, { format: "RAW", userBucket: { s3Bucket: "uploads", s3Key: "testlinux-1.0-x86_64.raw" } });

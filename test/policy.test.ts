@@ -6,8 +6,10 @@ import { parse } from "yaml";
 import { fromResourceArgs, policies, resolveEnvironment, stackOfUrn } from "../policy/pack";
 import {
     Environment, NeutralResource, checkResources, environmentOfStackName, galleryImageType, noGalleryImageReplacement, noPublicEncryptedAmi,
-    noPublicInDev, policyNames, protectProdImages, protectedImageTypes,
+    noPublicInDev, policyNames, protectProdImages, protectedImageTypes, stackEnvironmentProblem,
 } from "../policy/rules";
+import { ConfigError, validateConfig } from "../components/config";
+import { baseConfig } from "./fixtures/config";
 
 const policyDir = path.join(__dirname, "..", "policy");
 
@@ -23,6 +25,8 @@ describe("Policy rule (a): nothing public in dev", () => {
         ["a snapshot create-volume permission for all", res("aws:ec2/snapshotCreateVolumePermission:SnapshotCreateVolumePermission", { snapshotId: "snap-1", accountId: "all" })],
         ["a GCP image IAM member allAuthenticatedUsers", res("gcp:compute/imageIamMember:ImageIamMember", { role: "roles/compute.imageUser", member: "allAuthenticatedUsers" })],
         ["a GCP image IAM member allUsers", res("gcp:compute/imageIamMember:ImageIamMember", { role: "roles/compute.imageUser", member: "allUsers" })],
+        ["a GCP image IAM member for a whole domain", res("gcp:compute/imageIamMember:ImageIamMember", { role: "roles/compute.imageUser", member: "domain:example.com" })],
+        ["a GCP image IAM binding with a domain", res("gcp:compute/imageIamBinding:ImageIamBinding", { role: "roles/compute.imageUser", members: ["domain:example.com"] })],
         ["a GCP image IAM binding with allUsers", res("gcp:compute/imageIamBinding:ImageIamBinding", { role: "roles/compute.imageUser", members: ["user:a@example.com", "allUsers"] })],
         ["a public Glance image", res("openstack:images/image:Image", { visibility: "public" })],
         ["a community Glance image", res("openstack:images/image:Image", { visibility: "community" })],
@@ -176,6 +180,17 @@ describe("The environment of a stack", () => {
 
 class NotApplicable extends Error {}
 
+/** The message config validation gives for an environment in a stack of this name. */
+function validationMessage(stack: string, environment: "dev" | "prod"): string | undefined {
+    try {
+        validateConfig(baseConfig(environment), { stack });
+    } catch (error) {
+        assert.ok(error instanceof ConfigError);
+        return error.problems.find((p) => p.path === "image-publisher:environment")?.message;
+    }
+    return undefined;
+}
+
 /** ResourceValidationArgs as the analyzer would pass them, for a resource in `stack`. */
 function resourceArgs(stack: string, r: NeutralResource, config: { environment?: Environment } = {}): ResourceValidationArgs {
     return {
@@ -283,6 +298,25 @@ describe("The image-publisher policy pack", () => {
         assert.equal(reports.length, 1);
         assert.match(reports[0].message, /cannot tell whether stack "staging" is dev or prod/);
         assert.deepEqual(runStackPolicy("stack-environment-known", stackArgs("prod", [permission])), []);
+    });
+
+    it("refuses a stack named prod that it is told is dev, and the other way round, as config validation does", () => {
+        const permission = res("aws:ec2/amiLaunchPermission:AmiLaunchPermission", { group: "all" });
+        const byConfig = runStackPolicy("stack-environment-matches-name", stackArgs("prod", [permission], { environment: "dev" }));
+        assert.equal(byConfig.length, 1);
+        assert.match(byConfig[0].message, /^the policy config environment is dev, but stack "prod" is named for prod/);
+        const tagged = { ...stackArgs("acme-dev", [permission]), stackTags: new Map([["image-publisher:environment", "prod"]]) };
+        const byTag = runStackPolicy("stack-environment-matches-name", tagged);
+        assert.equal(byTag.length, 1);
+        assert.match(byTag[0].message, /^the stack tag image-publisher:environment is prod, but stack "acme-dev" is named for dev/);
+        assert.equal(stackEnvironmentProblem("dev", "prod"), validationMessage("dev", "prod"));
+    });
+
+    it("accepts a stack whose name and environment agree, or whose name says neither", () => {
+        const permission = res("aws:ec2/amiLaunchPermission:AmiLaunchPermission", { group: "all" });
+        assert.deepEqual(runStackPolicy("stack-environment-matches-name", stackArgs("prod", [permission], { environment: "prod" })), []);
+        assert.deepEqual(runStackPolicy("stack-environment-matches-name", stackArgs("staging", [permission], { environment: "dev" })), []);
+        assert.deepEqual(runStackPolicy("stack-environment-matches-name", stackArgs("dev", [permission])), []);
     });
 
     it("requires protect on prod images; retainOnDelete does not reach a policy pack", () => {

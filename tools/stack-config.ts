@@ -1,6 +1,7 @@
 import * as fs from "fs";
-import { parse } from "yaml";
+import { Document, Node, isAlias, isCollection, isPair, parseDocument } from "yaml";
 import { secretMarker } from "./mocks";
+import { maxConfigDepth, nestingDepth } from "../components/config/checks/depth";
 
 /** A stack's config as the CLI hands it to the program. */
 export interface CliConfig {
@@ -30,16 +31,85 @@ function hideSecure(value: unknown): { value: unknown; secret: boolean } {
 }
 
 /**
+ * The most values a stack file may hold once its aliases are expanded. A 500-release prod file is
+ * about 30,000; an alias bomb (each anchor a list of aliases of the one before) is billions.
+ */
+export const maxExpandedValues = 500_000;
+
+/**
+ * How many values a YAML node holds with every alias expanded, computed once per anchored node,
+ * so that an alias bomb is measured without being expanded. Stops counting past the limit.
+ */
+function expandedSize(doc: Document, root: unknown, source: string): number {
+    const sizes = new Map<unknown, number>();
+    const open = new Set<unknown>();
+    const size = (node: unknown): number => {
+        if (isAlias(node)) {
+            const target = node.resolve(doc);
+            if (target === undefined) {
+                return 1;
+            }
+            if (open.has(target)) {
+                throw new Error(`${source}: the alias *${node.source} refers to the node that contains it; allowed: aliases of nodes defined before them`);
+            }
+            return size(target);
+        }
+        if (!isCollection(node) && !isPair(node)) {
+            return 1;
+        }
+        const known = sizes.get(node);
+        if (known !== undefined) {
+            return known;
+        }
+        open.add(node);
+        let total = 1;
+        const children: unknown[] = isPair(node) ? [node.key, node.value] : (node.items as unknown[]);
+        for (const child of children) {
+            total += child === null || child === undefined ? 0 : size(child);
+            if (total > maxExpandedValues) {
+                break;
+            }
+        }
+        open.delete(node);
+        sizes.set(node, total);
+        return total;
+    };
+    return size(root);
+}
+
+/** Parses the YAML of a stack file as the CLI does (merge keys included), refusing alias bombs and absurd nesting with a message that says so. */
+function parseYaml(text: string, source: string): unknown {
+    let doc: Document;
+    try {
+        doc = parseDocument(text, { merge: true, uniqueKeys: true });
+    } catch (error) {
+        throw new Error(`${source}: not valid YAML: ${(error as Error).message}`, { cause: error });
+    }
+    const [first] = doc.errors;
+    if (first !== undefined) {
+        if (/call stack/i.test(first.message)) {
+            throw new Error(`${source}: nests lists and maps too deep to read (${first.linePos?.[0] ? `line ${first.linePos[0].line}; ` : ""}allowed: at most ${maxConfigDepth} levels under a key)`);
+        }
+        throw new Error(`${source}: not valid YAML: ${first.message}`);
+    }
+    const values = expandedSize(doc, doc.contents as Node | null, source);
+    if (values > maxExpandedValues) {
+        throw new Error(`${source}: its aliases expand to more than ${maxExpandedValues} values (an alias bomb?); allowed: at most ${maxExpandedValues} values once every alias is expanded`);
+    }
+    const value: unknown = doc.toJS({ maxAliasCount: -1 });
+    // config: + the key are two levels above the value.
+    if (nestingDepth(value, maxConfigDepth + 2) > maxConfigDepth + 2) {
+        throw new Error(`${source}: nests lists and maps more than ${maxConfigDepth} levels deep under a key; allowed: at most ${maxConfigDepth} levels`);
+    }
+    return value;
+}
+
+/**
  * Reads a Pulumi.<stack>.yaml text the way the CLI does: keys without a namespace belong to the
  * project, structured values become JSON, and secure values are never decrypted.
  */
 export function parseStackConfig(text: string, source: string): CliConfig {
-    let doc: unknown;
-    try {
-        doc = parse(text);
-    } catch (error) {
-        throw new Error(`${source}: not valid YAML: ${(error as Error).message}`, { cause: error });
-    }
+    const doc = parseYaml(text, source);
     const config = (doc as { config?: Record<string, unknown> } | null)?.config ?? {};
     if (typeof config !== "object" || Array.isArray(config)) {
         throw new Error(`${source}: "config" must be a map of keys to values`);

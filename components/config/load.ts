@@ -8,14 +8,27 @@ import { ValidatedConfig, namespace, validateConfig } from "./validate";
 export function loadConfig(options: { now?: Date } = {}): ValidatedConfig {
     const all = pulumi.runtime.allConfig();
     const raw: Record<string, unknown> = {};
+    const secretKeys: string[] = [];
     for (const [key, value] of Object.entries(all)) {
         const [ns, ...rest] = key.split(":");
         if (ns !== namespace) {
             continue;
         }
         raw[rest.join(":")] = parseValue(value);
+        if (isConfigSecret(key)) {
+            secretKeys.push(rest.join(":"));
+        }
     }
-    return validateConfig(raw, options);
+    return validateConfig(raw, { ...options, stack: pulumi.getStack(), secretKeys });
+}
+
+/**
+ * Whether the CLI marked a key secret (PULUMI_CONFIG_SECRET_KEYS): its value is handed to the
+ * program decrypted, so no message may show it. The runtime has the function but does not declare it.
+ */
+function isConfigSecret(key: string): boolean {
+    const runtime = pulumi.runtime as unknown as { isConfigSecret?: (k: string) => boolean };
+    return runtime.isConfigSecret?.(key) ?? true;
 }
 
 function parseValue(value: string): unknown {

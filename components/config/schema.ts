@@ -34,13 +34,19 @@ const template = nonEmpty.refine((t) => unknownPlaceholders(t).length === 0, {
     },
 });
 
+/**
+ * An artifact URI of one of the schemes, with a host (bucket) and a path. `file:` is the exception:
+ * a local file is `file:///absolute/path` (RFC 8089), and `file://host/path` would be read as the
+ * relative path host/path, so it is refused. Plain `http:` is refused everywhere: an artifact
+ * fetched over it can be changed on the way.
+ */
 const uri = (schemes: string[], example: string) =>
     template.refine(
         (value) => {
-            const m = /^([a-z0-9+]+):\/\/([^/\s]+)\/(\S+)$/.exec(value);
-            return m !== null && schemes.includes(m[1]);
+            const m = /^([a-z0-9+]+):\/\/([^/\s]*)\/(\S+)$/.exec(value);
+            return m !== null && schemes.includes(m[1]) && (m[1] === "file" ? m[2] === "" : m[2] !== "");
         },
-        { error: `is not a valid artifact URI; allowed: ${schemes.map((s) => `${s}://`).join(" or ")} URIs such as ${example}` },
+        { error: `is not a valid artifact URI; allowed: ${schemes.map((s) => (s === "file" ? "file:/// (an absolute path, no host)" : `${s}://`)).join(" or ")} URIs such as ${example}` },
     );
 
 /** One artifact: a URI (templates allowed), optionally with its sha256. */
@@ -64,10 +70,10 @@ const cloudArtifacts = (schemes: string[], example: string) =>
 
 const artifactSchemes = {
     aws: [["s3", "file"], "s3://bucket/{product}-{version}-{arch}.raw"],
-    azure: [["https", "http"], "https://host/{product}-{version}-{arch}.vhd"],
+    azure: [["https"], "https://host/{product}-{version}-{arch}.vhd"],
     gcp: [["gs", "https"], "gs://bucket/{product}-{version}-{arch}-gcpimage.tar.gz"],
     alicloud: [["oss"], "oss://bucket/{product}-{version}-{arch}.qcow2"],
-    openstack: [["https", "http"], "https://host/{product}-{version}-{arch}.qcow2"],
+    openstack: [["https"], "https://host/{product}-{version}-{arch}.qcow2"],
 } as const satisfies Record<(typeof clouds)[number], readonly [readonly string[], string]>;
 
 const artifactsSchema = z.strictObject(

@@ -5,6 +5,8 @@ import {
 } from "./model";
 import { clouds, configKeys, releaseSchema, stackConfigSchema } from "./schema";
 import { compareVersions } from "../outputs";
+import { stackEnvironmentProblem } from "../../policy/rules";
+import { maxConfigDepth, nestingDepth } from "./checks/depth";
 
 /** The project's config namespace. */
 export const namespace = "image-publisher";
@@ -53,11 +55,70 @@ function keyPath(path: readonly PropertyKey[]): string {
     return out;
 }
 
+/** Options of {@link validateConfig}. */
+export interface ValidateOptions {
+    /** The time that `deprecated: true` counts from. */
+    now?: Date;
+    /** The stack's name; its environment (a name with prod or dev in it) must be the config's. */
+    stack?: string;
+    /** The keys (without the namespace) whose values are secret: no message shows them. */
+    secretKeys?: string[];
+}
+
+/** Every string inside a value, for taking them out of messages. */
+function stringsIn(value: unknown): string[] {
+    if (typeof value === "string") {
+        return [value];
+    }
+    if (value !== null && typeof value === "object") {
+        return Object.values(value as Record<string, unknown>).flatMap(stringsIn);
+    }
+    return [];
+}
+
+/**
+ * Keeps secret values out of the problems: a problem under a secret key keeps its key path and
+ * what is wrong with the type, loses its value, and says that the value is secret; and no
+ * message anywhere contains a secret string.
+ */
+function hideSecrets(problems: ConfigProblem[], raw: Record<string, unknown>, secretKeys: readonly string[]): ConfigProblem[] {
+    if (secretKeys.length === 0) {
+        return problems;
+    }
+    const roots = secretKeys.map((k) => `${namespace}:${k}`);
+    // Longest first, so that a secret that contains another is replaced whole.
+    const secrets = [...new Set(secretKeys.flatMap((k) => stringsIn(raw[k])))].filter((v) => v.length > 0).sort((a, b) => b.length - a.length);
+    const scrub = (text: string) => secrets.reduce((t, secret) => t.split(secret).join("[secret]"), text);
+    const scrubValue = (value: unknown): unknown => {
+        if (typeof value === "string") {
+            return scrub(value);
+        }
+        if (Array.isArray(value)) {
+            return value.map(scrubValue);
+        }
+        if (value !== null && typeof value === "object") {
+            return Object.fromEntries(Object.entries(value).map(([k, v]) => [scrub(k), scrubValue(v)]));
+        }
+        return value;
+    };
+    return problems.map((p) => {
+        const root = roots.find((r) => p.path === r || p.path.startsWith(`${r}.`) || p.path.startsWith(`${r}[`));
+        if (root === undefined) {
+            return { ...p, path: scrub(p.path), value: scrubValue(p.value), message: scrub(p.message) };
+        }
+        const key = root.slice(namespace.length + 1);
+        const hint = key === "secrets" && typeof raw.secrets === "string"
+            ? "; set each secret at its own path, such as `pulumi config set --secret --path secrets.partnerCenterClientSecret ...`"
+            : "";
+        return { path: scrub(p.path), message: `${scrub(p.message)} (a secure value of type ${Array.isArray(raw[key]) ? "array" : typeof raw[key]}; not shown)${hint}` };
+    });
+}
+
 /**
  * Validates the project's config values (keys without the namespace) and resolves the releases.
  * Every problem is collected; if there is any, one ConfigError lists them all.
  */
-export function validateConfig(raw: Record<string, unknown>, options: { now?: Date } = {}): ValidatedConfig {
+export function validateConfig(raw: Record<string, unknown>, options: ValidateOptions = {}): ValidatedConfig {
     const problems: ConfigProblem[] = [];
     for (const key of Object.keys(raw).sort()) {
         if (!(configKeys as string[]).includes(key)) {
@@ -68,24 +129,37 @@ export function validateConfig(raw: Record<string, unknown>, options: { now?: Da
             });
         }
     }
-    const known = Object.fromEntries(Object.entries(raw).filter(([k]) => (configKeys as string[]).includes(k)));
+    const deep = new Set<string>();
+    for (const key of Object.keys(raw).sort()) {
+        if (nestingDepth(raw[key]) > maxConfigDepth) {
+            deep.add(key);
+            problems.push({ path: keyPath([key]), message: `nests lists and maps more than ${maxConfigDepth} levels deep; allowed: the shape of the configuration reference (README), at most ${maxConfigDepth} levels` });
+        }
+    }
+    const known = Object.fromEntries(Object.entries(raw).filter(([k]) => (configKeys as string[]).includes(k) && !deep.has(k)));
     // Each key is parsed on its own, and each release too, so that the cross-checks still run over
     // every part that is valid and the message lists every problem at once.
-    const partial = parsePartially(known, problems);
+    const partial = parsePartially(known, problems, deep);
     const now = options.now ?? new Date();
     crossCheck(checkContext(partial, (path, value, message) => problems.push({ path: keyPath(path), value, message }), now));
+    if (options.stack !== undefined && partial.environment !== undefined) {
+        const message = stackEnvironmentProblem(options.stack, partial.environment);
+        if (message) {
+            problems.push({ path: keyPath(["environment"]), value: partial.environment, message });
+        }
+    }
     if (problems.length > 0) {
-        throw new ConfigError(problems);
+        throw new ConfigError(hideSecrets(problems, raw, options.secretKeys ?? []));
     }
     const config = stackConfigSchema.parse(known);
     const releases = config.releases.map((r) => resolveRelease(config, r, now));
     return { config, releases, warnings: retentionWarnings(config) };
 }
 
-function parsePartially(known: Record<string, unknown>, problems: ConfigProblem[]): PartialConfig {
+function parsePartially(known: Record<string, unknown>, problems: ConfigProblem[], reported: Set<string>): PartialConfig {
     const shape = stackConfigSchema.shape as Record<string, z.ZodType>;
     const partial: Record<string, unknown> = {};
-    for (const key of configKeys) {
+    for (const key of configKeys.filter((k) => !reported.has(k))) {
         const result = shape[key].safeParse(known[key], { reportInput: true });
         if (result.success) {
             partial[key] = result.data;

@@ -75,6 +75,10 @@ function checkMarketplace(ctx: CheckContext): void {
     if (!dev && Object.keys(mp.products).length === 0) {
         add(["aws", "marketplace", "products"], mp.products, "is empty: the marketplace is enabled in prod; allowed: a map of major version to {x86_64, arm64} product IDs");
     }
+    const prodProducts = Object.values(mp.products).flatMap((p) => Object.values(p));
+    if (dev && mp.devProductId && prodProducts.includes(mp.devProductId)) {
+        add(["aws", "marketplace", "devProductId"], mp.devProductId, "is one of the prod products in aws.marketplace.products, and a dev stack never touches a prod listing; allowed: the dev/test product's ID");
+    }
     // The Catalog API is served from us-east-1 only, and AmiSource.AmiId must be an AMI "located in the
     // region where CatalogMarketplace is called" (aws-samples/aws-marketplace-api-samples, AddDeliveryOptions).
     const regions = aws.regions === "all" ? "all" : [aws.sourceRegion, ...aws.regions];

@@ -26,6 +26,9 @@ export function checkAzure(ctx: CheckContext): void {
             }
         }
         const mp = azure.marketplace;
+        if (dev && mp.publish) {
+            add(["azure", "marketplace", "publish"], true, "submits the offer to preview and live from a dev stack; allowed: false in dev (leave a draft)");
+        }
         if (mp.enabled) {
             for (const field of ["offerId", "planId", "tenantId", "clientId"] as const) {
                 if (!mp[field]) {
@@ -34,6 +37,9 @@ export function checkAzure(ctx: CheckContext): void {
             }
             if (dev && !mp.devOfferId) {
                 add(["azure", "marketplace", "devOfferId"], undefined, "is missing: a dev stack only ever uses a test offer; allowed: its external ID");
+            }
+            if (dev && mp.devOfferId && mp.devOfferId === mp.offerId) {
+                add(["azure", "marketplace", "devOfferId"], mp.devOfferId, "is the prod offer azure.marketplace.offerId, and a dev stack never touches a prod listing; allowed: the test offer's external ID");
             }
             if (!config.secrets?.partnerCenterClientSecret) {
                 add(["secrets", "partnerCenterClientSecret"], undefined, "is missing: the Partner Center offer is enabled; set it with `pulumi config set --secret --path secrets.partnerCenterClientSecret`");

@@ -42,5 +42,10 @@ export function checkGcp(ctx: CheckContext): void {
                 }
             }
         });
+        gcp.sharing.members.forEach((member, i) => {
+            if (dev && member.startsWith("domain:")) {
+                add(["gcp", "sharing", "members", i], member, "shares with a whole domain in a dev stack, as broad as allAuthenticatedUsers; allowed: user:, group: or serviceAccount: in dev");
+            }
+        });
     }
 }

@@ -5,6 +5,9 @@ import { checkAzure } from "./azure";
 import { checkGcp } from "./gcp";
 import { checkAliCloud } from "./alicloud";
 import { checkOpenStack } from "./openstack";
+import { checkLists } from "./lists";
+import { checkNames } from "./names";
+import { checkAwsInputs } from "./aws-inputs";
 
 export { PartialConfig, CheckContext, checkContext } from "./context";
 export { rawArtifact, enabledClouds } from "./artifacts";
@@ -18,4 +21,7 @@ export function crossCheck(ctx: CheckContext): void {
     checkGcp(ctx);
     checkAliCloud(ctx);
     checkOpenStack(ctx);
+    checkLists(ctx);
+    checkNames(ctx);
+    checkAwsInputs(ctx);
 }
