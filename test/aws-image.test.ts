@@ -237,13 +237,25 @@ describe("AwsImage as AWS accepts it", () => {
         assert.notStrictEqual(bySnapshot.get("eu-west-1"), bySnapshot.get("us-east-1"));
     });
 
-    it("sizes the root volume as the imported snapshot (4 GiB in the mocks) unless config asks for more, never less", async () => {
-        for (const [configured, expected] of [[undefined, 4], [2, 4], [12, 12]] as const) {
+    it("sizes the root volume as config asks, never below the imported snapshot (4 GiB in the mocks)", async () => {
+        for (const [configured, expected] of [[2, 4], [4, 4], [12, 12]] as const) {
             const c = prod();
             c.aws.image = configured === undefined ? {} : { volumeSize: configured };
             const run = await runMocked(() => publish(), { stack: "prod", config: c });
             const devices = named(run, "release-1.0-aws-x86_64-ami").inputs.ebsBlockDevices as Array<{ volumeSize: number }>;
             assert.strictEqual(devices[0].volumeSize, expected, `volumeSize ${String(configured)}`);
+        }
+    });
+
+    it("keeps the 8 GiB root volume of AMIs already published when config sets none, so none is replaced", async () => {
+        const c = prod();
+        c.aws.image = {};
+        const run = await runMocked(() => publish(), { stack: "prod", config: c });
+        const amis = ofType(run, AMI);
+        assert.strictEqual(amis.length, 2);
+        for (const ami of amis) {
+            const devices = ami.inputs.ebsBlockDevices as Array<{ volumeSize: number }>;
+            assert.strictEqual(devices[0].volumeSize, 8, ami.name);
         }
     });
 
