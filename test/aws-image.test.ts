@@ -272,6 +272,20 @@ describe("AwsImage as AWS accepts it", () => {
         assert.deepStrictEqual(run.outputs.deprecated, { "1.0": "2026-01-31" });
     });
 
+    it("never sends a deprecation time that comes before the AMI and its copies exist: a date 30 minutes ahead waits for the next UTC day", async () => {
+        const c = prod();
+        c.releases[0].deprecated = "2026-11-23";
+        // Import (90), AMI (30) and copy (60) take up to three hours; EnableImageDeprecation comes after them.
+        const run = await runMocked(() => publish({ now: new Date("2026-11-22T23:30:00Z") }), { stack: "prod", config: c });
+        const all = [...ofType(run, AMI), ...ofType(run, COPY)];
+        assert.strictEqual(all.length, 6);
+        for (const image of all) {
+            assert.strictEqual(image.inputs.deprecationTime, "2026-11-24T00:00:00Z", image.name);
+            assert.deepStrictEqual(image.options.ignoreChanges, ["deprecationTime"], image.name);
+        }
+        assert.deepStrictEqual(run.outputs.deprecated, { "1.0": "2026-11-23" });
+    });
+
     it("gives the import, the AMI and each copy the configured timeouts, 90, 30 and 60 minutes by default", async () => {
         const defaults = await runMocked(() => publish(), { stack: "prod", config: prod() });
         assert.deepStrictEqual(named(defaults, "release-1.0-aws-x86_64-snapshot").options.customTimeouts, { create: "90m" });
