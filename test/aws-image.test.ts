@@ -237,13 +237,25 @@ describe("AwsImage as AWS accepts it", () => {
         assert.notStrictEqual(bySnapshot.get("eu-west-1"), bySnapshot.get("us-east-1"));
     });
 
-    it("sizes the root volume as the imported snapshot (4 GiB in the mocks) unless config asks for more, never less", async () => {
-        for (const [configured, expected] of [[undefined, 4], [2, 4], [12, 12]] as const) {
+    it("sizes the root volume as config asks, never below the imported snapshot (4 GiB in the mocks)", async () => {
+        for (const [configured, expected] of [[2, 4], [4, 4], [12, 12]] as const) {
             const c = prod();
             c.aws.image = configured === undefined ? {} : { volumeSize: configured };
             const run = await runMocked(() => publish(), { stack: "prod", config: c });
             const devices = named(run, "release-1.0-aws-x86_64-ami").inputs.ebsBlockDevices as Array<{ volumeSize: number }>;
             assert.strictEqual(devices[0].volumeSize, expected, `volumeSize ${String(configured)}`);
+        }
+    });
+
+    it("keeps the 8 GiB root volume of AMIs already published when config sets none, so none is replaced", async () => {
+        const c = prod();
+        c.aws.image = {};
+        const run = await runMocked(() => publish(), { stack: "prod", config: c });
+        const amis = ofType(run, AMI);
+        assert.strictEqual(amis.length, 2);
+        for (const ami of amis) {
+            const devices = ami.inputs.ebsBlockDevices as Array<{ volumeSize: number }>;
+            assert.strictEqual(devices[0].volumeSize, 8, ami.name);
         }
     });
 
@@ -258,6 +270,20 @@ describe("AwsImage as AWS accepts it", () => {
             assert.deepStrictEqual(image.options.ignoreChanges, ["deprecationTime"], image.name);
         }
         assert.deepStrictEqual(run.outputs.deprecated, { "1.0": "2026-01-31" });
+    });
+
+    it("never sends a deprecation time that comes before the AMI and its copies exist: a date 30 minutes ahead waits for the next UTC day", async () => {
+        const c = prod();
+        c.releases[0].deprecated = "2026-11-23";
+        // Import (90), AMI (30) and copy (60) take up to three hours; EnableImageDeprecation comes after them.
+        const run = await runMocked(() => publish({ now: new Date("2026-11-22T23:30:00Z") }), { stack: "prod", config: c });
+        const all = [...ofType(run, AMI), ...ofType(run, COPY)];
+        assert.strictEqual(all.length, 6);
+        for (const image of all) {
+            assert.strictEqual(image.inputs.deprecationTime, "2026-11-24T00:00:00Z", image.name);
+            assert.deepStrictEqual(image.options.ignoreChanges, ["deprecationTime"], image.name);
+        }
+        assert.deepStrictEqual(run.outputs.deprecated, { "1.0": "2026-11-23" });
     });
 
     it("gives the import, the AMI and each copy the configured timeouts, 90, 30 and 60 minutes by default", async () => {

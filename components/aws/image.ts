@@ -24,6 +24,8 @@ export interface AwsImageArgs {
 }
 
 const diskFormats: Record<string, string> = { raw: "RAW", img: "RAW", vhd: "VHD", vmdk: "VMDK" };
+/** The root volume size, in GiB, of every AMI registered while aws.image.volumeSize defaulted to 8. */
+const PUBLISHED_VOLUME_SIZE = 8;
 
 /** One release's AMI for one architecture, copied to every configured region and shared. */
 export class AwsImage extends pulumi.ComponentResource {
@@ -79,7 +81,10 @@ export class AwsImage extends pulumi.ComponentResource {
         // A root volume cannot be smaller than its snapshot (EC2 API, EbsBlockDevice.VolumeSize: "If you
         // specify a snapshot, the default is the snapshot size. You can specify a volume size that is equal
         // to or larger than the snapshot size."), so it is the snapshot's size, or config's when larger.
-        const volumeSize = snapshot.volumeSize.apply((size) => Math.max(size, target.image.volumeSize ?? 0));
+        // Unset, it is never below the 8 GiB every AMI got before it followed the snapshot: volume_size of
+        // ebs_block_device forces a new AMI (terraform-provider-aws, ec2_ami.go, ForceNew), so a smaller
+        // default would replace every AMI already published (and fail on the protected prod ones).
+        const volumeSize = snapshot.volumeSize.apply((size) => Math.max(size, target.image.volumeSize ?? PUBLISHED_VOLUME_SIZE));
 
         // Registering an AMI from a snapshot takes minutes; a 30-minute limit bounds it on the longest path of a run.
         const ami = new aws.ec2.Ami(`${name}-ami`, {

@@ -42,8 +42,10 @@ export interface Deprecation {
     /** True when config said `deprecated: true` rather than a date: the time is then set once and kept. */
     immediate: boolean;
     /**
-     * Set only when `time` is not ahead of now: the earliest time that can still be sent to a cloud that
-     * refuses a deprecation time in the past (the next UTC day). Resources that already have a time keep it.
+     * Set only when `time` is not far enough ahead for a resource made in this run (it gets its time once
+     * it exists, after the AWS import, AMI and copy timeouts): the earliest time that can still be sent to
+     * a cloud that refuses a deprecation time in the past (the next UTC day after that). Resources that
+     * already have a time keep it.
      */
     nextPossibleTime?: string;
 }

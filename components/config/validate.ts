@@ -207,24 +207,40 @@ function zodProblem(issue: z.core.$ZodIssue): ConfigProblem {
     return { path: keyPath(issue.path), value: input, message: issue.message };
 }
 
-function deprecationOf(entry: ReleaseEntry, now: Date): Deprecation | undefined {
+/** Midnight UTC of the day after `ms`, as an ISO timestamp without milliseconds. */
+function nextUtcDay(ms: number): string {
+    const at = new Date(ms);
+    return new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate() + 1)).toISOString().replace(".000Z", "Z");
+}
+
+/**
+ * How long after validation a resource of this run may still get its deprecation time: the provider
+ * calls EnableImageDeprecation only once the AMI or copy is available (terraform-provider-aws,
+ * ec2_ami.go: waitImageAvailable, then enableImageDeprecation), so after the import, the AMI's
+ * registration (30 minutes at most) and a copy.
+ */
+function deprecationLeadMs(config: StackConfig): number {
+    const t = config.aws.timeouts;
+    return (t.importMinutes + 30 + t.copyMinutes) * 60_000;
+}
+
+function deprecationOf(entry: ReleaseEntry, now: Date, leadMs: number): Deprecation | undefined {
     if (entry.deprecated === false) {
         return undefined;
     }
+    // AWS refuses a deprecation time in the past (EnableImageDeprecation: "You can't specify a date in
+    // the past"), and a resource made in this run gets its time only once it exists, up to `leadMs`
+    // from now: the earliest time it can take is the next UTC day after that.
+    const earliest = nextUtcDay(now.getTime() + leadMs);
     if (entry.deprecated === true) {
-        // "Now" is rounded up to the next UTC day: the clouds refuse a deprecation time in the past.
-        const next = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1));
-        const time = next.toISOString().replace(".000Z", "Z");
-        return { time, date: time.slice(0, 10), immediate: true };
+        return { time: earliest, date: earliest.slice(0, 10), immediate: true };
     }
     const time = `${entry.deprecated}T00:00:00Z`;
-    if (Date.parse(time) > now.getTime()) {
+    if (Date.parse(time) > now.getTime() + leadMs) {
         return { time, date: entry.deprecated, immediate: false };
     }
-    // The date has passed: AWS refuses to set a deprecation time in the past (EnableImageDeprecation:
-    // "You can't specify a date in the past"), so a resource made now can only get the next UTC day.
-    const next = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1)).toISOString().replace(".000Z", "Z");
-    return { time, date: entry.deprecated, immediate: false, nextPossibleTime: next };
+    // The date has passed, or comes before a resource made now could take it.
+    return { time, date: entry.deprecated, immediate: false, nextPossibleTime: earliest };
 }
 
 function resolveRelease(config: StackConfig, entry: ReleaseEntry, now: Date): Release {
@@ -243,7 +259,7 @@ function resolveRelease(config: StackConfig, entry: ReleaseEntry, now: Date): Re
         major: entry.version.split(".")[0],
         architectures: entry.architectures,
         artifacts,
-        deprecation: deprecationOf(entry, now),
+        deprecation: deprecationOf(entry, now, deprecationLeadMs(config)),
         releaseNotes: entry.releaseNotes,
         ...(entry.awsMarketplace === false ? { awsMarketplace: false } : {}),
     };
