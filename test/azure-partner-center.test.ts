@@ -6,6 +6,7 @@ import {
 } from "../components/azure/partner-center-provider";
 import { FakeClock } from "./helpers/clock";
 import { roundTrip } from "./helpers/serialise";
+import { localAccessToken } from "./servers/azure-arm";
 import { PartnerCenterServer } from "./servers/partner-center";
 
 const tenantId = "11111111-2222-3333-4444-555555555555";
@@ -288,17 +289,29 @@ describe("AzureMarketplaceVersion provider (Partner Center)", () => {
             })), /imageType arm64Gen2 has no matching SKU/);
         });
 
-        it("a resource written back in another schema version than the request's", async () => {
-            await assert.rejects(configureDraft((config) => ({
-                ...config, $schema: String(config.$schema).replace(API_VERSION, "2022-03-01-preview2"),
-            })), /Invalid resource: .*virtual-machine-plan-technical-configuration\/2022-03-01-preview2 is not a schema of the request's \$version 2022-03-01-preview5/);
+        it("a configure request whose $version is not the version of its configure schema", async () => {
+            const configure = async (version: string, configureSchema: string) => {
+                const response = await fetch(`${server.url}/configure?$version=${version}`, {
+                    method: "POST", headers: { authorization: `Bearer ${localAccessToken}`, "content-type": "application/json" },
+                    body: JSON.stringify({ $schema: `https://schema.mp.microsoft.com/schema/configure/${configureSchema}`, resources: [] }),
+                });
+                return { status: response.status, body: await response.json() as { error?: { code?: string } } };
+            };
+            const mismatched = await configure("2022-03-01-preview5", "2022-03-01-preview2");
+            assert.equal(mismatched.status, 400);
+            assert.equal(mismatched.body.error?.code, "badRequest");
+            assert.equal((await configure("2022-07-01", "2022-07-01")).status, 202);
         });
     });
 
-    it("reads the resource tree and configures it with one schema version", async () => {
+    it("reads the resource tree and configures it with one $version, 2022-07-01, and the configure schema of that version", async () => {
         await provider().create!(inputs());
-        const versions = new Set(server.requests.filter((r) => r.path.startsWith("/resource-tree/") || r.path === "/configure").map((r) => r.query.$version));
-        assert.deepEqual([...versions], ["2022-03-01-preview5"]);
+        const versions = new Set(server.requests.filter((r) => r.path === "/product" || r.path.startsWith("/resource-tree/") || r.path.startsWith("/configure"))
+            .map((r) => r.query.$version));
+        assert.deepEqual([...versions], ["2022-07-01"]);
+        assert.equal(API_VERSION, "2022-07-01");
+        assert.equal(CONFIGURE_SCHEMA, "https://schema.mp.microsoft.com/schema/configure/2022-07-01");
+        // Read at 2022-07-01, the technical configuration answers in its newest schema, and is written back as read.
         assert.match(String(server.configures[0].resources[0].$schema), /\/virtual-machine-plan-technical-configuration\/2022-03-01-preview5$/);
     });
 

@@ -160,6 +160,19 @@ describe("VhdBlob in server-side mode (Put Page From URL)", function () {
         assert.strictEqual(sha256Of(blobs.blobs.get(`/devstoreaccount1/vhds/${name}`)?.data ?? Buffer.alloc(0)), artifactSha);
     });
 
+    it("waits for the role at the first blob read too, since Owner and Contributor may create the container but not read a blob", async () => {
+        const name = newBlobName();
+        let refused = 0;
+        fault = (r) => (r.method === "HEAD" && r.path === `/devstoreaccount1/vhds/${name}` && refused++ < 2 ? 403 : undefined);
+        const clock = new FakeClock(0);
+        const result = await copyVhd(engine(name, { calls: { clock } }));
+        assert.strictEqual(result.reused, false);
+        assert.strictEqual(refused, 3);
+        assert.strictEqual(clock.sleeps.length, 2);
+        assert.ok(clock.sleeps[0] >= 4000, clock.sleeps.join(", "));
+        assert.strictEqual(sha256Of(blobs.blobs.get(`/devstoreaccount1/vhds/${name}`)?.data ?? Buffer.alloc(0)), artifactSha);
+    });
+
     it("gives up after about ten minutes without blob data access, naming the role it needs, before creating the blob", async () => {
         const name = newBlobName();
         fault = (r) => (r.restype === "container" ? 403 : undefined);

@@ -161,6 +161,14 @@ describe("Stack config for Azure", () => {
         assert.strictEqual(validateConfig(azure()).config.azure?.transferMode, "server-side");
     });
 
+    it("refuses Group as the deployer type: the signed-in identity that gets the blob data role is a user or a service principal", () => {
+        const c = azure();
+        c.azure.storageAccount = { name: "images", deployerType: "Group" };
+        refuses(c, "image-publisher:azure.storageAccount.deployerType", /allowed: ServicePrincipal, User/);
+        c.azure.storageAccount = { name: "images", deployerType: "User" };
+        assert.strictEqual(validateConfig(c).config.azure?.storageAccount.deployerType, "User");
+    });
+
     it("refuses arm64 without Hyper-V generation 2", () => {
         const c = azure();
         c.azure.image.hyperVGenerations = ["V1"];

@@ -11,17 +11,22 @@ import { Clock, isTransientHttpError, pollUntil, realClock, retry } from "../dyn
 export const PARTNER_CENTER_ENDPOINT = "https://graph.microsoft.com/rp/product-ingestion";
 /** The token scope of the product ingestion API. */
 export const PARTNER_CENTER_SCOPE = "https://graph.microsoft.com/.default";
-/** The schema of a configure request. */
-export const CONFIGURE_SCHEMA = "https://schema.mp.microsoft.com/schema/configure/2022-03-01-preview2";
+/**
+ * The `$version` of every call, reads and configure alike. A read answers each resource in the newest
+ * schema "up to" this version ("The schema version you provide will be used as the max supported
+ * version for each of the applicable resources", Product Ingestion API, Method 1: Resource-tree), so
+ * what is read stays writable under the same version; a configure request's `$version` is "the version
+ * of the schema that is being used in the request", its configure schema (every documented configure
+ * call pairs `configure?$version=V` with `.../schema/configure/V`). 2022-07-01 is the version Red Hat's
+ * cloudpub publishes virtual machine plans with (its technical configurations answer as
+ * `.../virtual-machine-plan-technical-configuration/2022-03-01-preview5`); no documented configure
+ * schema pairs with `$version=2022-03-01-preview5`.
+ */
+export const API_VERSION = "2022-07-01";
+/** The schema of a configure request: the one of {@link API_VERSION}. */
+export const CONFIGURE_SCHEMA = `https://schema.mp.microsoft.com/schema/configure/${API_VERSION}`;
 /** The schema of a submission resource. */
 export const SUBMISSION_SCHEMA = "https://schema.mp.microsoft.com/schema/submission/2022-03-01-preview2";
-/**
- * The `$version` of every call, reads and configure alike. The API answers a read with the resource
- * schemas of the `$version` asked for, and a configure request is checked against the schemas of its
- * own `$version`: a resource read in one version and written back in another is refused as an
- * invalid resource. One version for both keeps what is read writable as it is.
- */
-export const API_VERSION = "2022-03-01-preview5";
 
 /** How to reach Partner Center and as whom. */
 export interface PartnerCenterConnection {

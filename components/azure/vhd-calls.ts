@@ -47,16 +47,18 @@ export async function azureCall<T>(settings: CallSettings, what: string, fn: (ab
     try {
         return await fn(settings.abortAfter(settings.requestTimeoutMs));
     } catch (error) {
-        const e = error as { name?: string; statusCode?: number; code?: string };
+        const e = error as { name?: string; statusCode?: number; code?: string; response?: { headers?: { get?: (name: string) => string | undefined } } };
         if (e?.name === "AbortError" || e?.name === "TimeoutError") {
             throw transferError(`${what}: no answer in time`, { code: "ETIMEDOUT" });
         }
+        // A HEAD answer (Get Blob Properties) has no body: its error code is only in the x-ms-error-code header.
+        const errorCode = e?.code ?? e?.response?.headers?.get?.("x-ms-error-code");
         const status = e?.statusCode === undefined ? "" : ` ${e.statusCode}`;
-        const code = e?.code === undefined ? "" : ` ${e.code}`;
+        const code = errorCode === undefined ? "" : ` ${errorCode}`;
         const detail = messageOf(error).split("\n")[0];
         throw transferError(`${what} failed:${status}${code}${detail === "" ? "" : ` ${detail}`}`, {
             ...(e?.statusCode === undefined ? {} : { statusCode: e.statusCode }),
-            ...(e?.code === undefined ? {} : { code: e.code }),
+            ...(errorCode === undefined ? {} : { code: errorCode }),
         });
     }
 }

@@ -122,7 +122,7 @@ function isPermissionMismatch(error: unknown): boolean {
 /** Attempts while waiting for a new blob data role: 5 s doubling to 60 s, about ten minutes in all. */
 const DATA_ACCESS_ATTEMPTS = 14;
 
-/** Runs the copy's first request, waiting (bounded) for a blob data role that is not in effect yet. */
+/** Runs one of the copy's first requests, waiting (bounded) for a blob data role that is not in effect yet. */
 async function withDataAccess<T>(settings: CallSettings, fn: () => Promise<T>): Promise<T> {
     try {
         return await retry(fn, { attempts: DATA_ACCESS_ATTEMPTS, baseDelayMs: 5000, maxDelayMs: 60_000, retryable: isPermissionMismatch, clock: settings.clock });
@@ -203,14 +203,19 @@ export async function copyVhd(options: CopyVhdOptions): Promise<CopyVhdResult> {
         throw new Error(`parallelism ${parallelism} is not usable; allowed: a whole number from 1`);
     }
     try {
-        if (options.auth.kind !== "sas") {
+        const entraId = options.auth.kind !== "sas";
+        if (entraId) {
             // A SAS is usually scoped to the blob; with one the container must already exist.
             await withDataAccess(settings, () => attempt(settings, () => azureCall(settings, "Create Container", (abortSignal) => container.createIfNotExists({ abortSignal }))));
         }
         const size = await attempt(settings, () => sourceSize(options.sourceUrl, settings));
         assertVhdSize(size, source);
         const ranges = planRanges(size, chunkSize);
-        const existing = await propertiesIfExists(blob, settings);
+        // Create Container is authorized by the control-plane action containers/write, which Owner and
+        // Contributor carry ("*"); Get Blob Properties is the copy's first data action (blobs/read), the
+        // first request a role that is not in effect yet refuses (Create Container and Get Blob Properties,
+        // "Permissions", Blob service REST API). So the wait covers it too.
+        const existing = entraId ? await withDataAccess(settings, () => propertiesIfExists(blob, settings)) : await propertiesIfExists(blob, settings);
         if (existing !== undefined && isCompleteCopy(existing, size, source, expected)) {
             const known = existing.metadata?.sha256;
             return { url, size, ...(known === undefined ? {} : { sha256: known }), bytesUploaded: 0, rangesSkipped: 0, requests: 0, reused: true };

@@ -181,7 +181,10 @@ export const azureSchema = z.strictObject({
         create: z.boolean().default(true),
         // The kind of identity that runs `pulumi up`, given to the blob data role assignment of a created
         // account: Azure refuses an assignment whose principalType is not the principal's (UnmatchedPrincipalType).
-        deployerType: z.enum(["ServicePrincipal", "User", "Group"]).default("ServicePrincipal"),
+        // The assignee is getClientConfig's objectId, the signed-in user or service principal: a group never
+        // signs in, so "Group" could only be refused.
+        deployerType: z.enum(["ServicePrincipal", "User"], { error: "is not the kind of identity that runs pulumi up; allowed: ServicePrincipal, User" })
+            .default("ServicePrincipal"),
     }),
     container: z.string().regex(/^[a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])$/, { error: "is not a container name; allowed: 3-63 lower-case letters, digits and hyphens" }).default("vhds"),
     transferMode: z.enum(["server-side", "stream"]).default("server-side"),

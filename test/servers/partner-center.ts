@@ -7,8 +7,11 @@
  * queued per route, and a job can be made to fail or never finish.
  *
  * It refuses what Partner Center refuses: an image type other than x64Gen1, x64Gen2 and arm64Gen2,
- * an image type that has no entry in the plan's `skus`, and a resource whose schema version is not
- * the configure request's `$version` (resources are read in the schema version asked for).
+ * an image type that has no entry in the plan's `skus`, and a configure request whose `$version` is not
+ * the version of its own configure `$schema` ("$version - required. This is the version of the schema
+ * that is being used in the request"). A read answers each technical configuration in the newest
+ * schema up to the `$version` asked for ("used as the max supported version for each of the
+ * applicable resources"): 2022-03-01-preview5 from that version on (2022-07-01 included), preview2 below.
  */
 import * as http from "http";
 import { LocalAzureApi, sendJson } from "./azure-arm";
@@ -31,12 +34,20 @@ const technicalKind = (resource: Resource) =>
 /** The schema version at the end of a schema URL. */
 const versionOf = (schemaUrl: string) => schemaUrl.split("/").pop();
 
+/** A schema version's order: its date, then its preview number (a version without one comes after its previews). */
+const versionRank = (version: string) => {
+    const preview = /-preview(\d+)$/.exec(version);
+    return `${version.slice(0, 10)}/${preview ? preview[1].padStart(3, "0") : "999"}`;
+};
+
+/** The technical configuration schema version a read at `$version` answers with: the newest not above it. */
+const technicalVersionFor = (version: string) =>
+    (versionRank(version) >= versionRank("2022-03-01-preview5") ? "2022-03-01-preview5" : "2022-03-01-preview2");
+
 /** One configure job. */
 interface Job {
     /** The resources it configures. */
     resources: Resource[];
-    /** The `$version` of the configure request. */
-    version: string | null;
     /** Status polls answered so far. */
     polls: number;
     /** How it ends. */
@@ -137,17 +148,23 @@ export class PartnerCenterServer extends LocalAzureApi {
                     sendJson(res, 404, { error: { code: "NotFound", message: `no ${target} resource tree for ${path}` } });
                     return;
                 }
-                // Technical configurations are answered in the schema version the read asked for.
+                // Technical configurations are answered in the newest schema up to the version the read asked for.
                 const version = url.searchParams.get("$version");
                 const answered = resources.map((r) => (technicalKind(r) !== undefined && version !== null
-                    ? { ...r, $schema: schema(technicalKind(r) as string, version) } : r));
+                    ? { ...r, $schema: schema(technicalKind(r) as string, technicalVersionFor(version)) } : r));
                 sendJson(res, 200, { $schema: schema("resource-tree"), root: `product/${this.productGuid}`, target: { targetType: target }, resources: answered });
                 return;
             }
             case "configure": {
+                const requestSchema = String((body as { $schema?: unknown })?.$schema ?? "");
+                const version = url.searchParams.get("$version");
+                if (!/\/schema\/configure\//.test(requestSchema) || versionOf(requestSchema) !== version) {
+                    sendJson(res, 400, { error: { code: "badRequest", message: `the request's $schema ${requestSchema} is not the configure schema of its $version ${String(version)}` } });
+                    return;
+                }
                 const jobId = `job-${this.jobs.size + 1}`;
                 this.jobs.set(jobId, {
-                    resources: (body as { resources: Resource[] }).resources, version: url.searchParams.get("$version"),
+                    resources: (body as { resources: Resource[] }).resources,
                     polls: 0, outcome: this.outcomes.shift() ?? { result: "succeeded" }, applied: false,
                 });
                 sendJson(res, 202, { $schema: schema("configure-status"), jobId, jobStatus: "notStarted", jobResult: "pending", jobStart: "2026-01-01T00:00:00Z", errors: [] });
@@ -183,7 +200,7 @@ export class PartnerCenterServer extends LocalAzureApi {
             status("completed", "failed", job.outcome.errors);
             return;
         }
-        const problem = job.applied ? undefined : this.apply(job.resources, job.version);
+        const problem = job.applied ? undefined : this.apply(job.resources);
         if (!job.applied && !problem) {
             this.afterApply?.();
         }
@@ -196,10 +213,7 @@ export class PartnerCenterServer extends LocalAzureApi {
     }
 
     /** Why a technical configuration cannot be applied, or undefined. */
-    private technicalProblem(resource: Resource, version: string | null): string | undefined {
-        if (versionOf(resource.$schema) !== version) {
-            return `Invalid resource: ${resource.$schema} is not a schema of the request's $version ${String(version)}`;
-        }
+    private technicalProblem(resource: Resource): string | undefined {
         const skus = (resource.skus ?? []) as { imageType?: string; skuId?: string }[];
         for (const sku of skus) {
             if (!imageTypes.includes(String(sku.imageType))) {
@@ -221,7 +235,7 @@ export class PartnerCenterServer extends LocalAzureApi {
     }
 
     /** Applies a job's resources; returns a problem when one cannot be applied. */
-    private apply(resources: Resource[], version: string | null): string | undefined {
+    private apply(resources: Resource[]): string | undefined {
         for (const resource of resources) {
             const kind = technicalKind(resource);
             if (kind !== undefined) {
@@ -229,7 +243,7 @@ export class PartnerCenterServer extends LocalAzureApi {
                 if (index < 0 || technicalKind(this.trees.draft[index]) !== kind) {
                     return `no ${kind} for ${String(resource.plan)}`;
                 }
-                const problem = this.technicalProblem(resource, version);
+                const problem = this.technicalProblem(resource);
                 if (problem !== undefined) {
                     return problem;
                 }
