@@ -36,22 +36,35 @@ describe("The local ECS API, as the real one, through the official SDK", () => {
         return client.modifyImageSharePermission(new sdk.ModifyImageSharePermissionRequest({ regionId: "eu-central-1", imageId, ...request }));
     };
 
-    it("copies a private image to another region and within its own region", async () => {
+    it("copies a private image to another region", async () => {
         const image = server.addImage({ ImageName: "acmelinux-1592.4-x86_64", RegionId: "eu-central-1", Size: 20 });
 
         const across = await copy(image.ImageId, "eu-west-1");
-        const within = await copy(image.ImageId, "eu-central-1");
 
         assert.strictEqual(server.images.get(String(across.body?.imageId))?.RegionId, "eu-west-1");
-        assert.strictEqual(server.images.get(String(within.body?.imageId))?.RegionId, "eu-central-1");
-        assert.strictEqual(server.images.get(String(within.body?.imageId))?.Size, 20);
+        assert.strictEqual(server.images.get(String(across.body?.imageId))?.Size, 20);
+    });
+
+    it("refuses an unencrypted copy within the image's own region", async () => {
+        const image = server.addImage({ ImageName: "acmelinux-1592.4-x86_64", RegionId: "eu-central-1" });
+
+        assert.strictEqual(await codeOf(() => copy(image.ImageId, "eu-central-1")), "IncorrectDestinationRegion");
+        assert.strictEqual(server.images.size, 1);
+    });
+
+    it("refuses a copy named like an image of the destination region", async () => {
+        const image = server.addImage({ ImageName: "acmelinux-1592.4-x86_64", RegionId: "eu-central-1" });
+        server.addImage({ ImageName: "acmelinux-copy", RegionId: "eu-west-1" });
+
+        assert.strictEqual(await codeOf(() => copy(image.ImageId, "eu-west-1")), "InvalidImageName.Duplicated");
+        assert.strictEqual(server.images.size, 2);
     });
 
     it("refuses to copy a community image", async () => {
         const image = server.addImage({ ImageName: "acmelinux-1592.4-x86_64", RegionId: "eu-central-1" });
         await share(image.ImageId, { isPublic: true });
 
-        assert.strictEqual(await codeOf(() => copy(image.ImageId, "eu-west-1")), "InvalidImage.IsPublic");
+        assert.strictEqual(await codeOf(() => copy(image.ImageId, "eu-west-1")), "OperationDenied.CommunityImage");
         assert.strictEqual(server.images.size, 1);
     });
 
@@ -65,7 +78,8 @@ describe("The local ECS API, as the real one, through the official SDK", () => {
         await share(image.ImageId, { addAccount: ["1234567890123"] });
         await share(image.ImageId, { isPublic: true });
 
-        assert.strictEqual(await codeOf(() => share(image.ImageId, { addAccount: ["9876543210987"] })), "InvalidImage.IsPublic");
+        assert.strictEqual(await codeOf(() => share(image.ImageId, { addAccount: ["9876543210987"] })), "Image.Public");
+        assert.strictEqual(await codeOf(() => share(image.ImageId, { isPublic: true, addAccount: ["9876543210987"] })), "InvalidParameter.IsPublic");
         assert.deepStrictEqual(server.images.get(image.ImageId)?.SharedAccounts, ["1234567890123"]);
         await share(image.ImageId, { isPublic: false });
         assert.deepStrictEqual(server.images.get(image.ImageId)?.SharedAccounts, ["1234567890123"]);

@@ -47,11 +47,12 @@ const imports = (run: MockRun<unknown>) => ofType(run, dynamicType).filter((r) =
 const communityShares = (run: MockRun<unknown>) => ofType(run, dynamicType).filter((r) => kind(r) === "alicloud:CommunityShare");
 
 describe("AliCloudImage", () => {
-    it("imports x86_64 with ecs.ImageImport in the source region, through the source region's provider", async () => {
+    it("imports x86_64 with ecs.ImageImport in the source region, through the source region's provider, as the private <name>-source", async () => {
         const run = await publish({ architecture: "x86_64" });
 
-        const [imported] = ofType(run, importType);
-        assert.strictEqual(ofType(run, importType).length, 1);
+        const imported = named(run, "acmelinux-1592-4-x86_64-alicloud-import");
+        assert.strictEqual(imported.type, importType);
+        assert.strictEqual(ofType(run, importType).length, 2);
         assert.strictEqual(imports(run).length, 0);
         assert.strictEqual(imported.provider, "alicloud-eu-central-1");
         assert.deepStrictEqual(imported.inputs, {
@@ -65,7 +66,7 @@ describe("AliCloudImage", () => {
             osType: "linux",
             platform: "Others Linux",
             bootMode: "UEFI",
-            imageName: "acmelinux-1592.4-x86_64",
+            imageName: "acmelinux-1592.4-x86_64-source",
             description: "acmelinux 1592.4 x86_64",
         });
     });
@@ -74,7 +75,8 @@ describe("AliCloudImage", () => {
         const run = await publish({ architecture: "arm64" });
 
         assert.strictEqual(ofType(run, importType).length, 0);
-        const [imported] = imports(run);
+        assert.strictEqual(imports(run).length, 2);
+        const imported = named(run, "acmelinux-1592-4-arm64-alicloud-import");
         const { resourceKind, ...inputs } = imported.inputs;
         assert.strictEqual(resourceKind, "alicloud:ImportImage");
         assert.deepStrictEqual(inputs, {
@@ -87,12 +89,12 @@ describe("AliCloudImage", () => {
             osType: "linux",
             platform: "Others Linux",
             bootMode: "UEFI",
-            imageName: "acmelinux-1592.4-arm64",
+            imageName: "acmelinux-1592.4-arm64-source",
             description: "acmelinux 1592.4 arm64",
         });
         // The copies start from the imported image's ID, which only the dynamic resource knows.
         const copies = ofType(run, copyType);
-        assert.strictEqual(copies.length, 3);
+        assert.strictEqual(copies.length, 2);
         for (const copy of copies) {
             assert.strictEqual(copy.inputs.sourceImageId, copies[0].inputs.sourceImageId);
             assert.match(String(copy.inputs.sourceImageId), /^m-[0-9a-f]{20}$/);
@@ -100,16 +102,15 @@ describe("AliCloudImage", () => {
         }
     });
 
-    it("copies the imported image to every configured region, the source region included, each through that region's provider", async () => {
+    it("copies the imported image to every other configured region, each through that region's provider, never within the source region", async () => {
         const run = await publish();
 
         const copies = ofType(run, copyType);
         assert.deepStrictEqual(copies.map((c) => [c.name, c.provider]), [
-            ["acmelinux-1592-4-x86_64-alicloud-eu-central-1", "alicloud-eu-central-1"],
             ["acmelinux-1592-4-x86_64-alicloud-eu-west-1", "alicloud-eu-west-1"],
             ["acmelinux-1592-4-x86_64-alicloud-ap-southeast-1", "alicloud-ap-southeast-1"],
         ]);
-        const [imported] = ofType(run, importType);
+        const imported = named(run, "acmelinux-1592-4-x86_64-alicloud-import");
         for (const copy of copies) {
             assert.ok(copy.dependsOn.includes(imported.name), `${copy.name} depends on ${copy.dependsOn.join(", ")}`);
             assert.deepStrictEqual(copy.inputs, {
@@ -122,7 +123,21 @@ describe("AliCloudImage", () => {
         }
     });
 
-    it("publishes the same set of resources in every region: one copy, one share per account, one community share", async () => {
+    it("publishes in the source region a second import under the image name, since CopyImage does not copy within a region", async () => {
+        for (const architecture of ["x86_64", "arm64"] as const) {
+            const run = await publish({ environment: "prod", architecture });
+
+            const published = named(run, `acmelinux-1592-4-${architecture}-alicloud-eu-central-1`);
+            assert.notStrictEqual(published.type, copyType);
+            assert.strictEqual(published.inputs.imageName, `acmelinux-1592.4-${architecture}`);
+            assert.strictEqual(published.options.protect, true);
+            const source = named(run, `acmelinux-1592-4-${architecture}-alicloud-import`);
+            assert.strictEqual(source.inputs.imageName, `acmelinux-1592.4-${architecture}-source`);
+            assert.notStrictEqual(run.outputs.ids["eu-central-1"], ofType(run, copyType)[0].inputs.sourceImageId);
+        }
+    });
+
+    it("publishes the same set of resources in every region: one image, one share per account, one community share", async () => {
         const run = await publish();
 
         const perRegion = (region: string) => run.resources
@@ -130,7 +145,7 @@ describe("AliCloudImage", () => {
             .filter((r) => r.provider === `alicloud-${region}` || r.inputs.regionId === region)
             .map((r) => (r.type === dynamicType ? String(kind(r)) : r.type))
             .sort();
-        assert.deepStrictEqual(perRegion("eu-central-1"), ["alicloud:CommunityShare", accountShareType, accountShareType, copyType, importType].sort());
+        assert.deepStrictEqual(perRegion("eu-central-1"), ["alicloud:CommunityShare", accountShareType, accountShareType, importType, importType].sort());
         for (const region of ["eu-west-1", "ap-southeast-1"]) {
             assert.deepStrictEqual(perRegion(region), ["alicloud:CommunityShare", accountShareType, accountShareType, copyType].sort());
         }
@@ -142,7 +157,7 @@ describe("AliCloudImage", () => {
             const run = await publish({ environment: "prod", architecture });
             const copies = ofType(run, copyType);
             const importId = copies[0].inputs.sourceImageId;
-            assert.strictEqual(copies.length, 3);
+            assert.strictEqual(copies.length, 2);
             assert.ok(!Object.values(run.outputs.ids).includes(String(importId)), `${architecture}: the import is not a published image`);
             const shared = [...ofType(run, accountShareType), ...communityShares(run)].map((r) => r.inputs.imageId);
             assert.strictEqual(shared.length, 9);
@@ -190,7 +205,7 @@ describe("AliCloudImage", () => {
         assert.deepStrictEqual(share.inputs, { imageId: run.outputs.ids["eu-west-1"], accountId: "9876543210987" });
     });
 
-    it("makes a community image of the copy in every region, the source region included, in prod with sharing.public", async () => {
+    it("makes a community image of the published image in every region, the source region included, in prod with sharing.public", async () => {
         const run = await publish({ environment: "prod" });
 
         assert.deepStrictEqual(communityShares(run).map((s) => [s.inputs.regionId, s.inputs.imageId, s.inputs.isPublic]), [
@@ -219,8 +234,8 @@ describe("AliCloudImage", () => {
         const run = await publish({ release: deprecated });
 
         assert.deepStrictEqual(communityShares(run).map((s) => s.inputs.isPublic), [false, false, false]);
-        assert.strictEqual(ofType(run, copyType).length, 3);
-        assert.strictEqual(ofType(run, importType).length, 1);
+        assert.strictEqual(ofType(run, copyType).length, 2);
+        assert.strictEqual(ofType(run, importType).length, 2);
     });
 
     it("protects the image and its copies in prod", async () => {
@@ -228,6 +243,7 @@ describe("AliCloudImage", () => {
 
         const images = [...imports(run), ...ofType(run, copyType)];
         assert.strictEqual(images.length, 4);
+        assert.strictEqual(imports(run).length, 2);
         assert.ok(images.every((r) => r.options.protect === true));
     });
 

@@ -272,8 +272,8 @@ describe("AliCloudImportImage", () => {
         const clock = new FakeClock(0);
         const provider = importImageProvider({ clock, retry, poll });
 
-        await assert.rejects(provider.create!(inputs(server, { bootMode: "UEFI-Preferred" })), /InvalidParameter\.BootMode/);
-        await assert.rejects(provider.create!(inputs(server, { bootMode: "BIOS" })), /InvalidParameter\.BootMode.*arm64 architecture support only UEFI/);
+        await assert.rejects(provider.create!(inputs(server, { bootMode: "UEFI-Preferred" })), /InvalidBootMode\.Malformed/);
+        await assert.rejects(provider.create!(inputs(server, { bootMode: "BIOS" })), /InvalidBootMode\.NotSupport/);
         assert.strictEqual(server.images.size, 0);
         const x86 = await provider.create!(inputs(server, { architecture: "x86_64", bootMode: "BIOS" }));
         assert.strictEqual(server.images.get(x86.id)?.BootMode, "BIOS");

@@ -26,11 +26,12 @@ export interface AliCloudImageArgs {
 
 /**
  * One release's ECS image for one architecture: imported from OSS in the source region (the
- * bucket's region), where it stays private as the source of every copy; copied to every configured
- * region (the source region included); each copy shared with the configured accounts and then, in prod
- * with `sharing.public`, made a community image. x86_64 goes through
+ * bucket's region) as `<name>-source`, which stays private as the source of every copy; copied to every
+ * other configured region, and imported a second time as the published image of the source region (CopyImage
+ * does not copy within a region); each published image shared with the configured accounts and then, in
+ * prod with `sharing.public`, made a community image. x86_64 goes through
  * `alicloud.ecs.ImageImport`; arm64 through {@link AliCloudImportImage}, since ImageImport accepts only
- * x86_64 and i386. In prod the image and its copies are protected. The config's tags go on the copies
+ * x86_64 and i386. In prod the imports and copies are protected. The config's tags go on the copies
  * (ImageCopy takes tags; ImageImport does not, and the arm64 import matches it).
  *
  * Deprecation: ECS has no image deprecation to set here, so a deprecated release stops being a
@@ -39,7 +40,7 @@ export interface AliCloudImageArgs {
  * config deletes them (in prod only once protection is lifted).
  */
 export class AliCloudImage extends pulumi.ComponentResource {
-    /** The published image (a copy) in each configured region; the private imported image is not among them. */
+    /** The published image in each configured region (the second import in the source region, a copy elsewhere); the private source is not among them. */
     public readonly imageIds: pulumi.Output<Record<string, string>>;
 
     constructor(name: string, args: AliCloudImageArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -55,17 +56,18 @@ export class AliCloudImage extends pulumi.ComponentResource {
         const description = target.image.description ?? `${args.product} ${release.version} ${architecture}`;
         const image = target.image;
 
-        const sourceImageId = architecture === "x86_64"
-            ? new alicloud.ecs.ImageImport(`${name}-import`, {
+        /** Imports the artifact in the source region as an image of the given name. */
+        const importAs = (resourceName: string, imageName: string): pulumi.Output<string> => architecture === "x86_64"
+            ? new alicloud.ecs.ImageImport(resourceName, {
                 diskDeviceMappings: [{ ...disk, diskImageSize: image.diskImageSize }],
                 architecture: "x86_64",
                 osType: image.osType,
                 platform: image.platform,
                 bootMode: image.bootMode,
-                imageName: args.imageName,
+                imageName,
                 description,
             }, { parent: this, provider: regions.providerFor(source), protect: prod, customTimeouts: { create: "3h" } }).id
-            : new AliCloudImportImage(`${name}-import`, {
+            : new AliCloudImportImage(resourceName, {
                 regionId: source,
                 ...disk,
                 diskImageSize: image.diskImageSize,
@@ -73,39 +75,46 @@ export class AliCloudImage extends pulumi.ComponentResource {
                 osType: image.osType,
                 platform: image.platform,
                 bootMode: image.bootMode,
-                imageName: args.imageName,
+                imageName,
                 description,
             }, { parent: this, protect: prod }).imageId;
 
-        // The imported image is the private source of every copy and is never shared: "Community images
+        // The first import is the private source of every copy and is never shared: "Community images
         // cannot be shared, exported, or copied" (ModifyImageSharePermission,
         // https://www.alibabacloud.com/help/en/ecs/developer-reference/api-modifyimagesharepermission), so
-        // an image made public could never be copied to a region added later. Every configured region,
-        // the source region included, gets a copy (CopyImage copies within a region too), and the copies
-        // are what is published.
+        // an image made public could never be copied to a region added later. ECS takes an image name
+        // once in a region, so this one carries a "-source" suffix and the published name stays free.
+        const sourceImageId = importAs(`${name}-import`, `${args.imageName}-source`);
+
         const ids: Record<string, pulumi.Output<string>> = {};
         const community = prod && target.sharing.public;
         for (const region of target.regions) {
-            const copy = new alicloud.ecs.ImageCopy(`${name}-${region}`, {
-                sourceImageId,
-                sourceRegionId: source,
-                imageName: args.imageName,
-                description,
-                tags: target.tags,
-            }, { parent: this, provider: regions.providerFor(region), protect: prod, customTimeouts: { create: "2h" } });
-            ids[region] = copy.id;
+            // CopyImage refuses an unencrypted copy within the source region (403 IncorrectDestinationRegion,
+            // "The source region must be different from the destination region",
+            // https://www.alibabacloud.com/help/en/ecs/developer-reference/api-ecs-2014-05-26-copyimage), so the
+            // source region publishes a second import of the artifact; every other region a copy.
+            const imageId = region === source
+                ? importAs(`${name}-${region}`, args.imageName)
+                : new alicloud.ecs.ImageCopy(`${name}-${region}`, {
+                    sourceImageId,
+                    sourceRegionId: source,
+                    imageName: args.imageName,
+                    description,
+                    tags: target.tags,
+                }, { parent: this, provider: regions.providerFor(region), protect: prod, customTimeouts: { create: "2h" } }).id;
+            ids[region] = imageId;
 
             // Accounts are shared with before the image turns public: a community image cannot be shared,
             // and shares made before publishing survive unpublishing (ModifyImageSharePermission, as above).
             const accountShares = target.sharing.accounts.map((accountId) =>
-                new alicloud.ecs.ImageSharePermission(`${name}-${region}-account-${accountId}`, { imageId: copy.id, accountId },
+                new alicloud.ecs.ImageSharePermission(`${name}-${region}-account-${accountId}`, { imageId, accountId },
                     { parent: this, provider: regions.providerFor(region) }));
             if (community) {
-                // The copy's ID resolves once the copy is Available, so the image turns public only after
-                // its copy is done; nothing is ever copied from it.
+                // The image's ID resolves once it is Available, so it turns public only after its copy or
+                // import is done; nothing is ever copied from it.
                 new AliCloudCommunityShare(`${name}-${region}-community`, {
                     regionId: region,
-                    imageId: copy.id,
+                    imageId,
                     isPublic: release.deprecation === undefined,
                 }, { parent: this, dependsOn: accountShares });
             }

@@ -166,6 +166,10 @@ export async function startEcsServer(options: { accessKeyId: string }): Promise<
         return image;
     };
 
+    /** Whether an image of the region already carries the name (an import that failed does not count). */
+    const nameTaken = (regionId: string, name: string): boolean =>
+        [...images.values()].some((i) => i.RegionId === regionId && i.ImageName === name && i.FinalStatus === "Available");
+
     const server: EcsServer = {
         endpoint: "",
         requests,
@@ -193,19 +197,20 @@ export async function startEcsServer(options: { accessKeyId: string }): Promise<
             }
             required(params, "DiskDeviceMapping.1.OSSBucket");
             required(params, "DiskDeviceMapping.1.OSSObject");
-            // ImportImage takes BootMode BIOS or UEFI, and arm64 only with UEFI
-            // (https://www.alibabacloud.com/help/en/ecs/developer-reference/api-ecs-2014-05-26-importimage).
+            // ImportImage takes BootMode BIOS or UEFI, and arm64 only with UEFI; the codes and messages are
+            // those of its error table (https://www.alibabacloud.com/help/en/ecs/developer-reference/api-ecs-2014-05-26-importimage).
             const bootMode = params.BootMode ?? "BIOS";
             if (!["BIOS", "UEFI"].includes(bootMode)) {
-                throw new EcsError(400, "InvalidParameter.BootMode", "The specified parameter BootMode is not valid.");
+                throw new EcsError(400, "InvalidBootMode.Malformed", "The specified parameter \"BootMode\" is malformed.");
             }
             if (architecture === "arm64" && bootMode !== "UEFI") {
-                throw new EcsError(400, "InvalidParameter.BootMode", "The specified parameter BootMode is not valid. Images of the arm64 architecture support only UEFI.");
+                throw new EcsError(400, "InvalidBootMode.NotSupport", "The specified parameter BootMode is not supported for current image architecture.");
             }
-            // An image name is taken once per region and account (a failed import is not counted here).
+            // An image name is taken once per region and account (a failed import is not counted here);
+            // ImportImage's error table, as above.
             const name = params.ImageName ?? "";
-            if (name && [...images.values()].some((i) => i.RegionId === regionId && i.ImageName === name && i.FinalStatus === "Available")) {
-                throw new EcsError(400, "InvalidImageName.Duplicated", "The specified Image name has already been used.");
+            if (name && nameTaken(regionId, name)) {
+                throw new EcsError(400, "InvalidImageName.Duplicated", "The destination image is exist.");
             }
             const behaviour = server.importBehaviour;
             const image = addImage({
@@ -262,18 +267,22 @@ export async function startEcsServer(options: { accessKeyId: string }): Promise<
             if (statusOf(image) !== "Available") {
                 throw new EcsError(403, "IncorrectImageStatus", "The current status of the image does not support this operation.");
             }
-            if (params.IsPublic !== undefined) {
-                if (params.IsPublic !== "true" && params.IsPublic !== "false") {
-                    throw new EcsError(400, "InvalidParameter.IsPublic", "The specified parameter IsPublic is not valid.");
-                }
-                image.IsPublic = params.IsPublic === "true";
+            if (params.IsPublic !== undefined && params.IsPublic !== "true" && params.IsPublic !== "false") {
+                throw new EcsError(400, "InvalidParameter.IsPublic", "The specified parameter IsPublic is not valid.");
             }
             const added = numbered(params, "AddAccount");
             // "Community images cannot be shared, exported, or copied" (ModifyImageSharePermission,
             // https://www.alibabacloud.com/help/en/ecs/developer-reference/api-modifyimagesharepermission).
-            // The docs give the rule but not its error code; this one is modelled on ECS's naming.
-            if (added.length > 0 && (image.IsPublic || params.IsPublic === "true")) {
-                throw new EcsError(403, "InvalidImage.IsPublic", "Community images do not support sharing, export, or copy.");
+            // Codes from its error table: IsPublic sent with accounts conflicts (InvalidParameter.IsPublic);
+            // accounts added to a community image are refused as Image.Public.
+            if (added.length > 0 && params.IsPublic !== undefined) {
+                throw new EcsError(403, "InvalidParameter.IsPublic", "The specified parameter IsPublic is conflicted with other parameters.");
+            }
+            if (added.length > 0 && image.IsPublic) {
+                throw new EcsError(403, "Image.Public", "The specified image is public image.");
+            }
+            if (params.IsPublic !== undefined) {
+                image.IsPublic = params.IsPublic === "true";
             }
             const removed = numbered(params, "RemoveAccount");
             image.SharedAccounts = [...new Set([...image.SharedAccounts, ...added])].filter((a) => !removed.includes(a));
@@ -282,14 +291,22 @@ export async function startEcsServer(options: { accessKeyId: string }): Promise<
         CopyImage: (params) => {
             const source = imageIn(params);
             const destination = params.DestinationRegionId ?? source.RegionId;
-            // Only Available images can be copied, and community images cannot be copied at all
-            // (CopyImage, https://www.alibabacloud.com/help/en/ecs/developer-reference/api-ecs-2014-05-26-copyimage;
-            // ModifyImageSharePermission, as above). The error code is modelled, as above.
+            // CopyImage's error table (https://www.alibabacloud.com/help/en/ecs/developer-reference/api-ecs-2014-05-26-copyimage):
+            // only Available images are copied; community images are not copied at all; an unencrypted copy
+            // goes to another region, never its own (IncorrectDestinationRegion: "The source region must be
+            // different from the destination region"; a same-region copy only re-encrypts, which a community
+            // image cannot be); and the destination name is taken once in the destination region.
             if (statusOf(source) !== "Available") {
-                throw new EcsError(403, "IncorrectImageStatus", "The current status of the image does not support this operation.");
+                throw new EcsError(400, "IncorrectImageStatus", "The image not available.");
             }
             if (source.IsPublic) {
-                throw new EcsError(403, "InvalidImage.IsPublic", "Community images do not support sharing, export, or copy.");
+                throw new EcsError(400, "OperationDenied.CommunityImage", "Community image does not support copy.");
+            }
+            if (destination === source.RegionId && params.Encrypted !== "true") {
+                throw new EcsError(403, "IncorrectDestinationRegion", "The destination region is not equal the target region.");
+            }
+            if (params.DestinationImageName && nameTaken(destination, params.DestinationImageName)) {
+                throw new EcsError(400, "InvalidImageName.Duplicated", "The specified image name is already in use in the target region. Please try a different one.");
             }
             const copy = addImage({
                 ImageName: params.DestinationImageName ?? source.ImageName,
