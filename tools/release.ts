@@ -123,7 +123,7 @@ export async function main(argv: string[], io: ReleaseIo, deps: ReleaseDeps = {}
     const problem = !args.stack ? "--stack is required"
         : !["add", "deprecate", "pending"].includes(command ?? "") ? `${command === undefined ? "a command is required" : `${command} is not a command`}; allowed: add, deprecate, pending`
             : command !== "pending" && version === undefined ? `${command} needs a VERSION`
-                : extra.length > 0 || (command === "pending" && version !== undefined) ? `unexpected argument ${[version, ...extra].filter(Boolean).join(" ")}`
+                : extra.length > 0 || (command === "pending" && version !== undefined) ? `unexpected argument ${(command === "pending" ? [version, ...extra] : extra).filter(Boolean).join(" ")}`
                     : !["tree", "markdown", "json"].includes(format) ? `--format ${format} is not one of tree, markdown, json`
                         : command === "pending" && !args.source ? "pending needs --source"
                             : args.now !== undefined && parseDate(args.now) === undefined ? `--now ${args.now} is not a date; allowed: YYYY-MM-DD`
@@ -160,6 +160,11 @@ export async function main(argv: string[], io: ReleaseIo, deps: ReleaseDeps = {}
                 validate(after, file, now);
             }
             io.err(`release ${version}: named like ${made.like}\n`);
+            const mp = config.aws.enabled ? config.aws.marketplace : undefined;
+            if (config.environment === "prod" && mp?.enabled && mp.products[release.major] === undefined) {
+                io.err(`warning: ${namespace}:aws.marketplace.products has no entry for major version ${release.major}; ` +
+                    "release " + version + " will not become an AWS Marketplace version until one is added\n");
+            }
         } else {
             const index = findEntry(entries, version!);
             const date = deprecationDate(entries[index], args.on ?? today, today);
