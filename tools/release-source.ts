@@ -14,6 +14,8 @@ export interface SourceClients {
     s3?: S3Client;
     /** For feeds. */
     fetch?: typeof fetch;
+    /** The first retry delay of a feed, in milliseconds (default 500). */
+    baseDelayMs?: number;
 }
 
 /** Versions named in a JSON feed: ["1.2", ...], [{version}], or {releases: [...]}. */
@@ -31,14 +33,14 @@ function feedVersions(xml: string): string[] {
     return titles.map((t) => /\b([0-9]+\.[0-9]+(?:\.[0-9]+)?)\b/.exec(t)?.[1]).filter((v): v is string => v !== undefined);
 }
 
-async function readFeed(url: string, get: typeof fetch): Promise<string[]> {
+async function readFeed(url: string, get: typeof fetch, baseDelayMs: number): Promise<string[]> {
     const res = await retry(async () => {
         const r = await get(url, { headers: { accept: "application/json, application/rss+xml, application/atom+xml, */*" } });
         if (r.status === 429 || r.status >= 500) {
             throw new Error(`GET ${url} answered ${r.status}`);
         }
         return r;
-    }, { attempts: 5, baseDelayMs: 500, maxDelayMs: 10_000, retryable: (e) => e instanceof Error && /answered|fetch failed/.test(e.message) });
+    }, { attempts: 5, baseDelayMs, maxDelayMs: 10_000, retryable: (e) => e instanceof Error && /answered|fetch failed/.test(e.message) });
     if (!res.ok) {
         throw new Error(`GET ${url} answered ${res.status}`);
     }
@@ -70,7 +72,7 @@ async function bucketVersions(uri: string, s3: S3Client): Promise<string[]> {
  */
 export async function pendingReleases(source: string, entries: EntryData[], exclude: string[], clients: SourceClients = {}): Promise<string[]> {
     const found = /^https?:\/\//.test(source)
-        ? await readFeed(source, clients.fetch ?? fetch)
+        ? await readFeed(source, clients.fetch ?? fetch, clients.baseDelayMs ?? 500)
         : await bucketVersions(source, clients.s3 ?? defaultS3Client());
     const newest = entries.map(entryVersion).sort(compareVersions).at(-1);
     const skip = new Set(exclude);
