@@ -4,6 +4,7 @@ import OSS from "ali-oss";
 import { Storage } from "@google-cloud/storage";
 import { parse } from "yaml";
 import { ArtifactStores } from "../tools/release-artifacts";
+import { releaseSchema } from "../components/config/schema";
 import { s3Head } from "../tools/release-store-s3";
 import { gcsHead } from "../tools/release-store-gcs";
 import { ossHead } from "../tools/release-store-oss";
@@ -221,6 +222,31 @@ describe("release add: artifact checks", () => {
             client.destroy();
             await objects.close();
         }
+    });
+
+    it("lists file:// artifacts as not checked and keeps them as named, checking the other architecture", async () => {
+        const file = stackCopy("Pulumi.dev.yaml", [
+            [httpsHost, http.url],
+            ["        aws: s3://acmelinux-dev-artifacts/{version}/{product}-{version}-{arch}.raw\n",
+                "        aws: { x86_64: \"file://build/{product}-{version}-x86_64.raw\", arm64: \"s3://acmelinux-dev-artifacts/{version}/{product}-{version}-{arch}.raw\" }\n"],
+            ["  image-publisher:aws:\n    enabled: true\n", "  image-publisher:aws:\n    enabled: true\n    uploadBucket: acmelinux-dev-upload\n"],
+        ]);
+        const run = await release(["add", "1600.1", "--stack", "dev", "--config", file], { stores: stores(), planEdit: recordingPlan().planEdit });
+        assert.strictEqual(run.code, 0, run.err);
+        assert.match(run.err, /release 1600\.1: not checked, local to the machine that publishes:\n {2}- aws x86_64: file:\/\/build\/acmelinux-1600\.1-x86_64\.raw\n/);
+        assert.match(run.err, /release 1600\.1: 9 artifacts checked/);
+        assert.deepStrictEqual((newEntry(file) as { artifacts: Record<string, unknown> }).artifacts.aws, {
+            x86_64: "file://build/{product}-{version}-x86_64.raw",
+            arm64: { uri: "s3://acmelinux-dev-artifacts/{version}/{product}-{version}-{arch}.raw", size: 2048 },
+        });
+    });
+
+    it("the config refuses a recorded size that is not a whole number of bytes", () => {
+        const entry = { version: "1600.1", artifacts: { aws: { x86_64: { uri: "s3://b/k.raw", size: 1.5 }, arm64: { uri: "s3://b/k.raw", size: 0 } } } };
+        assert.strictEqual(releaseSchema.safeParse(entry).success, false);
+        assert.strictEqual(releaseSchema.safeParse({ ...entry, artifacts: { aws: { x86_64: { uri: "s3://b/k.raw", size: 1 } } } }).success, true);
+        const issues = releaseSchema.safeParse({ ...entry, artifacts: { aws: { uri: "s3://b/k.raw", size: -3 } } }).error!.issues;
+        assert.ok(JSON.stringify(issues).includes("is not a size; allowed: a whole number of bytes"));
     });
 
     it("--no-check looks nothing up, says so, and keeps the artifact templates", async () => {

@@ -41,15 +41,18 @@ function storeOf(uri: string, stores: ArtifactStores): HeadObject | undefined {
 /**
  * Looks up every artifact of the enabled clouds for every architecture of the release. Every
  * missing or unreadable artifact is reported at once, naming the cloud, architecture and URI.
- * file:// artifacts are on the machine that runs `pulumi up`, and are not checked.
+ * file:// artifacts are on the machine that runs `pulumi up`: they are not checked, but listed in `skipped`.
  */
-export async function checkArtifacts(release: Release, clouds: Cloud[], stores: ArtifactStores): Promise<CheckedArtifact[]> {
+export async function checkArtifacts(release: Release, clouds: Cloud[], stores: ArtifactStores, skipped: string[] = []): Promise<CheckedArtifact[]> {
     const jobs = clouds.flatMap((cloud) => release.architectures.map((arch) => ({ cloud, arch, uri: release.artifacts[cloud][arch]?.uri })));
     const problems: string[] = [];
     const found: CheckedArtifact[] = [];
     await Promise.all(jobs.map(async ({ cloud, arch, uri }) => {
         const head = uri === undefined ? undefined : storeOf(uri, stores);
         if (uri === undefined || head === undefined) {
+            if (uri !== undefined) {
+                skipped.push(`${cloud} ${arch}: ${uri}`);
+            }
             return;
         }
         try {
@@ -88,6 +91,9 @@ export function recordArtifacts(entry: EntryData, checked: CheckedArtifact[]): E
             const raw = rawArtifact({ artifacts: entry.artifacts } as Parameters<typeof rawArtifact>[0], cloud, arch);
             if (c && raw) {
                 perArch[arch] = { uri: raw.uri, ...(c.found.sha256 ? { sha256: c.found.sha256 } : {}), size: c.found.size };
+            } else if (raw) {
+                // Not looked up (a file:// artifact): kept as it was named.
+                perArch[arch] = raw.uri;
             }
         }
         artifacts[cloud] = perArch;

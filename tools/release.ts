@@ -152,7 +152,11 @@ export async function main(argv: string[], io: ReleaseIo, deps: ReleaseDeps = {}
             if (args["no-check"]) {
                 io.err(`release ${version}: artifact check skipped (--no-check); the artifacts are not known to exist\n`);
             } else {
-                const checked = await checkArtifacts(release, enabledClouds(config), (deps.stores ?? defaultStores)(config));
+                const skipped: string[] = [];
+                const checked = await checkArtifacts(release, enabledClouds(config), (deps.stores ?? defaultStores)(config), skipped);
+                if (skipped.length > 0) {
+                    io.err(`release ${version}: not checked, local to the machine that publishes:\n${skipped.map((s) => `  - ${s}\n`).join("")}`);
+                }
                 io.err(`release ${version}: ${checked.length} artifacts checked:\n` + checked
                     .sort((a, b) => `${a.cloud} ${a.arch}`.localeCompare(`${b.cloud} ${b.arch}`))
                     .map((c) => `  - ${c.cloud} ${c.arch}: ${c.uri} (${c.found.size} bytes${c.found.sha256 ? `, sha256 ${c.found.sha256}` : ""})\n`).join(""));
