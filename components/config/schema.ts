@@ -58,6 +58,8 @@ const artifact = (schemes: string[], example: string) =>
             uri: uri(schemes, example),
             /** The artifact's sha256, lower-case hex. */
             sha256: z.string().regex(sha256Pattern, { error: "is not a sha256; allowed: 64 lower-case hex digits" }).optional(),
+            /** The artifact's size in bytes, as its store reported it when the release was added. */
+            size: z.number().int({ error: "is not a size; allowed: a whole number of bytes" }).positive({ error: "is not a size; allowed: a whole number of bytes" }).optional(),
         }),
     ]);
 
