@@ -75,6 +75,38 @@ describe("Offline plan", () => {
         assert.match(text.out, /\+ aws:ec2\/ami:Ami release-1\.1-aws-arm64-ami/);
     });
 
+    it("replaces the snapshot import and AMIs of a release whose AWS artifact changes, naming the input, and exits 3", async () => {
+        const before = baseConfig("prod");
+        const after = baseConfig("prod");
+        after.releases[0].artifacts.aws = "s3://artifacts/v2/{version}/{product}-{version}-{arch}.raw";
+        const { code, out } = await plan("--stack", "prod", "--config", configFile(after), "--diff-file", configFile(before), "--format", "json");
+        assert.strictEqual(code, 3);
+        const diff = JSON.parse(out);
+        const op = (name: string) => diff.resources.find((r: { name: string }) => r.name === name);
+        const snapshot = op("release-1.0-aws-x86_64-snapshot");
+        assert.strictEqual(snapshot.op, "replace");
+        assert.deepStrictEqual(snapshot.properties.map((p: { path: string; replaces: boolean }) => [p.path, p.replaces]), [["diskContainer.userBucket.s3Key", true]]);
+        for (const arch of ["x86_64", "arm64"]) {
+            const ami = op(`release-1.0-aws-${arch}-ami`);
+            assert.strictEqual(ami.op, "replace");
+            assert.strictEqual(ami.protect, true);
+            assert.deepStrictEqual(ami.properties.filter((p: { replaces: boolean }) => p.replaces).map((p: { path: string }) => p.path), ["ebsBlockDevices[0].snapshotId"]);
+        }
+        assert.ok(diff.refusals.some((r: { resource: string; reason: string }) => r.resource === "release-1.0-aws-arm64-ami" && /replaced .*protected/.test(r.reason)));
+    });
+
+    it("refuses removing a region: names the protected copies and the revoked public grants, and exits 3", async () => {
+        const before = baseConfig("prod");
+        const after = baseConfig("prod");
+        after.aws.regions = ["eu-central-1", "eu-west-1"];
+        const { code, out } = await plan("--stack", "prod", "--config", configFile(after), "--diff-file", configFile(before), "--format", "markdown");
+        assert.strictEqual(code, 3);
+        const summary = out.slice(0, out.indexOf("<details>"));
+        assert.match(summary, /\*\*Refused: \d+ reasons/);
+        assert.match(summary, /`release-1\.0-aws-x86_64-us-east-1` \(`aws:ec2\/amiCopy:AmiCopy`\): would be deleted, and it is protected/);
+        assert.match(summary, /revoking public access \(launch permission for group "all"\) in prod/);
+    });
+
     it("compares with the stack's config at a git revision", async () => {
         const { code, out, err } = await plan("--stack", "dev", "--diff", "HEAD", "--format", "markdown");
         assert.strictEqual(code, 0, err);
