@@ -26,8 +26,7 @@ export const typicalMinutes: Record<string, number> = {
 export const msPerMinute = 100;
 
 /** The simulated duration of one resource, in real milliseconds; other steps take no time. */
-export function latencyMs(type: string, inputs: Record<string, unknown>): number {
-    const key = type === "pulumi-nodejs:dynamic:Resource" ? String(inputs.resourceKind ?? "")
-        : type.startsWith("pulumi-nodejs:dynamic/") ? type.slice("pulumi-nodejs:dynamic/".length) : type;
+export function latencyMs(type: string): number {
+    const key = type.startsWith("pulumi-nodejs:dynamic/") ? type.slice("pulumi-nodejs:dynamic/".length) : type;
     return Math.round((typicalMinutes[key] ?? 0) * msPerMinute);
 }

@@ -21,10 +21,10 @@ async function main(): Promise<void> {
         config: config.values,
         secretKeys: config.secretKeys,
         fixtures: benchFixtures(),
-        latency: (type, _name, inputs) => latencyMs(type, inputs),
+        latency: (type) => latencyMs(type),
     });
     const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
-    const path = criticalPath(run.resources, (r) => latencyMs(r.type, r.inputs));
+    const path = criticalPath(run.resources, (r) => latencyMs(r.type));
     process.stdout.write(`${JSON.stringify({ wallMs, criticalMs: path.critical, sequentialMs: path.sequential, resources: run.resources.length, chain: path.chain })}\n`);
 }
 

@@ -49,13 +49,10 @@ export const policyNames = {
     noGalleryImageReplacement: "no-gallery-image-definition-replacement",
 } as const;
 
-/** The input a dynamic resource carries to say what it does; cloud components set it on every dynamic resource. */
-export const resourceKindKey = "resourceKind";
+/** The dynamic resource types that make an image public: each dynamic resource has its own type token. */
+export const publicDynamicTypes = ["pulumi-nodejs:dynamic/alicloud:CommunityShare", "pulumi-nodejs:dynamic/azure:CommunitySharing"] as const;
 
-/** Dynamic resource kinds that make an image public. */
-export const publicResourceKinds = ["alicloud:CommunityShare", "azure:CommunitySharing"] as const;
-
-/** The type token of every dynamic resource. */
+/** The type token of a dynamic resource registered without a module and type of its own. */
 export const dynamicResourceType = "pulumi-nodejs:dynamic:Resource";
 
 /** Resource types that are published images or gallery definitions and must outlive a stack change in prod. */
@@ -104,18 +101,10 @@ export function publicExposure(resource: NeutralResource): string | undefined {
             const profile = i.sharingProfile as { permissions?: unknown } | undefined;
             return profile?.permissions === "Community" ? "gallery sharing permissions Community" : undefined;
         }
-        case dynamicResourceType: {
-            const kind = i[resourceKindKey] ?? i.__kind;
-            if (typeof kind === "string" && (publicResourceKinds as readonly string[]).includes(kind)) {
-                return `dynamic resource of kind ${kind}`;
-            }
-            if (i.kind === "alicloud-community-share") {
-                return "dynamic resource of kind alicloud-community-share";
-            }
+        case dynamicResourceType:
             return i.isPublic === true ? "dynamic resource with isPublic true" : undefined;
-        }
         default:
-            return undefined;
+            return (publicDynamicTypes as readonly string[]).includes(resource.type) ? `dynamic resource ${resource.type}` : undefined;
     }
 }
 

@@ -6,9 +6,10 @@ import { alicloudSchema } from "../components/config/schema";
 import { AliCloudTarget, Release } from "../components/config/model";
 import { Publish, publishAcmelinux } from "./helpers/publish";
 import { releaseIn } from "./helpers/release";
-import { MockRun, RecordedResource, named, ofType, runMocked } from "./mocks";
+import { MockRun, named, ofType, runMocked } from "./mocks";
 
-const dynamicType = "pulumi-nodejs:dynamic:Resource";
+const importImageType = "pulumi-nodejs:dynamic/alicloud:ImportImage";
+const communityShareType = "pulumi-nodejs:dynamic/alicloud:CommunityShare";
 const importType = "alicloud:ecs/imageImport:ImageImport";
 const copyType = "alicloud:ecs/imageCopy:ImageCopy";
 const accountShareType = "alicloud:ecs/imageSharePermission:ImageSharePermission";
@@ -42,9 +43,8 @@ function publish(options: Publish<AliCloudTarget> = {}): Promise<MockRun<Resolve
     });
 }
 
-const kind = (r: RecordedResource) => r.inputs.resourceKind;
-const imports = (run: MockRun<unknown>) => ofType(run, dynamicType).filter((r) => kind(r) === "alicloud:ImportImage");
-const communityShares = (run: MockRun<unknown>) => ofType(run, dynamicType).filter((r) => kind(r) === "alicloud:CommunityShare");
+const imports = (run: MockRun<unknown>) => ofType(run, importImageType);
+const communityShares = (run: MockRun<unknown>) => ofType(run, communityShareType);
 
 describe("AliCloudImage", () => {
     it("imports x86_64 with ecs.ImageImport in the source region, through the source region's provider, as the private <name>-source", async () => {
@@ -77,9 +77,7 @@ describe("AliCloudImage", () => {
         assert.strictEqual(ofType(run, importType).length, 0);
         assert.strictEqual(imports(run).length, 2);
         const imported = named(run, "acmelinux-1592-4-arm64-alicloud-import");
-        const { resourceKind, ...inputs } = imported.inputs;
-        assert.strictEqual(resourceKind, "alicloud:ImportImage");
-        assert.deepStrictEqual(inputs, {
+        assert.deepStrictEqual(imported.inputs, {
             regionId: "eu-central-1",
             ossBucket: "acmelinux-artifacts-eu-central-1",
             ossObject: "1592.4/acmelinux-1592.4-arm64.raw",
@@ -143,7 +141,7 @@ describe("AliCloudImage", () => {
         const perRegion = (region: string) => run.resources
             .filter((r) => r.custom && r.parent === "acmelinux-1592-4-x86_64-alicloud")
             .filter((r) => r.provider === `alicloud-${region}` || r.inputs.regionId === region)
-            .map((r) => (r.type === dynamicType ? String(kind(r)) : r.type))
+            .map((r) => (r.type === communityShareType ? "alicloud:CommunityShare" : r.type))
             .sort();
         assert.deepStrictEqual(perRegion("eu-central-1"), ["alicloud:CommunityShare", accountShareType, accountShareType, importType, importType].sort());
         for (const region of ["eu-west-1", "ap-southeast-1"]) {

@@ -199,6 +199,7 @@ describe("AwsImage", () => {
     it("removes only a removed region's copy and grants", async () => {
         const toPlan = (rs: RecordedResource[]): PlanResource[] => rs.map((r) => ({
             type: r.type, name: r.name, parent: r.parent ?? null, provider: r.provider ?? null, inputs: r.inputs, dependsOn: r.dependsOn,
+            protect: r.options.protect === true, retainOnDelete: r.options.retainOnDelete === true,
         }));
         const before = await runMocked(() => publish(), { stack: "prod", config: prod() });
         const c = prod();
@@ -207,11 +208,13 @@ describe("AwsImage", () => {
         const diff = diffPlans(
             { stack: "prod", resources: toPlan(before.resources), outputs: {} },
             { stack: "prod", resources: toPlan(after.resources), outputs: {} },
+            { environment: "prod" },
         );
-        assert.deepStrictEqual(diff.added, []);
-        assert.deepStrictEqual(diff.changed, []);
-        assert.ok(diff.removed.length > 0);
-        assert.ok(diff.removed.every((r) => r.inputs.region === "us-east-1"), diff.removed.map((r) => r.name).join(", "));
+        assert.deepStrictEqual(diff.resources.filter((r) => r.op !== "delete"), []);
+        const removed = diff.resources.filter((r) => r.op === "delete");
+        assert.ok(removed.length > 0);
+        const regionOf = new Map(before.resources.map((r) => [r.name, r.inputs.region]));
+        assert.ok(removed.every((r) => regionOf.get(r.name) === "us-east-1"), removed.map((r) => r.name).join(", "));
     });
 });
 

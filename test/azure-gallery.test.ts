@@ -181,8 +181,7 @@ describe("AzureGallery", () => {
             },
         });
         const sharing = named(run, "azure-community");
-        assert.equal(sharing.type, "pulumi-nodejs:dynamic:Resource");
-        assert.equal(sharing.inputs.resourceKind, "azure:CommunitySharing");
+        assert.equal(sharing.type, "pulumi-nodejs:dynamic/azure:CommunitySharing");
         assert.equal(sharing.inputs.galleryName, "product_gallery");
         assert.equal(sharing.inputs.resourceGroupName, "images");
         assert.equal(sharing.inputs.subscriptionId, "00000000-0000-0000-0000-000000000000");
@@ -197,7 +196,7 @@ describe("AzureGallery", () => {
             return { publicName: gallery.publicName, community: gallery.communityEnabled };
         });
         assert.equal(named(run, "azure-gallery").inputs.sharingProfile, undefined);
-        assert.equal(run.resources.filter((r) => r.inputs.resourceKind === "azure:CommunitySharing").length, 0);
+        assert.equal(run.resources.filter((r) => r.type === "pulumi-nodejs:dynamic/azure:CommunitySharing").length, 0);
         assert.ok(!JSON.stringify(run.resources).includes("Community"), "no Community permission anywhere");
         assert.equal(run.outputs.publicName, undefined);
         assert.equal(run.outputs.community, false);

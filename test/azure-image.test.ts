@@ -162,7 +162,7 @@ describe("AzureImage", () => {
     it("shares nothing with the community in dev: no Community permission, no sharing resource, no community ID", async () => {
         const run = await runMocked(() => publish([release("1592.4")], azureTarget({ sharing: { community: true } }), "dev"));
         assert.ok(!JSON.stringify(run.resources).includes("Community"));
-        assert.equal(run.resources.filter((r) => r.inputs.resourceKind === "azure:CommunitySharing").length, 0);
+        assert.equal(run.resources.filter((r) => r.type === "pulumi-nodejs:dynamic/azure:CommunitySharing").length, 0);
         assert.deepEqual(run.outputs.community, {});
     });
 

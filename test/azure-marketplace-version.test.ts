@@ -52,9 +52,8 @@ describe("AzureMarketplaceVersion", () => {
     it("puts one plan version per release, covering every architecture and generation, numbered X.Y.Z", async () => {
         const run = await runMocked(() => publish(release("1592.4"), azureTarget(), "prod"), { stack: "prod" });
         const version = named(run, "product-1592.4-azure-marketplace-plan-version");
-        assert.equal(version.type, "pulumi-nodejs:dynamic:Resource");
+        assert.equal(version.type, "pulumi-nodejs:dynamic/azure:MarketplaceVersion");
         assert.equal(version.parent, "product-1592.4-azure-marketplace");
-        assert.equal(version.inputs.resourceKind, "azure:MarketplaceVersion");
         assert.equal(version.inputs.offerId, "product-offer");
         assert.equal(version.inputs.planId, "standard");
         assert.equal(version.inputs.versionNumber, "1592.4.0");

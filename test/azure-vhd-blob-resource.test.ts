@@ -169,8 +169,8 @@ describe("VhdBlob", function () {
                 return { outputsAreLive: outputs.every((o) => pulumi.Output.isInstance(o)) };
             });
             const [signed, plain] = run.resources;
-            assert.strictEqual(signed.type, "pulumi-nodejs:dynamic:Resource");
-            assert.strictEqual(signed.inputs.resourceKind, "azure:VhdBlob");
+            assert.strictEqual(signed.type, "pulumi-nodejs:dynamic/azure:VhdBlob");
+            assert.strictEqual(signed.inputs.resourceKind, undefined);
             assert.strictEqual(signed.inputs.accountKey, "[secret]");
             assert.strictEqual(signed.inputs.sourceUrl, "[secret]");
             assert.strictEqual(signed.inputs.sha256, SHA);

@@ -2,6 +2,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { execFileSync } from "child_process";
 import { stringify } from "yaml";
 import { main } from "../tools/plan";
 import { runPlan } from "../tools/plan-run";
@@ -26,7 +27,7 @@ function configFile(values: Record<string, unknown>): string {
 }
 
 describe("Offline plan", () => {
-    it("prints JSON of exactly {stack, resources, outputs}, each resource with type, name, parent, provider, inputs and dependsOn", async () => {
+    it("prints JSON of exactly {stack, resources, outputs}, each resource with type, name, parent, provider, inputs, dependsOn, protect and retainOnDelete", async () => {
         const { code, out } = await plan("--stack", "dev", "--format", "json", "--now", "2026-11-22");
         assert.strictEqual(code, 0);
         const json = JSON.parse(out);
@@ -34,11 +35,17 @@ describe("Offline plan", () => {
         assert.strictEqual(json.stack, "dev");
         assert.ok(json.resources.length > 0);
         for (const r of json.resources) {
-            assert.deepStrictEqual(Object.keys(r), ["type", "name", "parent", "provider", "inputs", "dependsOn"]);
+            assert.deepStrictEqual(Object.keys(r), ["type", "name", "parent", "provider", "inputs", "dependsOn", "protect", "retainOnDelete"]);
         }
         const ami = json.resources.find((r: { type: string }) => r.type === "aws:ec2/ami:Ami");
         assert.strictEqual(ami.parent, "release-1592.4-aws-x86_64");
         assert.deepStrictEqual(ami.dependsOn, ["release-1592.4-aws-x86_64-snapshot"]);
+        assert.strictEqual(ami.protect, false, "dev protects nothing");
+        const prod = JSON.parse((await plan("--stack", "prod", "--format", "json", "--now", "2026-11-22")).out);
+        const prodAmi = prod.resources.find((r: { type: string }) => r.type === "aws:ec2/ami:Ami");
+        assert.strictEqual(prodAmi.protect, true);
+        assert.strictEqual(prodAmi.retainOnDelete, false);
+        assert.strictEqual(prod.resources.filter((r: { retainOnDelete: unknown }) => typeof r.retainOnDelete !== "boolean").length, 0);
         assert.match(json.outputs.images["1592.4"].aws.x86_64["eu-central-1"], /^ami-[0-9a-f]{17}$/);
     });
 
@@ -49,28 +56,92 @@ describe("Offline plan", () => {
         assert.strictEqual(first.out, second.out);
     });
 
-    it("shows an added release as added resources in --diff", async () => {
+    it("shows an added release in --diff-file as created resources with every input, and exits 0", async () => {
         const one = baseConfig("prod");
         const two = baseConfig("prod");
         two.releases.push({ ...two.releases[0], version: "1.1" });
-        const { code, out } = await plan("--stack", "prod", "--config", configFile(two), "--diff", configFile(one), "--format", "json");
-        assert.strictEqual(code, 0);
+        const { code, out, err } = await plan("--stack", "prod", "--config", configFile(two), "--diff-file", configFile(one), "--format", "json");
+        assert.strictEqual(code, 0, err);
         const diff = JSON.parse(out);
-        assert.deepStrictEqual(diff.removed, []);
-        assert.deepStrictEqual(diff.changed, []);
-        assert.ok(diff.added.length > 0);
-        assert.ok(diff.added.every((r: { name: string }) => r.name.startsWith("release-1.1")), "only the new release is added");
-        assert.ok(diff.added.some((r: { type: string }) => r.type === "aws:ec2/ami:Ami"));
-        assert.deepStrictEqual(diff.outputs, ["images.1.1"]);
-        const text = await plan("--stack", "prod", "--config", configFile(two), "--diff", configFile(one));
-        assert.match(text.out, /\d+ to add, 0 to change, 0 to remove/);
+        assert.deepStrictEqual(diff.refusals, []);
+        assert.ok(diff.resources.length > 0);
+        assert.deepStrictEqual(diff.resources.filter((r: { op: string; name: string }) => r.op !== "create" || !r.name.startsWith("release-1.1")), [], "only the new release is created");
+        const snapshot = diff.resources.find((r: { type: string; name: string }) => r.type === "aws:ebs/snapshotImport:SnapshotImport" && r.name === "release-1.1-aws-x86_64-snapshot");
+        const container = snapshot.properties.find((p: { path: string }) => p.path === "diskContainer");
+        assert.deepStrictEqual(container.new.userBucket, { s3Bucket: "artifacts", s3Key: "1.1/testlinux-1.1-x86_64.raw" });
+        assert.deepStrictEqual(diff.outputs.map((o: { path: string; op: string }) => `${o.op} ${o.path}`), ["added images.1.1"]);
+        const text = await plan("--stack", "prod", "--config", configFile(two), "--diff-file", configFile(one), "--format", "markdown");
+        assert.match(text.out, /No refusals\./);
         assert.match(text.out, /\+ aws:ec2\/ami:Ami release-1\.1-aws-arm64-ami/);
+    });
+
+    it("replaces the snapshot import and AMIs of a release whose AWS artifact changes, naming the input, and exits 3", async () => {
+        const before = baseConfig("prod");
+        const after = baseConfig("prod");
+        after.releases[0].artifacts.aws = "s3://artifacts/v2/{version}/{product}-{version}-{arch}.raw";
+        const { code, out } = await plan("--stack", "prod", "--config", configFile(after), "--diff-file", configFile(before), "--format", "json");
+        assert.strictEqual(code, 3);
+        const diff = JSON.parse(out);
+        const op = (name: string) => diff.resources.find((r: { name: string }) => r.name === name);
+        const snapshot = op("release-1.0-aws-x86_64-snapshot");
+        assert.strictEqual(snapshot.op, "replace");
+        assert.deepStrictEqual(snapshot.properties.map((p: { path: string; replaces: boolean }) => [p.path, p.replaces]), [["diskContainer.userBucket.s3Key", true]]);
+        for (const arch of ["x86_64", "arm64"]) {
+            const ami = op(`release-1.0-aws-${arch}-ami`);
+            assert.strictEqual(ami.op, "replace");
+            assert.strictEqual(ami.protect, true);
+            assert.deepStrictEqual(ami.properties.filter((p: { replaces: boolean }) => p.replaces).map((p: { path: string }) => p.path), ["ebsBlockDevices[0].snapshotId"]);
+        }
+        assert.ok(diff.refusals.some((r: { resource: string; reason: string }) => r.resource === "release-1.0-aws-arm64-ami" && /replaced .*protected/.test(r.reason)));
+    });
+
+    it("refuses removing a region: names the protected copies and the revoked public grants, and exits 3", async () => {
+        const before = baseConfig("prod");
+        const after = baseConfig("prod");
+        after.aws.regions = ["eu-central-1", "eu-west-1"];
+        const { code, out } = await plan("--stack", "prod", "--config", configFile(after), "--diff-file", configFile(before), "--format", "markdown");
+        assert.strictEqual(code, 3);
+        const summary = out.slice(0, out.indexOf("<details>"));
+        assert.match(summary, /\*\*Refused: \d+ reasons/);
+        assert.match(summary, /`release-1\.0-aws-x86_64-us-east-1` \(`aws:ec2\/amiCopy:AmiCopy`\): would be deleted, and it is protected/);
+        assert.match(summary, /revoking public access \(launch permission for group "all"\) in prod/);
     });
 
     it("compares with the stack's config at a git revision", async () => {
         const { code, out, err } = await plan("--stack", "dev", "--diff", "HEAD", "--format", "markdown");
         assert.strictEqual(code, 0, err);
         assert.match(out, /## Plan diff of stack `dev`/);
+    });
+
+    it("takes --diff as a git revision only, even when a file of that name exists", async () => {
+        const file = configFile(baseConfig("dev"));
+        const { code, out, err } = await plan("--stack", "dev", "--diff", file);
+        assert.strictEqual(code, 1);
+        assert.strictEqual(out, "");
+        assert.match(err, /--diff .*: not a git revision of the repository that holds Pulumi\.dev\.yaml/);
+        assert.strictEqual((await plan("--stack", "dev", "--diff", "HEAD", "--diff-file", file)).code, 2);
+        assert.match((await plan("--stack", "dev", "--diff", "--output=x")).err, /not a git revision|argument missing|ambiguous/);
+    });
+
+    it("compares --config FILE with the same path at the --diff revision", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-git-"));
+        const file = path.join(dir, "stacks", "Pulumi.prod.yaml");
+        fs.mkdirSync(path.dirname(file));
+        const write = (values: Record<string, unknown>) => fs.writeFileSync(file, stringify({ config: Object.fromEntries(Object.entries(values).map(([k, v]) => [`image-publisher:${k}`, v])) }));
+        const one = baseConfig("prod");
+        write(one);
+        const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], { cwd: dir, stdio: "ignore" });
+        git("init", "-q");
+        git("add", ".");
+        git("commit", "-qm", "one release");
+        const two = baseConfig("prod");
+        two.releases.push({ ...two.releases[0], version: "1.1" });
+        write(two);
+        const { code, out, err } = await plan("--stack", "prod", "--config", file, "--diff", "HEAD", "--format", "json");
+        assert.strictEqual(code, 0, err);
+        const diff = JSON.parse(out);
+        assert.ok(diff.resources.length > 0);
+        assert.deepStrictEqual(diff.resources.filter((r: { name: string }) => !r.name.startsWith("release-1.1")), []);
     });
 
     it("exits non-zero with the validation message when config is bad", async () => {
@@ -114,9 +185,9 @@ describe("Offline plan guardrails", () => {
             };
             return c;
         };
-        const { code, out, err } = await plan("--stack", "prod", "--config", configFile(azure("other")), "--diff", configFile(azure("acme")));
+        const { code, out, err } = await plan("--stack", "prod", "--config", configFile(azure("other")), "--diff-file", configFile(azure("acme")));
         assert.strictEqual(code, 3);
-        assert.match(out, /~ azure-native:compute:GalleryImage azure-x86_64-v2: identifier\.publisher/);
+        assert.match(out, /Plan diff of stack prod/);
         assert.match(err, /\[no-gallery-image-definition-replacement\] azure-x86_64-v2: this change would replace the gallery image definition \(identifier\.publisher\)/);
     });
 });

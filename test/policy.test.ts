@@ -31,9 +31,8 @@ describe("Policy rule (a): nothing public in dev", () => {
         ["a public Glance image", res("openstack:images/image:Image", { visibility: "public" })],
         ["a community Glance image", res("openstack:images/image:Image", { visibility: "community" })],
         ["a Community gallery", res("azure-native:compute:Gallery", { sharingProfile: { permissions: "Community" } })],
-        ["an AliCloud community share by resourceKind", res("pulumi-nodejs:dynamic:Resource", { resourceKind: "alicloud:CommunityShare", imageId: "m-1" })],
-        ["an Azure community sharing by resourceKind", res("pulumi-nodejs:dynamic:Resource", { resourceKind: "azure:CommunitySharing" })],
-        ["an AliCloud community share by kind", res("pulumi-nodejs:dynamic:Resource", { kind: "alicloud-community-share" })],
+        ["an AliCloud community share", res("pulumi-nodejs:dynamic/alicloud:CommunityShare", { imageId: "m-1", isPublic: true })],
+        ["an Azure community sharing", res("pulumi-nodejs:dynamic/azure:CommunitySharing", { galleryName: "g" })],
         ["a dynamic resource with isPublic true", res("pulumi-nodejs:dynamic:Resource", { isPublic: true })],
     ];
     const privateResources: [string, NeutralResource][] = [
@@ -44,7 +43,8 @@ describe("Policy rule (a): nothing public in dev", () => {
         ["a shared Glance image", res("openstack:images/image:Image", { visibility: "shared" })],
         ["a gallery shared with groups", res("azure-native:compute:Gallery", { sharingProfile: { permissions: "Groups" } })],
         ["a gallery without a sharing profile", res("azure-native:compute:Gallery", {})],
-        ["a dynamic resource of another kind", res("pulumi-nodejs:dynamic:Resource", { resourceKind: "aws:MarketplaceVersion", isPublic: false })],
+        ["a dynamic resource of another type", res("pulumi-nodejs:dynamic/aws:MarketplaceVersion", { amiId: "ami-1" })],
+        ["a dynamic resource with isPublic false", res("pulumi-nodejs:dynamic:Resource", { isPublic: false })],
     ];
 
     for (const [name, resource] of publicResources) {
@@ -351,9 +351,9 @@ describe("Policies over the real program", () => {
         const { publicExposure } = await import("../policy/rules");
         const cfg = readStackConfig("Pulumi.prod.yaml");
         const run = await runUnderMocks(() => publish({ now: new Date("2026-11-22T00:00:00Z") }), { stack: "prod", config: cfg.values, secretKeys: cfg.secretKeys });
-        const kinds = new Set(run.resources.filter((r) => r.type === "pulumi-nodejs:dynamic:Resource" && publicExposure({ type: r.type, name: r.name, inputs: r.inputs, options: {} }))
-            .map((r) => r.inputs.resourceKind));
-        assert.deepStrictEqual([...kinds].sort(), ["alicloud:CommunityShare", "azure:CommunitySharing"]);
+        const types = new Set(run.resources.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic") && publicExposure({ type: r.type, name: r.name, inputs: r.inputs, options: {} }))
+            .map((r) => r.type));
+        assert.deepStrictEqual([...types].sort(), ["pulumi-nodejs:dynamic/alicloud:CommunityShare", "pulumi-nodejs:dynamic/azure:CommunitySharing"]);
     });
 
     it("find no violation in the committed dev and prod stacks", async () => {

@@ -30,20 +30,16 @@ export function azureMockState(type: string, name: string, inputs: Record<string
     if (nameInput !== undefined) {
         return { name: inputs[nameInput] ?? name };
     }
-    if (type === "pulumi-nodejs:dynamic/image-publisher/azure:VhdBlob" || inputs.resourceKind === "azure:VhdBlob") {
-        return { url: blobUrl(inputs), size: 0, bytesUploaded: 0, rangesSkipped: 0 };
-    }
-    if (type !== "pulumi-nodejs:dynamic:Resource") {
-        return undefined;
-    }
-    switch (inputs.resourceKind) {
-        case "azure:CommunitySharing": {
+    switch (type) {
+        case "pulumi-nodejs:dynamic/azure:VhdBlob":
+            return { url: blobUrl(inputs), size: 0, bytesUploaded: 0, rangesSkipped: 0 };
+        case "pulumi-nodejs:dynamic/azure:CommunitySharing": {
             // Azure names a community gallery "<publicNamePrefix>-<GUID>"; the gallery name stands in for the prefix.
             const prefix = String(inputs.galleryName ?? name).replace(/[^A-Za-z0-9]/g, "").slice(0, 16) || "gallery";
             const publicName = `${prefix}-${guid(`${String(inputs.subscriptionId)}/${String(inputs.resourceGroupName)}/${String(inputs.galleryName)}`)}`;
             return { publicName, publicNames: [publicName] };
         }
-        case "azure:MarketplaceVersion":
+        case "pulumi-nodejs:dynamic/azure:MarketplaceVersion":
             return {
                 productId: guid(`product/${String(inputs.offerId)}`),
                 jobId: guid(`job/${name}`),

@@ -10,11 +10,11 @@ function numericId(name: string): string {
 
 /**
  * Mock outputs of the Gcp resources whose real outputs the program reads back; see mock-state.ts.
- * gcp.compute.Image gets its selfLink; the "gcp:ArmImage" dynamic resource gets the outputs of its
+ * gcp.compute.Image gets its selfLink; the `gcp:ArmImage` dynamic resource gets the outputs of its
  * provider: selfLink, numeric imageId and status READY.
  */
 export function gcpMockState(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> | undefined {
-    const isArmImage = type === "pulumi-nodejs:dynamic:Resource" && inputs.resourceKind === "gcp:ArmImage";
+    const isArmImage = type === "pulumi-nodejs:dynamic/gcp:ArmImage";
     if (type !== "gcp:compute/image:Image" && !isArmImage) {
         return undefined;
     }

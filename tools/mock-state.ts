@@ -6,8 +6,8 @@ import { openstackMockState } from "./mock-state-openstack";
 
 /**
  * The outputs a real provider would compute that the program reads back, for the resources whose
- * mock state is more than their inputs. Everything else echoes its inputs. Dynamic resources carry
- * a `resourceKind` input that names them here.
+ * mock state is more than their inputs. Everything else echoes its inputs. Each dynamic resource has
+ * its own type token, `pulumi-nodejs:dynamic/<module>:<type>`.
  */
 export function mockState(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
     switch (type) {
@@ -32,6 +32,6 @@ export function mockState(type: string, name: string, inputs: Record<string, unk
             };
         }
     }
-    return azureMockState(type, name, inputs) ?? gcpMockState(type, name, inputs) ?? alicloudMockState(type, name, inputs)
+    return azureMockState(type, name, inputs) ?? gcpMockState(type, name, inputs) ?? alicloudMockState(type, name)
         ?? openstackMockState(type, name, inputs) ?? {};
 }

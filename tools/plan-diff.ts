@@ -1,68 +1,262 @@
 import { Plan, PlanResource } from "./plan-run";
+import { replacementFacts, replacesAt } from "./plan-replacements";
+import { Environment, publicExposure } from "../policy/rules";
+import { mockId } from "./mocks";
+import { mockState } from "./mock-state";
 
-/** One changed resource: which of its fields differ. */
-export interface ChangedResource {
+/** What the engine would do to one resource. */
+export type ResourceOp = "create" | "update" | "replace" | "delete";
+
+/** One input that differs, with both values; `undefined` on a side prints as absent. */
+export interface PropertyChange {
+    /** The dotted path of the input, or "parent" / "provider" / "dependsOn". */
+    path: string;
+    /** The value before (absent when the resource is new or the input was not set). */
+    old?: unknown;
+    /** The value after (absent when the resource goes or the input is no longer set). */
+    new?: unknown;
+    /** Whether this change alone makes the provider replace the resource. */
+    replaces: boolean;
+}
+
+/** One resource the diff touches. */
+export interface ResourceChange {
     /** The type token. */
     type: string;
     /** The logical name. */
     name: string;
-    /** Dotted paths of the inputs that differ, and "parent", "provider" or "dependsOn" when those do. */
-    fields: string[];
+    /** What the engine would do. */
+    op: ResourceOp;
+    /** Whether the resource is protected (before, for a delete or replace; after, for a create). */
+    protect: boolean;
+    /** The inputs that differ; for a create every input, for a delete none. */
+    properties: PropertyChange[];
+    /** For a replace: whether the old resource goes before the new one exists (not in the JSON contract). */
+    deleteFirst?: boolean;
 }
 
-/** What one plan adds, removes and changes against another. */
+/** One stack output path that differs. */
+export interface OutputChange {
+    /** The dotted path in the outputs. */
+    path: string;
+    /** Whether the path is new, gone or has another value. */
+    op: "added" | "removed" | "changed";
+    /** The value before. */
+    old?: unknown;
+    /** The value after. */
+    new?: unknown;
+}
+
+/** Why `pulumi up` must not run as the diff stands. */
+export interface Refusal {
+    /** The resource's logical name. */
+    resource: string;
+    /** Its type token. */
+    type: string;
+    /** What is wrong, in a sentence. */
+    reason: string;
+}
+
+/** The diff of two plans of one stack: the README's JSON contract, plus what the renderings need. */
 export interface PlanDiff {
-    /** Resources only in the new plan. */
-    added: PlanResource[];
-    /** Resources only in the old plan. */
-    removed: PlanResource[];
-    /** Resources in both whose inputs, parent, provider or dependencies differ. */
-    changed: ChangedResource[];
-    /** Stack output paths that differ. */
-    outputs: string[];
+    /** The stack. */
+    stack: string;
+    /** Why this change must not be applied, first. */
+    refusals: Refusal[];
+    /** Every resource created, updated, replaced or deleted, in plan order (deletes last). */
+    resources: ResourceChange[];
+    /** Every stack output path added, removed or changed. */
+    outputs: OutputChange[];
+    /** Resources that make an image public after the change and did not before (not in the JSON contract). */
+    exposureAdded: string[];
+    /** Resources that made an image public before the change and do not after (not in the JSON contract). */
+    exposureRemoved: string[];
 }
 
-const key = (r: PlanResource) => `${r.type}::${r.name}`;
+/** Options of the new plan's resources that decide what the engine does; not part of the printed plan. */
+export interface EngineOptions {
+    /** Input paths whose changes the engine ignores. */
+    ignoreChanges?: string[];
+    /** Whether a replacement deletes before it creates. */
+    deleteBeforeReplace?: boolean;
+}
 
-function differingPaths(a: unknown, b: unknown, path: string, into: string[]): void {
-    if (JSON.stringify(a) === JSON.stringify(b)) {
+/** What the diff needs beyond the two plans. */
+export interface DiffContext {
+    /** The stack's environment: revoking public access is refused in prod only. */
+    environment: Environment;
+    /** The engine options of the new plan's resources, by `type::name`. */
+    options?: Map<string, EngineOptions>;
+}
+
+/** The key of a resource in both plans. */
+export const resourceKey = (r: { type: string; name: string }) => `${r.type}::${r.name}`;
+
+const isMap = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/** Leaf paths that differ, with both values; a key only on one side is reported whole. */
+function differences(a: unknown, b: unknown, path: string, into: { path: string; old?: unknown; new?: unknown }[]): void {
+    if (same(a, b)) {
         return;
     }
-    const isMap = (v: unknown) => v !== null && typeof v === "object" && !Array.isArray(v);
     if (isMap(a) && isMap(b)) {
-        const keys = new Set([...Object.keys(a as object), ...Object.keys(b as object)]);
+        const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
         for (const k of [...keys].sort()) {
-            differingPaths((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], path ? `${path}.${k}` : k, into);
+            differences(a[k], b[k], path ? `${path}.${k}` : k, into);
         }
         return;
     }
-    into.push(path || "(root)");
+    into.push({ path: path || "(root)", ...(a === undefined ? {} : { old: a }), ...(b === undefined ? {} : { new: b }) });
 }
 
-/** Compares two plans of the same stack. */
-export function diffPlans(before: Plan, after: Plan): PlanDiff {
-    const old = new Map(before.resources.map((r) => [key(r), r]));
-    const now = new Map(after.resources.map((r) => [key(r), r]));
-    const added = after.resources.filter((r) => !old.has(key(r)));
-    const removed = before.resources.filter((r) => !now.has(key(r)));
-    const changed: ChangedResource[] = [];
+/** Whether the engine ignores changes at this path: an ignoreChanges entry equal to it or above it, or "*". */
+function ignored(path: string, ignoreChanges: string[] | undefined): boolean {
+    return (ignoreChanges ?? []).some((p) => p === "*" || path === p || path.startsWith(`${p}.`) || path.startsWith(`${p}[`));
+}
+
+/** Every input of a new resource, as changes from nothing. */
+function creation(r: PlanResource): PropertyChange[] {
+    return Object.keys(r.inputs).sort().map((k) => ({ path: k, new: r.inputs[k], replaces: false }));
+}
+
+function exposure(r: PlanResource): string | undefined {
+    return publicExposure({ type: r.type, name: r.name, inputs: r.inputs, options: {} });
+}
+
+/** The strings by which other resources refer to this one: its ID and the outputs a provider computes (ARN, selfLink, URL). */
+function identities(r: PlanResource): string[] {
+    const computed = Object.entries(mockState(r.type, r.name, r.inputs))
+        .filter(([k, v]) => typeof v === "string" && v.length >= 8 && r.inputs[k] !== v).map(([, v]) => v as string);
+    return [mockId(r.type, r.name, r.inputs), ...computed];
+}
+
+/** Input paths of a resource whose values carry one of these identities. */
+function referring(inputs: unknown, ids: string[], path: string, into: { path: string; value: unknown }[]): void {
+    if (typeof inputs === "string") {
+        if (ids.some((id) => inputs.includes(id))) {
+            into.push({ path, value: inputs });
+        }
+    } else if (Array.isArray(inputs)) {
+        inputs.forEach((v, i) => referring(v, ids, `${path}[${i}]`, into));
+    } else if (isMap(inputs)) {
+        Object.keys(inputs).sort().forEach((k) => referring(inputs[k], ids, path ? `${path}.${k}` : k, into));
+    }
+}
+
+/** Compares two plans of the same stack as the engine would: create, update, replace or delete, and why it must not run. */
+export function diffPlans(before: Plan, after: Plan, context: DiffContext): PlanDiff {
+    const old = new Map(before.resources.map((r) => [resourceKey(r), r]));
+    const now = new Map(after.resources.map((r) => [resourceKey(r), r]));
+    const resources: ResourceChange[] = [];
+    const refusals: Refusal[] = [];
+    const refuse = (r: PlanResource, reason: string) => refusals.push({ resource: r.name, type: r.type, reason });
+
+    // What differs in each resource that stays, as the engine sees it (ignoreChanges honoured).
+    const changes = new Map<string, PropertyChange[]>();
     for (const r of after.resources) {
-        const o = old.get(key(r));
+        const o = old.get(resourceKey(r));
         if (!o) {
             continue;
         }
-        const fields: string[] = [];
-        differingPaths(o.inputs, r.inputs, "", fields);
-        for (const f of ["parent", "provider", "dependsOn"] as const) {
-            if (JSON.stringify(o[f]) !== JSON.stringify(r[f])) {
-                fields.push(f);
+        const options = context.options?.get(resourceKey(r)) ?? {};
+        const found: { path: string; old?: unknown; new?: unknown }[] = [];
+        differences(o.inputs, r.inputs, "", found);
+        const properties: PropertyChange[] = found
+            .filter((p) => !ignored(p.path, options.ignoreChanges))
+            .map((p) => ({ ...p, replaces: replacesAt(r.type, p.path) }));
+        // A new parent changes the URN, so the engine creates the resource anew and deletes the old one;
+        // so does a move to another provider.
+        for (const field of ["parent", "provider"] as const) {
+            if (o[field] !== r[field]) {
+                properties.push({ path: field, old: o[field], new: r[field], replaces: true });
             }
         }
-        if (fields.length > 0) {
-            changed.push({ type: r.type, name: r.name, fields: fields.map((f) => (f === "(root)" ? "inputs" : f)) });
+        changes.set(resourceKey(r), properties);
+    }
+    // A replaced resource gets a new ID: every input that refers to it changes too, and may replace
+    // its holder in turn (a new snapshot replaces the AMI, which replaces its copies and grants).
+    // The mock runtime's IDs come from names and cannot show this, so it is followed here.
+    const replaced = (key: string) => (changes.get(key) ?? []).some((p) => p.replaces);
+    let frontier = after.resources.filter((r) => replaced(resourceKey(r)));
+    const done = new Set<string>();
+    while (frontier.length > 0) {
+        const next: PlanResource[] = [];
+        for (const source of frontier) {
+            done.add(resourceKey(source));
+            const ids = identities(old.get(resourceKey(source)) ?? source);
+            for (const r of after.resources) {
+                const key = resourceKey(r);
+                if (!r.dependsOn.includes(source.name) || !changes.has(key)) {
+                    continue;
+                }
+                const found: { path: string; value: unknown }[] = [];
+                referring(old.get(key)?.inputs, ids, "", found);
+                const properties = changes.get(key) as PropertyChange[];
+                const options = context.options?.get(key) ?? {};
+                const was = replaced(key);
+                for (const f of found.filter((x) => !ignored(x.path, options.ignoreChanges) && !properties.some((p) => p.path === x.path))) {
+                    properties.push({ path: f.path, old: f.value, new: `[known after ${source.name} is replaced]`, replaces: replacesAt(r.type, f.path) });
+                }
+                if (!was && replaced(key) && !done.has(key)) {
+                    next.push(r);
+                }
+            }
+        }
+        frontier = next;
+    }
+
+    for (const r of after.resources) {
+        const o = old.get(resourceKey(r));
+        if (!o) {
+            resources.push({ type: r.type, name: r.name, op: "create", protect: r.protect, properties: creation(r) });
+            continue;
+        }
+        const properties = changes.get(resourceKey(r)) ?? [];
+        if (properties.length === 0) {
+            continue;
+        }
+        const options = context.options?.get(resourceKey(r)) ?? {};
+        const replace = properties.some((p) => p.replaces);
+        const protect = o.protect || r.protect;
+        const first = replace && (options.deleteBeforeReplace ?? replacementFacts(r.type).deleteBeforeReplace ?? false);
+        resources.push({
+            type: r.type, name: r.name, op: replace ? "replace" : "update", protect: replace ? protect : r.protect, properties, ...(first ? { deleteFirst: true } : {}),
+        });
+        if (replace) {
+            const inputs = properties.filter((p) => p.replaces).map((p) => p.path).join(", ");
+            if (protect) {
+                refuse(r, `would be replaced (${inputs} changes)${first ? ", deleting it first" : ""}, and it is protected: pulumi up fails on it`);
+            }
+            if (context.environment === "prod" && exposure(o) !== undefined && (first || exposure(r) === undefined)) {
+                refuse(r, `would be replaced (${inputs} changes)${first ? ", deleting it first" : ""}, revoking public access (${exposure(o)}) in prod`);
+            }
+        } else if (context.environment === "prod" && exposure(o) !== undefined && exposure(r) === undefined) {
+            refuse(r, `would stop being public (${exposure(o)}) in prod: users who launch it lose access`);
         }
     }
-    const outputs: string[] = [];
-    differingPaths(before.outputs, after.outputs, "", outputs);
-    return { added, removed, changed, outputs };
+    for (const o of before.resources) {
+        if (now.has(resourceKey(o))) {
+            continue;
+        }
+        resources.push({ type: o.type, name: o.name, op: "delete", protect: o.protect, properties: [] });
+        if (o.protect) {
+            refuse(o, `would be deleted, and it is protected: pulumi up fails on it${o.retainOnDelete ? "" : " (and without protection it would be deleted from the cloud)"}`);
+        }
+        if (context.environment === "prod" && exposure(o) !== undefined) {
+            refuse(o, `would be deleted, revoking public access (${exposure(o)}) in prod`);
+        }
+    }
+    const exposureAdded = after.resources.filter((r) => exposure(r) !== undefined)
+        .filter((r) => { const o = old.get(resourceKey(r)); return o === undefined || exposure(o) === undefined; }).map((r) => r.name);
+    const exposureRemoved = before.resources.filter((o) => exposure(o) !== undefined)
+        .filter((o) => { const r = now.get(resourceKey(o)); return r === undefined || exposure(r) === undefined; }).map((o) => o.name);
+    const outputs: OutputChange[] = [];
+    const found: { path: string; old?: unknown; new?: unknown }[] = [];
+    differences(before.outputs, after.outputs, "", found);
+    for (const f of found) {
+        const op = !("old" in f) ? "added" : !("new" in f) ? "removed" : "changed";
+        outputs.push({ path: f.path, op, ...("old" in f ? { old: f.old } : {}), ...("new" in f ? { new: f.new } : {}) });
+    }
+    return { stack: after.stack, refusals, resources, outputs, exposureAdded, exposureRemoved };
 }

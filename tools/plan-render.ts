@@ -1,5 +1,4 @@
 import { Plan, PlanResource } from "./plan-run";
-import { PlanDiff } from "./plan-diff";
 
 /** The plan as the JSON that reviewers and tools read: `{stack, resources, outputs}`. */
 export function renderJson(plan: Plan): string {
@@ -63,36 +62,5 @@ export function renderMarkdown(plan: Plan): string {
         "", "</details>", "",
         "### Outputs", "", "```json", JSON.stringify(plan.outputs, null, 2), "```",
     ];
-    return `${lines.join("\n")}\n`;
-}
-
-/** A diff in the chosen format. */
-export function renderDiff(stack: string, diff: PlanDiff, format: "tree" | "markdown" | "json"): string {
-    if (format === "json") {
-        return `${JSON.stringify({ stack, ...diff }, null, 2)}\n`;
-    }
-    const md = format === "markdown";
-    const lines: string[] = [];
-    const head = (text: string) => lines.push(md ? `### ${text}` : text);
-    lines.push(md ? `## Plan diff of stack \`${stack}\`` : `Plan diff of stack ${stack}`, "");
-    lines.push(`${diff.added.length} to add, ${diff.changed.length} to change, ${diff.removed.length} to remove.`, "");
-    const section = (title: string, sign: string, items: string[]) => {
-        if (items.length === 0) {
-            return;
-        }
-        head(`${title} (${items.length})`);
-        if (md) {
-            lines.push("```diff");
-        }
-        lines.push(...items.map((i) => `${sign} ${i}`));
-        if (md) {
-            lines.push("```");
-        }
-        lines.push("");
-    };
-    section("Added", "+", diff.added.map((r) => `${r.type} ${r.name}`));
-    section("Removed", "-", diff.removed.map((r) => `${r.type} ${r.name}`));
-    section("Changed", "~", diff.changed.map((c) => `${c.type} ${c.name}: ${c.fields.join(", ")}`));
-    section("Outputs changed", "~", diff.outputs);
     return `${lines.join("\n")}\n`;
 }

@@ -16,6 +16,10 @@ export interface PlanResource {
     inputs: Record<string, unknown>;
     /** The logical names it depends on, sorted. */
     dependsOn: string[];
+    /** Whether the engine refuses to delete or replace it. */
+    protect: boolean;
+    /** Whether deleting it only drops it from the stack and leaves the cloud resource in place. */
+    retainOnDelete: boolean;
 }
 
 /** The offline plan of a stack. */
@@ -65,6 +69,8 @@ export async function runPlan(stack: string, config: CliConfig, options: { now: 
         provider: r.provider ?? null,
         inputs: sortKeys(r.inputs) as Record<string, unknown>,
         dependsOn: r.dependsOn,
+        protect: r.options.protect === true,
+        retainOnDelete: r.options.retainOnDelete === true,
     }));
     return {
         plan: { stack, resources, outputs: sortKeys(run.outputs) as Record<string, unknown> },

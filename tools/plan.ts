@@ -1,28 +1,27 @@
-import * as fs from "fs";
 import * as path from "path";
 import { execFileSync } from "child_process";
 import { parseArgs } from "util";
 import { CliConfig, parseStackConfig, readStackConfig } from "./stack-config";
-import { Plan, runPlan } from "./plan-run";
-import { diffPlans } from "./plan-diff";
-import { renderDiff, renderJson, renderMarkdown, renderTree } from "./plan-render";
-import { Violation, checkResources, galleryImageReplacementFields, galleryImageType } from "../policy/rules";
-import { validateOutputs } from "../components/outputs";
+import type { Plan, PlanRun } from "./plan-run";
+import type { PlanDiff } from "./plan-diff";
+import type { Violation } from "../policy/rules";
 
-const usage = `Usage: npm run plan -- --stack dev|prod [--format tree|markdown|json] [--config FILE] [--diff FILE|GIT-REVISION] [--now YYYY-MM-DD]
+const usage = `Usage: npm run plan -- --stack dev|prod [--format tree|markdown|json] [--config FILE] [--diff GIT-REVISION | --diff-file FILE] [--now YYYY-MM-DD]
 
 Runs the stack program offline, under Pulumi's mock runtime, and prints every resource it
 would register and the stack outputs. No cloud and no credentials are needed.
-  --stack    the stack whose Pulumi.<stack>.yaml is read
-  --format   tree (default), markdown or json
-  --config   read this config file instead of Pulumi.<stack>.yaml
-  --diff     compare with the plan of another config file, or of the stack's config file at a
-             git revision (such as origin/main), and print what is added, removed and changed
-  --now      the day that "deprecated: true" counts from (default: today, UTC)
+  --stack      the stack whose Pulumi.<stack>.yaml is read
+  --format     tree (default), markdown or json
+  --config     read this config file instead of Pulumi.<stack>.yaml
+  --diff       compare with the same config file at this git revision (such as origin/main)
+  --diff-file  compare with the plan of this other config file
+  --now        the day that "deprecated: true" counts from (default: today, UTC)
 
-It runs the policy pack's rules (policy/) over what the program registered, prints each
-violation on standard error and then exits 3. The stack outputs are checked against their
-contract (docs/outputs.schema.json).`;
+With --diff or --diff-file it prints what the engine would create, update, replace and delete,
+with old and new values, and exits 3 when the change would delete or replace a protected
+resource or revoke public access in prod, listing why at the top. It runs the policy pack's
+rules (policy/) over what the program registered, prints each violation on standard error and
+then exits 3. The stack outputs are checked against their contract (docs/outputs.schema.json).`;
 
 /** What the command writes to; tests pass their own. */
 export interface PlanIo {
@@ -34,34 +33,61 @@ export interface PlanIo {
 
 type Format = "tree" | "markdown" | "json";
 
-function render(plan: Plan, format: Format): string {
-    return format === "json" ? renderJson(plan) : format === "markdown" ? renderMarkdown(plan) : renderTree(plan);
+function git(args: string[], cwd: string): string {
+    return execFileSync("git", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
 }
 
-/** The config to compare with: a file if one exists at that path, else the config file at a git revision. */
-function otherConfig(other: string, configFile: string): CliConfig {
-    if (fs.existsSync(other)) {
-        return readStackConfig(other);
+/** The config file at a git revision: the same path, in the repository that holds the file. */
+export function configAtRevision(revision: string, configFile: string): CliConfig {
+    if (revision.startsWith("-")) {
+        throw new Error(`--diff ${revision}: not a git revision; allowed: a branch, tag or commit such as origin/main`);
     }
-    const root = execFileSync("git", ["rev-parse", "--show-toplevel"], { encoding: "utf8" }).trim();
-    const relative = path.relative(root, path.resolve(configFile)).split(path.sep).join("/");
-    let text: string;
+    const dir = path.dirname(path.resolve(configFile));
+    let root: string;
     try {
-        text = execFileSync("git", ["show", `${other}:${relative}`], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+        root = git(["rev-parse", "--show-toplevel"], dir).trim();
+        git(["rev-parse", "--verify", "--quiet", `${revision}^{commit}`], dir);
     } catch {
-        throw new Error(`--diff ${other}: neither a file nor a git revision that has ${relative}`);
+        throw new Error(`--diff ${revision}: not a git revision of the repository that holds ${configFile}; allowed: a branch, tag or commit such as origin/main (use --diff-file for a file)`);
     }
-    return parseStackConfig(text, `${other}:${relative}`);
+    const relative = path.relative(root, path.resolve(configFile)).split(path.sep).join("/");
+    try {
+        return parseStackConfig(git(["show", `${revision}:${relative}`], root), `${revision}:${relative}`);
+    } catch (error) {
+        if ((error as { status?: number }).status !== undefined) {
+            throw new Error(`--diff ${revision}: ${relative} does not exist at ${revision}`, { cause: error });
+        }
+        throw error;
+    }
 }
 
-/** A gallery image definition whose replacing fields change would be replaced: a definition in use must never be. */
-function replacedDefinitions(changed: ReturnType<typeof diffPlans>["changed"]): Violation[] {
-    const replacing = (field: string) => galleryImageReplacementFields.some((f) => field === `${f}` || field.startsWith(`${f}.`));
-    return changed.filter((c) => c.type === galleryImageType && c.fields.some(replacing)).map((c) => ({
-        policy: "no-gallery-image-definition-replacement",
-        resource: c.name,
-        message: `this change would replace the gallery image definition (${c.fields.filter(replacing).join(", ")}); add a new definition instead`,
-    }));
+/**
+ * A gallery image definition whose replacing fields change would be replaced: a definition in use must
+ * never be. Its ignoreChanges hides the change from the engine, so the inputs are compared directly.
+ */
+function replacedDefinitions(before: Plan, after: Plan, galleryImageType: string, fields: readonly string[]): Violation[] {
+    const old = new Map(before.resources.filter((r) => r.type === galleryImageType).map((r) => [r.name, r]));
+    return after.resources.filter((c) => c.type === galleryImageType && old.has(c.name)).flatMap((c) => {
+        const o = old.get(c.name) as Plan["resources"][number];
+        const paths = fields.flatMap((f) => differingLeaves(o.inputs[f], c.inputs[f], f));
+        return paths.length === 0 ? [] : [{
+            policy: "no-gallery-image-definition-replacement",
+            resource: c.name,
+            message: `this change would replace the gallery image definition (${paths.join(", ")}); add a new definition instead`,
+        }];
+    });
+}
+
+/** The dotted paths of the leaves that differ between two values. */
+function differingLeaves(a: unknown, b: unknown, path: string): string[] {
+    if (JSON.stringify(a) === JSON.stringify(b)) {
+        return [];
+    }
+    const isMap = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
+    if (isMap(a) && isMap(b)) {
+        return [...new Set([...Object.keys(a), ...Object.keys(b)])].sort().flatMap((k) => differingLeaves(a[k], b[k], `${path}.${k}`));
+    }
+    return [path];
 }
 
 /** Runs the plan command; returns the exit code. */
@@ -75,6 +101,7 @@ export async function main(argv: string[], io: PlanIo): Promise<number> {
                 format: { type: "string", default: "tree" },
                 config: { type: "string" },
                 diff: { type: "string" },
+                "diff-file": { type: "string" },
                 now: { type: "string" },
                 help: { type: "boolean", default: false },
             },
@@ -93,6 +120,10 @@ export async function main(argv: string[], io: PlanIo): Promise<number> {
         io.err(`${!args.stack ? "--stack is required" : `--format ${format} is not one of tree, markdown, json`}\n${usage}\n`);
         return 2;
     }
+    if (args.diff !== undefined && args["diff-file"] !== undefined) {
+        io.err(`--diff and --diff-file exclude each other: --diff takes a git revision, --diff-file a file\n${usage}\n`);
+        return 2;
+    }
     const today = new Date();
     const now = args.now ? new Date(`${args.now}T00:00:00Z`) : new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate()));
     if (Number.isNaN(now.getTime())) {
@@ -102,30 +133,54 @@ export async function main(argv: string[], io: PlanIo): Promise<number> {
     const configFile = args.config ?? `Pulumi.${args.stack}.yaml`;
     try {
         const config = readStackConfig(configFile);
+        // Read the other side before any plan runs, so that a bad revision or file fails at once.
+        const other = args.diff !== undefined ? configAtRevision(args.diff, configFile)
+            : args["diff-file"] !== undefined ? readStackConfig(args["diff-file"]) : undefined;
+        // Loaded only now, after the arguments are known to be good: they pull in the program.
+        const { runPlan } = await import("./plan-run");
+        const { validateOutputs } = await import("../components/outputs");
+        const { checkResources, galleryImageReplacementFields, galleryImageType } = await import("../policy/rules");
         const current = await runPlan(args.stack, config, { now });
         validateOutputs(current.plan.outputs, `the outputs of stack ${args.stack}`);
         const environment = config.values["image-publisher:environment"] === "prod" ? "prod" : "dev";
         const violations = checkResources(current.recorded.map((r) => ({
             type: r.type, name: r.name, inputs: r.inputs, options: r.options,
         })), environment);
-        if (args.diff) {
-            const before = await runPlan(args.stack, otherConfig(args.diff, configFile), { now });
-            const diff = diffPlans(before.plan, current.plan);
-            io.out(renderDiff(args.stack, diff, format));
-            violations.push(...replacedDefinitions(diff.changed));
+        let refused = false;
+        if (other !== undefined) {
+            const before = await runPlan(args.stack, other, { now });
+            const diff = await diffOf(before, current, environment);
+            io.out(await renderDiffAs(diff, format));
+            violations.push(...replacedDefinitions(before.plan, current.plan, galleryImageType, galleryImageReplacementFields));
+            refused = diff.refusals.length > 0;
         } else {
-            io.out(render(current.plan, format));
+            io.out(await renderPlanAs(current.plan, format));
         }
         if (violations.length > 0) {
             io.err(`${violations.length} policy violation${violations.length === 1 ? "" : "s"}:\n` +
                 violations.map((v) => `  - [${v.policy}] ${v.resource}: ${v.message}\n`).join(""));
-            return 3;
         }
-        return 0;
+        return violations.length > 0 || refused ? 3 : 0;
     } catch (error) {
         io.err(`${(error as Error).message}\n`);
         return 1;
     }
+}
+
+async function diffOf(before: PlanRun, after: PlanRun, environment: "dev" | "prod"): Promise<PlanDiff> {
+    const { diffPlans, resourceKey } = await import("./plan-diff");
+    const options = new Map(after.recorded.map((r) => [resourceKey(r), { ignoreChanges: r.options.ignoreChanges, deleteBeforeReplace: r.options.deleteBeforeReplace }]));
+    return diffPlans(before.plan, after.plan, { environment, options });
+}
+
+async function renderDiffAs(diff: PlanDiff, format: Format): Promise<string> {
+    const { renderDiffJson, renderDiffMarkdown, renderDiffText } = await import("./plan-diff-render");
+    return format === "json" ? renderDiffJson(diff) : format === "markdown" ? renderDiffMarkdown(diff) : renderDiffText(diff);
+}
+
+async function renderPlanAs(plan: Plan, format: Format): Promise<string> {
+    const { renderJson, renderMarkdown, renderTree } = await import("./plan-render");
+    return format === "json" ? renderJson(plan) : format === "markdown" ? renderMarkdown(plan) : renderTree(plan);
 }
 
 if (require.main === module) {

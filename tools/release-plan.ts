@@ -4,8 +4,8 @@
  * that the release commands depend only on the plan's building blocks.
  */
 import { checkResources } from "../policy/rules";
-import { diffPlans } from "./plan-diff";
-import { renderDiff } from "./plan-render";
+import { diffPlans, resourceKey } from "./plan-diff";
+import { renderDiffJson, renderDiffMarkdown, renderDiffText } from "./plan-diff-render";
 import { runPlan } from "./plan-run";
 import { parseStackConfig } from "./stack-config";
 
@@ -26,5 +26,11 @@ export async function planEdit(stack: string, before: string, after: string, opt
     const violations = checkResources(current.recorded.map((r) => ({
         type: r.type, name: r.name, inputs: r.inputs, options: r.options,
     })), environment).map((v) => `[${v.policy}] ${v.resource}: ${v.message}`);
-    return { text: renderDiff(stack, diffPlans(old.plan, current.plan), options.format), violations };
+    const engine = new Map(current.recorded.map((r) => [resourceKey(r), { ignoreChanges: r.options.ignoreChanges, deleteBeforeReplace: r.options.deleteBeforeReplace }]));
+    const diff = diffPlans(old.plan, current.plan, { environment, options: engine });
+    // A refusal of the diff (a protected resource deleted or replaced, public access revoked in prod)
+    // stops the edit like a policy violation.
+    violations.push(...diff.refusals.map((r) => `[refusal] ${r.resource}: ${r.reason}`));
+    const text = options.format === "json" ? renderDiffJson(diff) : options.format === "markdown" ? renderDiffMarkdown(diff) : renderDiffText(diff);
+    return { text, violations };
 }

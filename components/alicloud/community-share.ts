@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { realClock } from "../dynamic/retry";
 import { Ecs, EcsConnection, defaultEcsRetry, ecsCall, ecsClient, ecsErrorCode } from "./ecs-client";
 import { EcsProviderOptions } from "./provider-options";
+import { withFormerType } from "../dynamic/named-type";
 
 /** The `resourceKind` input that names this resource to the offline plan and the policies. */
 export const communityShareKind = "alicloud:CommunityShare";
@@ -113,6 +114,6 @@ export class AliCloudCommunityShare extends pulumi.dynamic.Resource {
     declare public readonly isPublic: pulumi.Output<boolean>;
 
     constructor(name: string, args: AliCloudCommunityShareArgs, opts?: pulumi.CustomResourceOptions, provider: pulumi.dynamic.ResourceProvider = defaultProvider) {
-        super(provider, name, { resourceKind: communityShareKind, ...args }, opts);
+        super(provider, name, { ...args }, withFormerType(opts), "alicloud", "CommunityShare");
     }
 }

@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { pollUntil, realClock } from "../dynamic/retry";
 import { Ecs, EcsConnection, defaultEcsRetry, ecsCall, ecsClient, ecsErrorCode } from "./ecs-client";
 import { EcsProviderOptions, defaultImportPoll } from "./provider-options";
+import { withFormerType } from "../dynamic/named-type";
 
 /** The `resourceKind` input that names this resource to the offline plan and the policies. */
 export const importImageKind = "alicloud:ImportImage";
@@ -260,6 +261,6 @@ export class AliCloudImportImage extends pulumi.dynamic.Resource {
     declare public readonly status: pulumi.Output<string>;
 
     constructor(name: string, args: AliCloudImportImageArgs, opts?: pulumi.CustomResourceOptions, provider: pulumi.dynamic.ResourceProvider = defaultProvider) {
-        super(provider, name, { resourceKind: importImageKind, ...args, imageId: undefined, status: undefined }, opts);
+        super(provider, name, { ...args, imageId: undefined, status: undefined }, withFormerType(opts), "alicloud", "ImportImage");
     }
 }

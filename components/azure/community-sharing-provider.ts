@@ -209,9 +209,6 @@ export function communitySharingProvider(options: CommunitySharingProviderOption
                     failures.push({ property: key, reason: "is required" });
                 }
             }
-            if (news.resourceKind !== COMMUNITY_SHARING_KIND) {
-                failures.push({ property: "resourceKind", reason: `must be "${COMMUNITY_SHARING_KIND}"` });
-            }
             return { inputs: news, failures };
         },
         async diff(_id: string, olds: CommunitySharingOutputs, news: CommunitySharingInputs): Promise<dynamic.DiffResult> {

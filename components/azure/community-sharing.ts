@@ -3,7 +3,8 @@
  * read back. See community-sharing-provider.ts for what the provider does.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { COMMUNITY_SHARING_KIND, communitySharingProvider } from "./community-sharing-provider";
+import { communitySharingProvider } from "./community-sharing-provider";
+import { withFormerType } from "../dynamic/named-type";
 
 /** One provider for every instance, so that Pulumi serialises it once. */
 const provider = communitySharingProvider();
@@ -33,10 +34,9 @@ export class CommunityGallerySharing extends pulumi.dynamic.Resource {
 
     constructor(name: string, args: CommunityGallerySharingArgs, opts?: pulumi.CustomResourceOptions) {
         super(provider, name, {
-            resourceKind: COMMUNITY_SHARING_KIND,
             ...args,
             publicName: undefined,
             publicNames: undefined,
-        }, opts);
+        }, withFormerType(opts), "azure", "CommunitySharing");
     }
 }

@@ -7,7 +7,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Architecture, AzureTarget, Release, architectures as allArchitectures } from "../config";
 import { HyperVGeneration, galleryVersionName, marketplaceImageType } from "./names";
-import { MARKETPLACE_VERSION_KIND, MarketplaceState, MarketplaceVersionImage, marketplaceVersionProvider } from "./partner-center-provider";
+import { MarketplaceState, MarketplaceVersionImage, marketplaceVersionProvider } from "./partner-center-provider";
+import { withFormerType } from "../dynamic/named-type";
 
 /** Arguments of {@link AzureMarketplaceVersion}. */
 export interface AzureMarketplaceVersionArgs {
@@ -42,7 +43,7 @@ class PartnerCenterPlanVersion extends pulumi.dynamic.Resource {
     declare public readonly state: pulumi.Output<MarketplaceState>;
 
     constructor(name: string, props: Record<string, unknown>, opts?: pulumi.CustomResourceOptions) {
-        super(provider, name, { ...props, productId: undefined, jobId: undefined, status: undefined, state: undefined }, opts);
+        super(provider, name, { ...props, productId: undefined, jobId: undefined, status: undefined, state: undefined }, withFormerType(opts), "azure", "MarketplaceVersion");
     }
 }
 
@@ -97,7 +98,6 @@ export class AzureMarketplaceVersion extends pulumi.ComponentResource {
         const images = pulumi.all(args.versionIds as Record<string, pulumi.Input<Partial<Record<HyperVGeneration, string>>>>)
             .apply((ids) => marketplaceImages(architectures, ids as Partial<Record<Architecture, Partial<Record<HyperVGeneration, string>>>>));
         const version = new PartnerCenterPlanVersion(`${name}-plan-version`, {
-            resourceKind: MARKETPLACE_VERSION_KIND,
             offerId: this.offerId,
             planId: this.planId,
             tenantId: marketplace.tenantId,

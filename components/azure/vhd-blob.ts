@@ -5,7 +5,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { TransferMode } from "./vhd-copy";
-import { VHD_BLOB_KIND, vhdBlobProvider } from "./vhd-blob-provider";
+import { vhdBlobProvider } from "./vhd-blob-provider";
+import { withFormerType } from "../dynamic/named-type";
 
 /** Arguments of {@link VhdBlob}. Give the blob either as `blobUrl` or as `accountUrl` + `containerName` + `blobName`. */
 export interface VhdBlobArgs {
@@ -43,7 +44,7 @@ function secretIfSigned(value: pulumi.Input<string> | undefined): pulumi.Output<
 
 /**
  * A VHD page blob copied from a URL; re-running finds the finished copy and transfers nothing.
- * Registered as `pulumi-nodejs:dynamic:Resource` with the input `resourceKind: "azure:VhdBlob"`.
+ * Registered as `pulumi-nodejs:dynamic/azure:VhdBlob`.
  */
 export class VhdBlob extends pulumi.dynamic.Resource {
     /** The blob URL, without any SAS: the source of an image or gallery image version. */
@@ -59,7 +60,6 @@ export class VhdBlob extends pulumi.dynamic.Resource {
 
     constructor(name: string, args: VhdBlobArgs, opts?: pulumi.CustomResourceOptions) {
         super(vhdBlobProvider, name, {
-            resourceKind: VHD_BLOB_KIND,
             ...args,
             sourceUrl: secretIfSigned(args.sourceUrl),
             blobUrl: secretIfSigned(args.blobUrl),
@@ -68,6 +68,6 @@ export class VhdBlob extends pulumi.dynamic.Resource {
             size: undefined,
             bytesUploaded: undefined,
             rangesSkipped: undefined,
-        }, opts);
+        }, withFormerType(opts), "azure", "VhdBlob");
     }
 }

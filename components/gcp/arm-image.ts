@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ShieldedInstanceInitialState } from "./compute-client";
-import { ARM_IMAGE_KIND, armImageProvider } from "./arm-image-provider";
+import { armImageProvider } from "./arm-image-provider";
+import { withFormerType } from "../dynamic/named-type";
 
 /** Arguments of {@link GcpArmImage}. */
 export interface GcpArmImageArgs {
@@ -46,12 +47,11 @@ export class GcpArmImage extends pulumi.dynamic.Resource {
     constructor(name: string, args: GcpArmImageArgs, opts?: pulumi.CustomResourceOptions) {
         defaultProvider ??= armImageProvider();
         super(defaultProvider, name, {
-            resourceKind: ARM_IMAGE_KIND,
             ...args,
             selfLink: undefined,
             imageId: undefined,
             status: undefined,
             creationTimestamp: undefined,
-        }, opts);
+        }, withFormerType(opts), "gcp", "ArmImage");
     }
 }

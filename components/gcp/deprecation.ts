@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { IMAGE_DEPRECATION_KIND, imageDeprecationProvider } from "./deprecation-provider";
+import { imageDeprecationProvider } from "./deprecation-provider";
+import { withFormerType } from "../dynamic/named-type";
 
 /** Arguments of {@link GcpImageDeprecation}. */
 export interface GcpImageDeprecationArgs {
@@ -25,6 +26,6 @@ export class GcpImageDeprecation extends pulumi.dynamic.Resource {
 
     constructor(name: string, args: GcpImageDeprecationArgs, opts?: pulumi.CustomResourceOptions) {
         defaultProvider ??= imageDeprecationProvider();
-        super(defaultProvider, name, { resourceKind: IMAGE_DEPRECATION_KIND, state: "DEPRECATED", ...args }, opts);
+        super(defaultProvider, name, { state: "DEPRECATED", ...args }, withFormerType(opts), "gcp", "ImageDeprecation");
     }
 }

@@ -1,0 +1,70 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { replacementTable, replacesAt } from "../tools/plan-replacements";
+import { runPlan } from "../tools/plan-run";
+import { readStackConfig } from "../tools/stack-config";
+
+/** Every source file under a folder. */
+function sources(dir: string): string[] {
+    return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+        const full = path.join(dir, e.name);
+        return e.isDirectory() ? sources(full) : e.name.endsWith(".ts") ? [full] : [];
+    });
+}
+
+/** The type tokens of every Pulumi SDK resource class the program's source constructs (`new aws.ec2.Ami(...)`). */
+function constructedTypes(): Set<string> {
+    const types = new Set<string>();
+    for (const file of [...sources("components"), ...sources("stacks")]) {
+        const text = fs.readFileSync(file, "utf8");
+        const packages = new Map([...text.matchAll(/import \* as (\w+) from "(@pulumi\/(?:aws|azure-native|gcp|alicloud|openstack)[^"]*)"/g)].map((m) => [m[1], m[2]]));
+        for (const m of text.matchAll(/new (\w+)((?:\.\w+)+)\(/g)) {
+            const pkg = packages.get(m[1]);
+            if (pkg === undefined) {
+                continue;
+            }
+            let target: unknown = require(pkg);
+            for (const part of m[2].slice(1).split(".")) {
+                target = (target as Record<string, unknown>)[part];
+            }
+            const type = (target as { __pulumiType?: string }).__pulumiType;
+            assert.ok(type, `${file}: new ${m[1]}${m[2]} is not a resource class`);
+            types.add(type === "alicloud" || type === "openstack" ? `pulumi:providers:${type}` : type);
+        }
+    }
+    return types;
+}
+
+describe("Replacement table", () => {
+    it("has every resource type the program registers, in the dev and prod plans and in the source", async function () {
+        this.timeout(600_000);
+        const now = new Date("2026-11-22T00:00:00Z");
+        const registered = new Set<string>();
+        for (const stack of ["dev", "prod"]) {
+            const { plan } = await runPlan(stack, readStackConfig(`Pulumi.${stack}.yaml`), { now });
+            plan.resources.forEach((r) => registered.add(r.type));
+        }
+        const constructed = constructedTypes();
+        assert.ok(registered.size >= 30, `only ${registered.size} types registered`);
+        assert.ok(constructed.has("aws:s3/bucketObjectv2:BucketObjectv2"), "the source scan finds the file:// upload");
+        assert.ok(constructed.has("alicloud:ecs/imageSharePermission:ImageSharePermission"), "the source scan finds the AliCloud account shares");
+        const missing = [...registered, ...constructed].filter((t) => replacementTable[t] === undefined);
+        assert.deepStrictEqual([...new Set(missing)], []);
+    });
+
+    it("gives the source of every fact", () => {
+        const entries = Object.entries(replacementTable);
+        assert.ok(entries.length >= 30);
+        assert.deepStrictEqual(entries.filter(([, f]) => typeof f.source !== "string" || f.source.length < 20).map(([t]) => t), []);
+    });
+
+    it("says which inputs replace an AMI and which update it", () => {
+        assert.strictEqual(replacesAt("aws:ec2/ami:Ami", "ebsBlockDevices[0].volumeSize"), true);
+        assert.strictEqual(replacesAt("aws:ec2/ami:Ami", "description"), false);
+        assert.strictEqual(replacesAt("aws:ec2/ami:Ami", "deprecationTime"), false);
+        assert.strictEqual(replacesAt("gcp:compute/image:Image", "labels.release"), false);
+        assert.strictEqual(replacesAt("gcp:compute/image:Image", "rawDisk.source"), true);
+        assert.throws(() => replacesAt("aws:ec2/instance:Instance", "ami"), /not in tools\/plan-replacement-table\.json/);
+    });
+});

@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+// The offline plan, run as JavaScript compiled once into bin/ instead of compiling TypeScript on
+// every run: `node tools/plan-cli.js --stack prod [...]` takes the same flags as `npm run plan`.
+// It recompiles (tsc, incremental, tsconfig.build.json) only when a source file is newer than the
+// last build. Plain JavaScript on purpose: it must start without a TypeScript compiler.
+"use strict";
+const fs = require("fs");
+const path = require("path");
+const { spawnSync } = require("child_process");
+
+const root = path.join(__dirname, "..");
+const stamp = path.join(root, "bin", ".plan-cli-stamp");
+
+/** The newest modification time of the program's sources, in ms. */
+function newestSource() {
+    let newest = 0;
+    const walk = (dir) => {
+        for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+            const full = path.join(dir, entry.name);
+            if (entry.isDirectory()) {
+                walk(full);
+            } else if (/\.(ts|json)$/.test(entry.name)) {
+                newest = Math.max(newest, fs.statSync(full).mtimeMs);
+            }
+        }
+    };
+    ["stacks", "components", "tools", "policy"].forEach((d) => walk(path.join(root, d)));
+    return Math.max(newest, fs.statSync(path.join(root, "tsconfig.json")).mtimeMs, fs.statSync(path.join(root, "tsconfig.build.json")).mtimeMs);
+}
+
+function build() {
+    const built = fs.existsSync(stamp) ? fs.statSync(stamp).mtimeMs : 0;
+    if (built >= newestSource()) {
+        return;
+    }
+    const tsc = require.resolve("typescript/bin/tsc", { paths: [root] });
+    // Type errors do not stop the emit; `npm run check` is where they fail.
+    const result = spawnSync(process.execPath, [tsc, "-p", path.join(root, "tsconfig.build.json")], { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
+    if (result.status === null) {
+        throw new Error("tsc did not finish");
+    }
+    fs.writeFileSync(stamp, new Date().toISOString());
+}
+
+build();
+const { main } = require(path.join(root, "bin", "tools", "plan.js"));
+main(process.argv.slice(2), { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) })
+    .then((code) => { process.exitCode = code; })
+    .catch((error) => {
+        process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+        process.exitCode = 1;
+    });

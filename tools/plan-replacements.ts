@@ -1,0 +1,29 @@
+import table from "./plan-replacement-table.json";
+
+/** What a provider does when an input of one resource type changes, and where that fact comes from. */
+export interface ReplacementFacts {
+    /** Top-level inputs whose change replaces the resource. */
+    replaces: string[];
+    /** Whether the provider deletes the old resource before it creates the new one. */
+    deleteBeforeReplace?: boolean;
+    /** The provider schema or source that says so. */
+    source: string;
+}
+
+/** The committed table, by type token (tools/plan-replacement-table.json). */
+export const replacementTable: Record<string, ReplacementFacts> = table.types;
+
+/** The facts of a type; a type missing from the table is an error, so that no new type slips through unclassified. */
+export function replacementFacts(type: string): ReplacementFacts {
+    const facts = replacementTable[type];
+    if (facts === undefined) {
+        throw new Error(`${type} is not in tools/plan-replacement-table.json; add the inputs that force its replacement, with their source`);
+    }
+    return facts;
+}
+
+/** Whether a change at this input path (dotted, from the top-level input) replaces a resource of this type. */
+export function replacesAt(type: string, path: string): boolean {
+    const top = path.split(/[.[]/)[0];
+    return replacementFacts(type).replaces.includes(top);
+}
