@@ -193,3 +193,152 @@ describe("Stack config for Azure", () => {
         refuses(c, "image-publisher:secrets.partnerCenterClientSecret", /pulumi config set --secret/);
     });
 });
+
+describe("Stack config cross-checks", () => {
+    /** The paths of every problem, or [] when the config is accepted. */
+    const pathsOf = (config: Record<string, unknown>): string[] => {
+        try {
+            validateConfig(config);
+            return [];
+        } catch (error) {
+            assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${String(error)}`);
+            return error.problems.map((p) => p.path);
+        }
+    };
+
+    it("refuses unblockPublicAccess in a dev stack, and allows it in prod", () => {
+        const dev = baseConfig("dev");
+        dev.aws.sharing.unblockPublicAccess = true;
+        refuses(dev, "image-publisher:aws.sharing.unblockPublicAccess", /unblocks public AMIs in a dev stack; allowed: false in dev/);
+        const prod = baseConfig("prod");
+        prod.aws.sharing.unblockPublicAccess = true;
+        assert.deepStrictEqual(pathsOf(prod), []);
+    });
+
+    describe("the AWS Marketplace", () => {
+        const roleArn = "arn:aws:iam::123456789012:role/marketplace-ami-ingestion";
+        const marketplace = (environment: "dev" | "prod", block: Record<string, unknown>) => {
+            const c = baseConfig(environment);
+            c.aws.sharing.public = false;
+            c.aws.marketplace = { enabled: true, ...block };
+            return c;
+        };
+
+        it("accepts a prod block with the access role and products, and a dev block with the role and the dev product", () => {
+            assert.deepStrictEqual(pathsOf(marketplace("prod", { accessRoleArn: roleArn, products: { 1: { x86_64: "prod-x86", arm64: "prod-arm" } } })), []);
+            assert.deepStrictEqual(pathsOf(marketplace("dev", { accessRoleArn: roleArn, devProductId: "prod-test" })), []);
+        });
+
+        it("refuses an enabled marketplace without accessRoleArn", () => {
+            refuses(marketplace("prod", { products: { 1: { x86_64: "prod-x86" } } }), "image-publisher:aws.marketplace.accessRoleArn",
+                /is missing: the marketplace is enabled; allowed: the ARN of the role/);
+        });
+
+        it("refuses a dev stack without devProductId, which prod does not need", () => {
+            refuses(marketplace("dev", { accessRoleArn: roleArn }), "image-publisher:aws.marketplace.devProductId",
+                /is missing: a dev stack only ever publishes to the dev\/test product/);
+            assert.ok(!pathsOf(marketplace("prod", { accessRoleArn: roleArn })).includes("image-publisher:aws.marketplace.devProductId"));
+        });
+
+        it("refuses empty products in prod, naming the value", () => {
+            const found = problems(marketplace("prod", { accessRoleArn: roleArn })).find((p) => p.path === "image-publisher:aws.marketplace.products");
+            assert.ok(found, "empty products accepted");
+            assert.deepStrictEqual(found.value, {});
+            assert.match(found.message, /is empty: the marketplace is enabled in prod; allowed: a map of major version/);
+        });
+
+        it("asks nothing of a marketplace that is switched off", () => {
+            assert.deepStrictEqual(pathsOf(marketplace("dev", { enabled: false })), []);
+        });
+    });
+
+    describe("Partner Center", () => {
+        const offer = {
+            enabled: true, offerId: "testlinux-offer", planId: "testlinux-plan",
+            tenantId: "00000000-0000-0000-0000-000000000001", clientId: "00000000-0000-0000-0000-000000000002",
+        };
+        const azure = (environment: "dev" | "prod", marketplace: Record<string, unknown>) => {
+            const c = baseConfig(environment);
+            c.aws.enabled = false;
+            c.releases[0].artifacts.azure = "https://artifacts.example.org/{version}/{arch}.vhd";
+            c.azure = {
+                enabled: true, resourceGroup: { name: "rg" }, storageAccount: { name: "images" }, gallery: { name: "g" },
+                image: { publisher: "acme", offer: "testlinux" }, regions: [{ name: "westeurope" }], marketplace,
+            };
+            c.secrets = { partnerCenterClientSecret: "s3cret" };
+            return c;
+        };
+
+        it("accepts a complete offer in prod, and in dev with its test offer", () => {
+            assert.deepStrictEqual(pathsOf(azure("prod", offer)), []);
+            assert.deepStrictEqual(pathsOf(azure("dev", { ...offer, devOfferId: "testlinux-test" })), []);
+        });
+
+        for (const field of ["offerId", "planId", "tenantId", "clientId"]) {
+            it(`refuses an enabled offer without ${field}`, () => {
+                const { [field]: _dropped, ...rest } = offer as Record<string, unknown>;
+                assert.deepStrictEqual(pathsOf(azure("prod", rest)), [`image-publisher:azure.marketplace.${field}`]);
+                refuses(azure("prod", rest), `image-publisher:azure.marketplace.${field}`, /is missing: the Partner Center offer is enabled/);
+            });
+        }
+
+        it("refuses a dev stack without devOfferId", () => {
+            assert.deepStrictEqual(pathsOf(azure("dev", offer)), ["image-publisher:azure.marketplace.devOfferId"]);
+            refuses(azure("dev", offer), "image-publisher:azure.marketplace.devOfferId", /a dev stack only ever uses a test offer/);
+        });
+    });
+
+    describe("GCP", () => {
+        const gcp = (block: Record<string, unknown>) => {
+            const c = baseConfig("prod");
+            c.releases[0].artifacts.gcp = "gs://b/{arch}-gcpimage.tar.gz";
+            c.gcp = { enabled: true, ...block };
+            return c;
+        };
+
+        it("refuses an enabled GCP without project, and accepts one with it", () => {
+            assert.deepStrictEqual(pathsOf(gcp({})), ["image-publisher:gcp.project"]);
+            refuses(gcp({}), "image-publisher:gcp.project", /is missing: GCP is enabled; allowed: a project ID/);
+            assert.deepStrictEqual(pathsOf(gcp({ project: "test-project" })), []);
+        });
+    });
+
+    describe("OpenStack", () => {
+        const cloud = (name: string, extra: Record<string, unknown> = { userName: "publisher" }) =>
+            ({ name, authUrl: "https://keystone.example.org/v3", regions: ["r1"], ...extra });
+        const openstack = (clouds: unknown[], secrets: Record<string, unknown> = {}) => {
+            const c = baseConfig("prod");
+            c.releases[0].artifacts.openstack = "https://h/{arch}.qcow2";
+            c.openstack = { enabled: true, clouds };
+            c.secrets = { openstack: secrets };
+            return c;
+        };
+
+        it("accepts clouds with a password or an application credential", () => {
+            assert.deepStrictEqual(pathsOf(openstack(
+                [cloud("north"), cloud("south", { applicationCredentialId: "abc123" })],
+                { north: { password: "pw" }, south: { applicationCredentialSecret: "cs" } },
+            )), []);
+        });
+
+        it("refuses an enabled OpenStack with no cloud", () => {
+            assert.deepStrictEqual(pathsOf(openstack([])), ["image-publisher:openstack.clouds"]);
+            refuses(openstack([]), "image-publisher:openstack.clouds", /is empty: OpenStack is enabled; allowed: at least one cloud/);
+        });
+
+        it("refuses a cloud name given twice, at the second one", () => {
+            const c = openstack([cloud("north"), cloud("north")], { north: { password: "pw" } });
+            assert.deepStrictEqual(pathsOf(c), ["image-publisher:openstack.clouds[1].name"]);
+            refuses(c, "image-publisher:openstack.clouds[1].name", /names a cloud twice; allowed: each name once/);
+        });
+
+        it("refuses a cloud whose credentials are missing, whichever kind it uses", () => {
+            const noPassword = openstack([cloud("north")]);
+            refuses(noPassword, "image-publisher:openstack.clouds[0]", /has no credentials; allowed: userName with secrets\.openstack\.north\.password/);
+            const noUser = openstack([cloud("north", {})], { north: { password: "pw" } });
+            assert.deepStrictEqual(pathsOf(noUser), ["image-publisher:openstack.clouds[0]"]);
+            const noCredentialSecret = openstack([cloud("north", { applicationCredentialId: "abc123" })], { north: { password: "pw" } });
+            assert.deepStrictEqual(pathsOf(noCredentialSecret), ["image-publisher:openstack.clouds[0]"]);
+        });
+    });
+});
