@@ -342,3 +342,97 @@ describe("Stack config cross-checks", () => {
         });
     });
 });
+
+describe("Stack config messages and resolution", () => {
+    it("says 1 problem, in the singular, and cuts a long value to 80 characters", () => {
+        const c = baseConfig();
+        c.releases[0].releaseNotes = 42;
+        c.product.description = "x".repeat(100);
+        c.naming = { image: `{product}-${"y".repeat(100)}-{nope}` };
+        const error = (() => { try { validateConfig(c); } catch (e) { return e as ConfigError; } return undefined; })();
+        assert.ok(error instanceof ConfigError);
+        assert.strictEqual(error.problems.length, 2);
+        assert.match(error.message, /^Invalid stack configuration \(2 problems\):\n/);
+        const one = baseConfig();
+        one.naming = { image: `{product}-${"y".repeat(100)}-{nope}` };
+        const single = (() => { try { validateConfig(one); } catch (e) { return e as ConfigError; } return undefined; })();
+        assert.ok(single instanceof ConfigError);
+        assert.match(single.message, /^Invalid stack configuration \(1 problem\):\n {2}- image-publisher:naming\.image: "\{product\}-y{66}\.\.\. /);
+    });
+
+    it("names a required key that is missing", () => {
+        const c = baseConfig();
+        delete c.product;
+        const found = problems(c).find((p) => p.path === "image-publisher:product");
+        assert.ok(found);
+        assert.strictEqual(found.message, "is missing; it is required");
+        assert.strictEqual(found.value, undefined);
+    });
+
+    it("suggests nothing for an unknown key that is close to none, and lists the keys allowed", () => {
+        const c = baseConfig();
+        c.zzzzzzzzzzzz = 1;
+        refuses(c, "image-publisher:zzzzzzzzzzzz", /^is not a config key of this project; allowed: product, naming, environment, releases, /);
+    });
+
+    it("lists every unknown key of a block", () => {
+        const c = baseConfig();
+        c.aws.colour = "blue";
+        c.aws.flavour = "mint";
+        refuses(c, "image-publisher:aws", /^has unknown keys "colour", "flavour"$/);
+    });
+
+    it("still cross-checks the valid releases when another release is malformed", () => {
+        const c = baseConfig();
+        c.releases.push({ version: "v2" }, copy(c.releases[0]));
+        const found = problems(c).map((p) => p.path);
+        assert.ok(found.includes("image-publisher:releases[1].version"), found.join(", "));
+        assert.ok(found.includes("image-publisher:releases[2].version"), "the duplicate of releases[0] is still found");
+    });
+
+    it("keeps each architecture's own artifact and its sha256, with the templates filled in", () => {
+        const c = baseConfig();
+        const sha = "a".repeat(64);
+        c.releases[0].artifacts.aws = { x86_64: { uri: "s3://b/{product}-{version}-{arch}.raw", sha256: sha }, arm64: "s3://b/{cloud}/{arch}.raw" };
+        const { releases } = validateConfig(c);
+        assert.deepStrictEqual(releases[0].artifacts.aws, {
+            x86_64: { uri: "s3://b/testlinux-1.0-x86_64.raw", sha256: sha },
+            arm64: { uri: "s3://b/aws/arm64.raw" },
+        });
+        assert.deepStrictEqual(releases[0].artifacts.gcp, {});
+        assert.strictEqual(releases[0].deprecation, undefined);
+    });
+
+    it("keeps one {uri, sha256} for every architecture", () => {
+        const c = baseConfig();
+        const sha = "b".repeat(64);
+        c.releases[0].artifacts.aws = { uri: "s3://b/{arch}.raw", sha256: sha };
+        const { releases } = validateConfig(c);
+        assert.deepStrictEqual(releases[0].artifacts.aws.arm64, { uri: "s3://b/arm64.raw", sha256: sha });
+    });
+
+    it("warns about retention only beyond keepLast live releases, not counting deprecated ones", () => {
+        const c = baseConfig();
+        c.retention = { keepLast: 2 };
+        c.releases.push({ ...copy(c.releases[0]), version: "1.1" }, { ...copy(c.releases[0]), version: "0.9", deprecated: "2026-01-01" });
+        assert.deepStrictEqual(validateConfig(c).warnings, []);
+        c.retention = { keepLast: 1 };
+        assert.deepStrictEqual(validateConfig(c).warnings, [
+            "image-publisher:retention.keepLast is 1 but 2 releases are live; these would be retired (mark them deprecated, then remove them): 1.0",
+        ]);
+    });
+
+    it("asks for a file:// artifact's upload bucket", () => {
+        const c = baseConfig();
+        c.releases[0].artifacts.aws = "file://out/{arch}.raw";
+        refuses(c, "image-publisher:aws.uploadBucket", /is missing: a release has a file:\/\/ artifact/);
+        c.aws.uploadBucket = "uploads";
+        assert.doesNotThrow(() => validateConfig(c));
+    });
+
+    it("refuses an architecture listed twice", () => {
+        const c = baseConfig();
+        c.releases[0].architectures = ["x86_64", "x86_64"];
+        refuses(c, "image-publisher:releases[0].architectures", /lists an architecture twice/);
+    });
+});
