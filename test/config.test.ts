@@ -676,11 +676,67 @@ describe("Reading the stack config as the CLI hands it over", () => {
         assert.match(loaded.message, /image-publisher:environment: " prod" Invalid option/);
     });
 
+    it("parses only JSON objects and arrays: a number stays text", () => {
+        const loaded = load({ ...cliConfig(baseConfig("prod")), "image-publisher:environment": "42" });
+        assert.ok(loaded instanceof Error);
+        assert.match(loaded.message, /image-publisher:environment: "42" Invalid option/);
+    });
+
+    it("keeps the whole key after the namespace", () => {
+        const loaded = load({ ...cliConfig(baseConfig("prod")), "image-publisher:aws:extra": "x" });
+        assert.ok(loaded instanceof Error);
+        assert.match(loaded.message, /image-publisher:aws:extra: is not a config key of this project/);
+    });
+
     it("parses true and false as booleans, and leaves text that is not JSON as text", () => {
         const loaded = load({ ...cliConfig(baseConfig("prod")), "image-publisher:naming": "true", "image-publisher:retention": "false", "image-publisher:releases": "[not json" });
         assert.ok(loaded instanceof Error);
         assert.match(loaded.message, /image-publisher:naming: true Invalid input: expected object, received boolean/);
         assert.match(loaded.message, /image-publisher:retention: false Invalid input: expected object, received boolean/);
         assert.match(loaded.message, /image-publisher:releases: "\[not json" Invalid input: expected array, received string/);
+    });
+});
+
+describe("Stack config: unions, odd values and empty lists", () => {
+    it("reports a bad entry of a list inside a union at the entry, and a value of no branch at the key", () => {
+        const c = baseConfig();
+        c.aws.regions = ["eu-west-1", ""];
+        refuses(c, "image-publisher:aws.regions[1]", /^must not be empty$/);
+        c.aws.regions = 5;
+        const found = problems(c).find((p) => p.path === "image-publisher:aws.regions");
+        assert.ok(found, "a number is neither all nor a list");
+        assert.strictEqual(found.value, 5);
+    });
+
+    it("gives the empty cloud list as the value of that problem", () => {
+        const c = baseConfig();
+        c.releases[0].artifacts.openstack = "https://h/{arch}.qcow2";
+        c.openstack = { enabled: true, clouds: [] };
+        assert.deepStrictEqual(problems(c).find((p) => p.path === "image-publisher:openstack.clouds")?.value, []);
+    });
+
+    it("says so when a region is close to no known one", () => {
+        const c = baseConfig();
+        c.aws.regions = ["mars-north-7"];
+        refuses(c, "image-publisher:aws.regions[0]", /^is not a known region; allowed: a region of components\/config\/regions$/);
+    });
+
+    it("has no warning without retention", () => {
+        assert.deepStrictEqual(validateConfig(baseConfig()).warnings, []);
+    });
+
+    it("cross-checks Azure without crashing when the releases are malformed", () => {
+        const azure = {
+            enabled: true, resourceGroup: { name: "rg" }, storageAccount: { name: "images" }, gallery: { name: "g" },
+            image: { publisher: "acme", offer: "testlinux" }, regions: [{ name: "westeurope" }],
+        };
+        const one = baseConfig();
+        one.azure = azure;
+        one.releases = [{ version: "x" }];
+        assert.deepStrictEqual(problems(one).map((p) => p.path), ["image-publisher:releases[0].version", "image-publisher:releases[0].artifacts"]);
+        const none = baseConfig();
+        none.azure = azure;
+        none.releases = "1.0";
+        assert.deepStrictEqual(problems(none).map((p) => p.path), ["image-publisher:releases"]);
     });
 });
