@@ -113,8 +113,8 @@ async function main(): Promise<void> {
             ? ["Mutation score: no report (run npm run mutate first)."]
             : [
                 `Mutation score (the last npm run mutate, ${mutation.modified}; targets: components/ >= 80 %, config and dynamic providers >= 90 %):`,
-                row(["area", "killed", "survived or not covered", "score %"]), row(["---", "---", "---", "---"]),
-                ...mutation.areas.map((a) => row([a.name, a.detected, a.undetected, a.score === undefined ? "no mutants" : a.score.toFixed(1)])),
+                row(["area", "files in the report", "killed", "survived or not covered", "score %"]), row(["---", "---", "---", "---", "---"]),
+                ...mutation.areas.map((a) => row([a.name, a.files, a.detected, a.undetected, a.score === undefined ? "no mutants" : a.score.toFixed(1)])),
             ]),
     ];
     process.stdout.write(`${lines.join("\n")}\n`);

@@ -11,6 +11,8 @@ import * as path from "path";
 export interface MutationArea {
     /** The area's name. */
     name: string;
+    /** How many files of the area the report holds: a run may mutate only some. */
+    files: number;
     /** Killed or timed out. */
     detected: number;
     /** Survived or not covered. */
@@ -50,6 +52,7 @@ export function mutationScore(file: string, areas: Record<string, RegExp> = muta
     }
     const report = JSON.parse(fs.readFileSync(file, "utf8")) as Report;
     const scored = Object.entries(areas).map(([area, pattern]) => {
+        let files = 0;
         let detected = 0;
         let undetected = 0;
         for (const [name, { mutants }] of Object.entries(report.files)) {
@@ -57,11 +60,12 @@ export function mutationScore(file: string, areas: Record<string, RegExp> = muta
             if (!pattern.test(relative)) {
                 continue;
             }
+            files++;
             detected += mutants.filter((m) => detectedStatuses.has(m.status)).length;
             undetected += mutants.filter((m) => undetectedStatuses.has(m.status)).length;
         }
         const total = detected + undetected;
-        return { name: area, detected, undetected, ...(total > 0 ? { score: (100 * detected) / total } : {}) };
+        return { name: area, files, detected, undetected, ...(total > 0 ? { score: (100 * detected) / total } : {}) };
     });
     return { report: file, modified: fs.statSync(file).mtime.toISOString(), areas: scored };
 }
