@@ -362,6 +362,19 @@ describe("Stack config messages and resolution", () => {
         assert.match(single.message, /^Invalid stack configuration \(1 problem\):\n {2}- image-publisher:naming\.image: "\{product\}-y{66}\.\.\. /);
     });
 
+    it("puts each problem on its own line", () => {
+        const c = baseConfig();
+        c.environment = "staging";
+        c.releases[0].version = "1";
+        const error = (() => { try { validateConfig(c); } catch (e) { return e as ConfigError; } return undefined; })();
+        assert.ok(error instanceof ConfigError);
+        assert.deepStrictEqual(error.message.split("\n").map((line) => line.slice(0, 41)), [
+            "Invalid stack configuration (2 problems):",
+            "  - image-publisher:environment: \"staging",
+            "  - image-publisher:releases[0].version: ",
+        ]);
+    });
+
     it("names a required key that is missing", () => {
         const c = baseConfig();
         delete c.product;
