@@ -2,7 +2,7 @@ import eslint from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-    { ignores: ["node_modules/", ".tools/", "bin/", "bench/out/", "**/*.js", "**/*.mjs"] },
+    { ignores: ["node_modules/", ".tools/", "bin/", "bench/out/", "reports/", "**/*.js", "**/*.mjs"] },
     eslint.configs.recommended,
     ...tseslint.configs.recommended,
     {

@@ -10,6 +10,7 @@ import { median, runWorker } from "./run-worker";
 import { marketplacePolling } from "./marketplace-polling";
 import { vhdCopyThroughput } from "./vhd-copy";
 import { planEndToEnd } from "./plan-e2e";
+import { mutationScore } from "./mutation-score";
 
 interface PlanSample { wallMs: number; maxRssKb: number; resources: number }
 interface PublishSample { wallMs: number; criticalMs: number; sequentialMs: number; resources: number; chain: string[] }
@@ -70,6 +71,8 @@ async function main(): Promise<void> {
     const imagesOnly = await simulatedPublish("images-only");
     const copy = await vhdCopyThroughput(runs, 100);
     const polling = await marketplacePolling(4);
+    // Read, not run: `npm run mutate` takes far longer than the bench.
+    const mutation = mutationScore("reports/mutation/mutation.json");
 
     const one = scale.find((s) => s.releases === 1);
     const twenty = scale.find((s) => s.releases === 20);
@@ -84,8 +87,11 @@ async function main(): Promise<void> {
         noticeDelayShare: { limit: 0.05, value: polling.noticeDelayShare },
         planEndToEndToInProcess: { limit: 2, value: endToEnd.planToInProcess },
         diffToPlan: { limit: 1.5, value: endToEnd.diffToPlan },
+        mutationScoreComponents: { limit: 80, value: mutation?.areas.find((a) => a.name === "components/")?.score },
+        mutationScoreConfig: { limit: 90, value: mutation?.areas.find((a) => a.name === "components/config/")?.score },
+        mutationScoreDynamicProviders: { limit: 90, value: mutation?.areas.find((a) => a.name === "dynamic providers")?.score },
     };
-    const results = { runs, date: new Date().toISOString().slice(0, 10), node: process.version, planEndToEnd: endToEnd, planScale: scale, simulatedPublish: [publish, imagesOnly], vhdCopy: copy, marketplacePolling: polling, targets };
+    const results = { runs, date: new Date().toISOString().slice(0, 10), node: process.version, planEndToEnd: endToEnd, planScale: scale, simulatedPublish: [publish, imagesOnly], vhdCopy: copy, marketplacePolling: polling, mutation: mutation ?? null, targets };
     fs.writeFileSync(path.join(__dirname, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
 
     const lines = [
@@ -112,7 +118,14 @@ async function main(): Promise<void> {
         `Speed-up ${copy.speedup.toFixed(2)} x (target >= 4).`, "",
         `Marketplace polling over a ${polling.reviewHours} h review: ${polling.describes} DescribeChangeSet calls, ` +
         `longest gap ${polling.longestGapMinutes.toFixed(1)} min, SUCCEEDED noticed ${polling.noticeDelayMinutes.toFixed(1)} min late ` +
-        `(${(polling.noticeDelayShare * 100).toFixed(1)} %).`,
+        `(${(polling.noticeDelayShare * 100).toFixed(1)} %).`, "",
+        ...(mutation === undefined
+            ? ["Mutation score: no report (run npm run mutate first)."]
+            : [
+                `Mutation score (the last npm run mutate, ${mutation.modified}; targets: components/ >= 80 %, config and dynamic providers >= 90 %):`,
+                row(["area", "files in the report", "killed", "survived or not covered", "score %"]), row(["---", "---", "---", "---", "---"]),
+                ...mutation.areas.map((a) => row([a.name, a.files, a.detected, a.undetected, a.score === undefined ? "no mutants" : a.score.toFixed(1)])),
+            ]),
     ];
     process.stdout.write(`${lines.join("\n")}\n`);
 }

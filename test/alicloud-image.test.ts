@@ -248,7 +248,9 @@ describe("AliCloudImage", () => {
     it("leaves dev images unprotected, so that a dev stack can be torn down", async () => {
         const run = await publish({ environment: "dev" });
 
-        assert.ok([...ofType(run, importType), ...ofType(run, copyType)].every((r) => r.options.protect === undefined));
+        const images = [...ofType(run, importType), ...ofType(run, copyType)];
+        assert.strictEqual(images.length, 3);
+        assert.ok(images.every((r) => r.options.protect === undefined));
     });
 
     it("outputs the image ID of every region, the source region first", async () => {

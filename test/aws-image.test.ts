@@ -84,7 +84,7 @@ describe("AwsImage", () => {
         const c = prod();
         c.releases[0].artifacts.aws = "s3://artifacts/{arch}.vhd";
         const run = await runMocked(() => publish(), { stack: "prod", config: c });
-        assert.ok(ofType(run, SNAPSHOT).every((s) => (s.inputs.diskContainer as any).format === "VHD"));
+        assert.deepStrictEqual(ofType(run, SNAPSHOT).map((s) => (s.inputs.diskContainer as any).format), ["VHD", "VHD"]);
     });
 
     it("uploads a local file to the upload bucket first", async () => {
@@ -152,7 +152,8 @@ describe("AwsImage", () => {
         const published = [...ofType(prodRun, AMI), ...ofType(prodRun, COPY)];
         assert.ok(published.length > 0 && published.every((r) => r.options.protect === true));
         const devRun = await runMocked(() => publish(), { stack: "dev", config: baseConfig("dev") });
-        assert.ok([...ofType(devRun, AMI), ...ofType(devRun, COPY)].every((r) => r.options.protect === undefined));
+        const unprotected = [...ofType(devRun, AMI), ...ofType(devRun, COPY)];
+        assert.ok(unprotected.length > 0 && unprotected.every((r) => r.options.protect === undefined));
     });
 
     it("carries the deprecation time to the AMI and every copy", async () => {
@@ -160,6 +161,7 @@ describe("AwsImage", () => {
         c.releases[0].deprecated = "2027-06-30";
         const run = await runMocked(() => publish(), { stack: "prod", config: c });
         const all = [...ofType(run, AMI), ...ofType(run, COPY)];
+        assert.strictEqual(all.length, 6, "2 AMIs and 4 copies");
         assert.ok(all.every((r) => r.inputs.deprecationTime === "2027-06-30T00:00:00Z"));
         assert.ok(all.every((r) => r.options.ignoreChanges === undefined));
         assert.deepStrictEqual(run.outputs.deprecated, { "1.0": "2027-06-30" });
@@ -170,6 +172,7 @@ describe("AwsImage", () => {
         c.releases[0].deprecated = true;
         const run = await runMocked(() => publish({ now: new Date("2026-11-22T10:00:00Z") }), { stack: "prod", config: c });
         const all = [...ofType(run, AMI), ...ofType(run, COPY)];
+        assert.strictEqual(all.length, 6, "2 AMIs and 4 copies");
         assert.ok(all.every((r) => r.inputs.deprecationTime === "2026-11-23T00:00:00Z"));
         assert.ok(all.every((r) => JSON.stringify(r.options.ignoreChanges) === '["deprecationTime"]'));
     });
@@ -190,7 +193,9 @@ describe("AwsImage", () => {
         const settings = ofType(run, "aws:ec2/imageBlockPublicAccess:ImageBlockPublicAccess");
         assert.deepStrictEqual(settings.map((s) => s.inputs.region).sort(), ["eu-central-1", "eu-west-1", "us-east-1"]);
         assert.ok(settings.every((s) => s.inputs.state === "unblocked"));
-        for (const grant of ofType(run, GRANT).filter((g) => g.inputs.group === "all")) {
+        const publicGrants = ofType(run, GRANT).filter((g) => g.inputs.group === "all");
+        assert.strictEqual(publicGrants.length, 6, "one public grant per region and architecture");
+        for (const grant of publicGrants) {
             // Each region's grant waits for that region's setting only, not for every region's.
             assert.deepStrictEqual(grant.dependsOn.filter((d) => d.startsWith("aws-public-access")), [`aws-public-access-${grant.inputs.region}`]);
         }

@@ -3,7 +3,7 @@ import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { AwsMarketplaceVersion } from "../components/aws/marketplace";
 import { changeSetFailure } from "../components/aws/marketplace-catalog";
-import { changeSetName, changeSetToken, MAX_CHANGE_SET_NAME_LENGTH, MAX_TOKEN_LENGTH } from "../components/aws/marketplace-changeset";
+import { changeSetName, changeSetToken } from "../components/aws/marketplace-changeset";
 import { createMarketplaceProvider, MarketplaceVersionInputs, MarketplaceVersionOutputs } from "../components/aws/marketplace-provider";
 import { AMI, useLocalMarketplace, versionInputs } from "./helpers/aws-marketplace";
 import { FakeClock } from "./helpers/clock";
@@ -95,10 +95,14 @@ describe("AwsMarketplaceVersion", () => {
         });
 
         it("keeps tokens within the API's limits and changes them with product, version, architecture, AMI, kind and retry", () => {
+            // The token of a published version must never change: a changed token would make the
+            // next run submit the change set again. "ip-" and the first 32 hex digits of the sha256 of
+            // product, version, architecture, AMI and kind, one a line; 35 characters, within the
+            // API's 36 (ClientRequestToken: 1-36 characters).
             const base = changeSetToken("prod-x86", "2.1.0", "x86_64", AMI, "add");
-            assert.match(base, /^[A-Za-z0-9-]+$/);
-            assert.ok(base.length <= MAX_TOKEN_LENGTH);
-            assert.strictEqual(changeSetToken("prod-x86", "2.1.0", "x86_64", AMI, "add"), base);
+            assert.strictEqual(base, "ip-299335dd0f7b340b91bb07c57e8750d2");
+            assert.strictEqual(changeSetToken("prod-x86", "2.1.0", "x86_64", AMI, "add", 1), "ip-ff74ac156556dcbb798400bdd22e061c");
+            assert.strictEqual(changeSetToken("prod-x86", "2.1.0", "x86_64", AMI, "restrict"), "ip-2cc8fa1a19fd98fbae4aa1ea035b285e");
             const variants = [
                 changeSetToken("prod-arm", "2.1.0", "x86_64", AMI, "add"),
                 changeSetToken("prod-x86", "2.1.1", "x86_64", AMI, "add"),
@@ -109,7 +113,7 @@ describe("AwsMarketplaceVersion", () => {
             ];
             assert.strictEqual(new Set([base, ...variants]).size, variants.length + 1);
             const name = changeSetName(`${"9".repeat(90)}/rc#1`, "x86_64", AMI, "add");
-            assert.ok(name.length <= MAX_CHANGE_SET_NAME_LENGTH);
+            assert.strictEqual(name.length, 100, "cut to the API's 100 characters (ChangeSetName: 1-100)");
             assert.match(name, /^[\w\s+=.:@-]+$/);
         });
 
@@ -307,8 +311,7 @@ describe("AwsMarketplaceVersion", () => {
                 Entity: { Type: "AmiProduct@1.0", Identifier: "prod-x86" },
                 DetailsDocument: { DeliveryOptionIds: [state.deliveryOptionId] },
             }]);
-            assert.strictEqual(body.ClientRequestToken, changeSetToken("prod-x86", "2.1.0", "x86_64", AMI, "restrict"));
-            assert.notStrictEqual(body.ClientRequestToken, changeSetToken("prod-x86", "2.1.0", "x86_64", AMI, "add"));
+            assert.strictEqual(body.ClientRequestToken, "ip-2cc8fa1a19fd98fbae4aa1ea035b285e", "the restrict token, not the add token ip-299335dd...");
             const [older, newer] = server.products.get("prod-x86")!.versions;
             assert.strictEqual(newer.DeliveryOptions[0].Visibility, "Restricted");
             assert.strictEqual(older.DeliveryOptions[0].Visibility, "Public");

@@ -168,8 +168,10 @@ describe("AzureImage", () => {
 
     it("protects the versions in prod, not in dev", async () => {
         const prod = await runMocked(() => publish([release("1592.4")], azureTarget(), "prod"), { stack: "prod" });
+        assert.equal(versionsOf(prod.resources).length, 3);
         assert.ok(versionsOf(prod.resources).every((v) => v.options.protect === true));
         const dev = await runMocked(() => publish([release("1592.4")], azureTarget({ sharing: { community: false } }), "dev"));
+        assert.equal(versionsOf(dev.resources).length, 3);
         assert.ok(versionsOf(dev.resources).every((v) => v.options.protect === undefined));
         assert.equal(ofType(dev, VERSION).length, 3);
     });

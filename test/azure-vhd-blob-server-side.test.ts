@@ -7,6 +7,7 @@ import { hashBlob } from "../components/azure/vhd-verify";
 import { timeoutSignals } from "./helpers/abort";
 import { FakeClock } from "./helpers/clock";
 import { ArtifactSource, sha256Of, sparseVhd, startArtifactSource } from "./servers/artifact-source";
+import { Gate } from "./servers/gate";
 import { BlobRequest, PutPageServer, startPutPageFromUrlServer } from "./servers/put-page-from-url";
 
 const MiB = 1024 * 1024;
@@ -238,9 +239,13 @@ describe("VhdBlob in server-side mode (Put Page From URL)", function () {
     });
 
     it("keeps up to `parallelism` Put Page From URL requests in flight at once, and no more", async () => {
-        const slowService = await startPutPageFromUrlServer({ latencyMs: 40 });
+        // The service holds the Put Pages at a gate until as many as the parallelism wait at once,
+        // so the peak does not depend on the machine's speed.
+        const slowService = await startPutPageFromUrlServer();
         try {
             for (const parallelism of [1, 4]) {
+                const gate = new Gate(parallelism, expectedRanges(artifact.length, 512 * 1024).length);
+                slowService.setGate(gate);
                 await copyVhd({
                     sourceUrl: source.url,
                     location: { accountUrl: slowService.accountUrl, containerName: "vhds", blobName: `p${parallelism}.vhd` },
@@ -248,6 +253,7 @@ describe("VhdBlob in server-side mode (Put Page From URL)", function () {
                     chunkSize: 512 * 1024,
                     parallelism,
                 });
+                assert.strictEqual(gate.mostWaiting(), parallelism);
                 assert.strictEqual(slowService.maxPutPagesInFlight(), parallelism);
             }
             assert.strictEqual(slowService.requests.filter((r) => r.comp === "page").length, 2 * expectedRanges(artifact.length, 512 * 1024).length);

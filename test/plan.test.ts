@@ -1,8 +1,8 @@
 import * as assert from "assert";
+import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { execFileSync } from "child_process";
 import { stringify } from "yaml";
 import { main } from "../tools/plan";
 import { runPlan } from "../tools/plan-run";
@@ -108,9 +108,35 @@ describe("Offline plan", () => {
     });
 
     it("compares with the stack's config at a git revision", async () => {
-        const { code, out, err } = await plan("--stack", "dev", "--diff", "HEAD", "--format", "markdown");
-        assert.strictEqual(code, 0, err);
-        assert.match(out, /## Plan diff of stack `dev`/);
+        // A repository whose committed Pulumi.dev.yaml has release 1.0, and whose work tree adds 1.1.
+        const repo = fs.mkdtempSync(path.join(os.tmpdir(), "plan-git-"));
+        const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=test", "-c", "user.email=test@example.org", ...args], { cwd: repo, stdio: "ignore" });
+        const committed = baseConfig("dev");
+        const file = configFile(committed);
+        fs.copyFileSync(file, path.join(repo, "Pulumi.dev.yaml"));
+        git("init", "-q");
+        git("add", "Pulumi.dev.yaml");
+        git("commit", "-q", "-m", "release 1.0");
+        const changed = baseConfig("dev");
+        changed.releases.push({ ...changed.releases[0], version: "1.1" });
+        fs.copyFileSync(configFile(changed), path.join(repo, "Pulumi.dev.yaml"));
+        const cwd = process.cwd();
+        process.chdir(repo);
+        try {
+            const { code, out, err } = await plan("--stack", "dev", "--diff", "HEAD", "--format", "json");
+            assert.strictEqual(code, 0, err);
+            const diff = JSON.parse(out);
+            assert.deepStrictEqual(diff.removed, []);
+            assert.deepStrictEqual(diff.changed, []);
+            assert.ok(diff.added.length > 0, "the release added in the work tree shows as added");
+            assert.ok(diff.added.every((r: { name: string }) => r.name.startsWith("release-1.1")), "only the new release is added");
+            assert.deepStrictEqual(diff.outputs, ["images.1.1"]);
+            const missing = await plan("--stack", "dev", "--diff", "no-such-revision");
+            assert.notStrictEqual(missing.code, 0);
+            assert.match(missing.err, /--diff no-such-revision: neither a file nor a git revision that has Pulumi\.dev\.yaml/);
+        } finally {
+            process.chdir(cwd);
+        }
     });
 
     it("takes --diff as a git revision only, even when a file of that name exists", async () => {

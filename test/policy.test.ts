@@ -345,24 +345,18 @@ describe("The image-publisher policy pack", () => {
 
 describe("Policies over the real program", () => {
     it("recognise every public-making dynamic resource the cloud components register", async () => {
-        const { publish } = await import("../stacks/program");
-        const { readStackConfig } = await import("../tools/stack-config");
-        const { runUnderMocks } = await import("../tools/mocks");
+        const { committedStackRun } = await import("./helpers/shared-runs");
         const { publicExposure } = await import("../policy/rules");
-        const cfg = readStackConfig("Pulumi.prod.yaml");
-        const run = await runUnderMocks(() => publish({ now: new Date("2026-11-22T00:00:00Z") }), { stack: "prod", config: cfg.values, secretKeys: cfg.secretKeys });
+        const run = await committedStackRun("prod");
         const types = new Set(run.resources.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic") && publicExposure({ type: r.type, name: r.name, inputs: r.inputs, options: {} }))
             .map((r) => r.type));
         assert.deepStrictEqual([...types].sort(), ["pulumi-nodejs:dynamic/alicloud:CommunityShare", "pulumi-nodejs:dynamic/azure:CommunitySharing"]);
     });
 
     it("find no violation in the committed dev and prod stacks", async () => {
-        const { publish } = await import("../stacks/program");
-        const { readStackConfig } = await import("../tools/stack-config");
-        const { runUnderMocks } = await import("../tools/mocks");
+        const { committedStackRun } = await import("./helpers/shared-runs");
         for (const stack of ["dev", "prod"] as const) {
-            const cfg = readStackConfig(`Pulumi.${stack}.yaml`);
-            const run = await runUnderMocks(() => publish({ now: new Date("2026-11-22T00:00:00Z") }), { stack, config: cfg.values, secretKeys: cfg.secretKeys });
+            const run = await committedStackRun(stack);
             const violations = checkResources(run.resources.map((r) => ({ type: r.type, name: r.name, inputs: r.inputs, options: r.options })), stack);
             assert.deepStrictEqual(violations, [], `${stack}: ${JSON.stringify(violations)}`);
         }

@@ -1,7 +1,6 @@
 import * as assert from "assert";
 import { publish } from "../stacks/program";
-import { readStackConfig } from "../tools/stack-config";
-import { runUnderMocks } from "../tools/mocks";
+import { committedStackRun, sharedRun } from "./helpers/shared-runs";
 import { baseConfig, copy } from "./fixtures/config";
 import { defaultFixtures, named, ofType, runMocked } from "./mocks";
 
@@ -47,9 +46,19 @@ function everyCloud(environment: "dev" | "prod" = "prod"): Record<string, any> {
     return c;
 }
 
+/** The prod run of {@link everyCloud}, which several tests read; made once (see helpers/shared-runs). */
+function everyCloudProdRun() {
+    return sharedRun("release-every-cloud-prod", () => runMocked(() => publish(), { stack: "prod", config: everyCloud(), secretKeys: ["image-publisher:secrets"] }));
+}
+
+/** isPublic of each AliCloud community share whose name starts with `prefix`. */
+function isPublicByName(shares: { name: string; inputs: Record<string, unknown> }[], prefix: string): unknown[] {
+    return shares.filter((s) => s.name.startsWith(prefix)).map((s) => s.inputs.isPublic);
+}
+
 describe("Release", () => {
     it("publishes every enabled cloud and architecture, and exports {version: {cloud: {arch: {region: id}}}}", async () => {
-        const run = await runMocked(() => publish(), { stack: "prod", config: everyCloud(), secretKeys: ["image-publisher:secrets"] });
+        const run = await everyCloudProdRun();
         const images = run.outputs.images as any;
         assert.deepStrictEqual(Object.keys(images).sort(), ["1.0", "1.1"]);
         for (const version of ["1.0", "1.1"]) {
@@ -76,7 +85,7 @@ describe("Release", () => {
     });
 
     it("deprecates a release in every cloud: AWS deprecation time, Azure end of life, GCP DEPRECATED, both marketplaces, AliCloud private, OpenStack hidden", async () => {
-        const run = await runMocked(() => publish(), { stack: "prod", config: everyCloud(), secretKeys: ["image-publisher:secrets"] });
+        const run = await everyCloudProdRun();
         assert.strictEqual(named(run, "release-1.0-aws-x86_64-ami").inputs.deprecationTime, "2027-01-31T00:00:00Z");
         assert.strictEqual(named(run, "release-1.1-aws-x86_64-ami").inputs.deprecationTime, undefined);
         const deprecation = named(run, "release-1.0-gcp-arm64-deprecation");
@@ -86,30 +95,47 @@ describe("Release", () => {
         assert.strictEqual(named(run, "release-1.0-aws-arm64-marketplace").inputs.deprecated, true);
         assert.strictEqual(named(run, "release-1.1-aws-arm64-marketplace").inputs.deprecated, false);
         const shares = ofType(run, "pulumi-nodejs:dynamic/alicloud:CommunityShare");
-        assert.ok(shares.length > 0);
-        assert.ok(shares.filter((s) => s.name.startsWith("release-1.0")).every((s) => s.inputs.isPublic === false));
-        assert.ok(shares.filter((s) => s.name.startsWith("release-1.1")).every((s) => s.inputs.isPublic === true));
+        assert.deepStrictEqual(isPublicByName(shares, "release-1.0"), [false, false, false, false]);
+        assert.deepStrictEqual(isPublicByName(shares, "release-1.1"), [true, true, true, true]);
         const glance = ofType(run, "openstack:images/image:Image");
-        assert.ok(glance.filter((g) => g.name.startsWith("release-1.0")).every((g) => g.inputs.hidden === true));
-        assert.ok(glance.filter((g) => g.name.startsWith("release-1.1")).every((g) => g.inputs.hidden !== true));
+        assert.deepStrictEqual(glance.filter((g) => g.name.startsWith("release-1.0")).map((g) => g.inputs.hidden), [true, true]);
+        assert.deepStrictEqual(glance.filter((g) => g.name.startsWith("release-1.1")).map((g) => g.inputs.hidden === true), [false, false]);
         assert.deepStrictEqual(run.outputs.deprecated, { "1.0": "2027-01-31" });
         const versions = ofType(run, "azure-native:compute:GalleryImageVersion");
         const old = versions.filter((v) => v.name.startsWith("release-1.0"));
         assert.ok(old.length > 0 && old.every((v) => (v.inputs.publishingProfile as any).excludeFromLatest === true
             && (v.inputs.publishingProfile as any).endOfLifeDate === "2027-01-31T00:00:00Z"));
-        assert.ok(versions.filter((v) => v.name.startsWith("release-1.1")).every((v) => (v.inputs.publishingProfile as any).excludeFromLatest !== true));
+        const current = versions.filter((v) => v.name.startsWith("release-1.1"));
+        assert.strictEqual(current.length, 2);
+        assert.ok(current.every((v) => (v.inputs.publishingProfile as any).excludeFromLatest !== true));
         assert.strictEqual(named(run, "release-1.0-azure-marketplace-plan-version").inputs.deprecated, true);
         assert.strictEqual((run.outputs.marketplace as any)["1.0"].azure.x86_64.state, "deprecated");
         assert.strictEqual((run.outputs.marketplace as any)["1.1"].azure.arm64.state, "live");
     });
 
+    it("gives a deprecated GCP image the newest live release as replacement, never a newer deprecated one", async () => {
+        const c = baseConfig("prod");
+        c.aws.enabled = false;
+        const artifacts = { gcp: "gs://artifacts/{version}/{product}-{arch}-gcpimage.tar.gz" };
+        c.releases = [
+            { version: "1.0", artifacts, deprecated: "2027-01-31" },
+            { version: "1.1", artifacts },
+            { version: "1.2", artifacts, deprecated: "2027-02-28" },
+        ];
+        c.gcp = { enabled: true, project: "test-images", sharing: { public: true } };
+        const run = await runMocked(() => publish(), { stack: "prod", config: c });
+        assert.strictEqual(named(run, "release-1.0-gcp-x86_64-deprecation").inputs.replacement,
+            "https://www.googleapis.com/compute/v1/projects/test-images/global/images/testlinux-1-1-x86-64");
+        assert.strictEqual(named(run, "release-1.2-gcp-x86_64-deprecation").inputs.replacement, undefined);
+    });
+
     it("lets one Partner Center update wait for the previous release's", async () => {
-        const run = await runMocked(() => publish(), { stack: "prod", config: everyCloud(), secretKeys: ["image-publisher:secrets"] });
+        const run = await everyCloudProdRun();
         assert.ok(named(run, "release-1.1-azure-marketplace").dependsOn.includes("release-1.0-azure-marketplace"));
     });
 
     it("keeps the OpenStack passwords and the Partner Center secret out of every output and shows them as [secret] in inputs", async () => {
-        const run = await runMocked(() => publish(), { stack: "prod", config: everyCloud(), secretKeys: ["image-publisher:secrets"] });
+        const run = await everyCloudProdRun();
         assert.ok(!JSON.stringify(run).includes("s3cr3t-pa55"));
         assert.ok(!JSON.stringify(run).includes("pc-s3cr3t-value"));
         assert.strictEqual(named(run, "release-1.1-azure-marketplace-plan-version").inputs.clientSecret, "[secret]");
@@ -120,7 +146,7 @@ describe("Release", () => {
 
 describe("AWS Marketplace in the stack", () => {
     it("adds one marketplace version per release and architecture that has a product, from the us-east-1 AMI", async () => {
-        const run = await runMocked(() => publish(), { stack: "prod", config: everyCloud(), secretKeys: ["image-publisher:secrets"] });
+        const run = await everyCloudProdRun();
         const versions = ofType(run, MARKETPLACE);
         assert.strictEqual(versions.length, 4);
         const v = named(run, "release-1.1-aws-arm64-marketplace");
@@ -153,11 +179,7 @@ describe("AWS Marketplace in the stack", () => {
     });
 
     it("shows only the dev product in the dev plan and one version per (release, arch) in the prod plan", async () => {
-        const plans = [];
-        for (const stack of ["dev", "prod"]) { // one at a time: the mock runtime is global
-            const cfg = readStackConfig(`Pulumi.${stack}.yaml`);
-            plans.push(await runUnderMocks(() => publish({ now: new Date("2026-11-22T00:00:00Z") }), { stack, config: cfg.values, secretKeys: cfg.secretKeys }));
-        }
+        const plans = [await committedStackRun("dev"), await committedStackRun("prod")]; // one at a time: the mock runtime is global
         const [dev, prod] = plans.map((p) => ofType(p, MARKETPLACE));
         assert.ok(dev.length > 0 && dev.every((v) => v.inputs.productId === "prod-devtest0000001"));
         assert.strictEqual(prod.length, 4);

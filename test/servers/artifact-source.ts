@@ -6,6 +6,7 @@
 import { createHash } from "crypto";
 import * as http from "http";
 import { AddressInfo } from "net";
+import { Gate } from "./gate";
 
 /** One request the source received. */
 export interface SourceRequest {
@@ -30,6 +31,8 @@ export interface ArtifactSourceOptions {
     path?: string;
     /** Delay before each answer, in milliseconds. */
     latencyMs?: number;
+    /** Holds each ranged GET at this gate before answering it (see {@link ArtifactSource.setGate}). */
+    gate?: Gate;
     /** Answer HEAD with 403, as S3 does for a URL presigned for GET. */
     refuseHead?: boolean;
     /** Called for each request with its log entry and the number of earlier requests; may return a fault. */
@@ -46,6 +49,8 @@ export interface ArtifactSource {
     maxInFlight: () => number;
     /** Forgets the log and the in-flight maximum. */
     reset: () => void;
+    /** Holds each ranged GET from now on at this gate, or at none, after letting the first `passFirst` through. */
+    setGate: (gate: Gate | undefined, passFirst?: number) => void;
     /** Stops the server, dropping any held connection. */
     close: () => Promise<void>;
 }
@@ -67,6 +72,10 @@ export async function startArtifactSource(options: ArtifactSourceOptions): Promi
     const requests: SourceRequest[] = [];
     let inFlight = 0;
     let maxInFlight = 0;
+    let gate = options.gate;
+    // Ranged GETs still to let through before the gate holds any (such as a VHD footer check, read
+    // alone before the copy starts its parallel reads).
+    let ungated = 0;
     const server = http.createServer(async (req, res) => {
         const url = new URL(req.url ?? "/", "http://127.0.0.1");
         const entry: SourceRequest = { method: req.method ?? "", query: url.search, ...(req.headers.range ? { range: req.headers.range } : {}) };
@@ -74,14 +83,31 @@ export async function startArtifactSource(options: ArtifactSourceOptions): Promi
         requests.push(entry);
         inFlight++;
         maxInFlight = Math.max(maxInFlight, inFlight);
-        res.once("close", () => inFlight--);
+        // A request stops counting when it is answered (or, unanswered, when its connection closes),
+        // so that a group let through a gate is done before the client's next request arrives.
+        let counted = true;
+        const done = () => {
+            if (counted) {
+                counted = false;
+                inFlight--;
+            }
+        };
+        res.once("close", done);
         const answer = (status: number, headers: Record<string, string | number> = {}, body?: Buffer): void => {
+            done();
             entry.outcome = status;
             res.writeHead(status, headers);
             res.end(req.method === "HEAD" ? undefined : body);
         };
         if (options.latencyMs) {
             await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
+        }
+        if (gate && req.method === "GET" && req.headers.range !== undefined) {
+            if (ungated > 0) {
+                ungated--;
+            } else {
+                await gate.pass();
+            }
         }
         const fault = options.fault?.(entry, index);
         if (fault === "hang") {
@@ -127,6 +153,10 @@ export async function startArtifactSource(options: ArtifactSourceOptions): Promi
         reset: () => {
             requests.length = 0;
             maxInFlight = inFlight;
+        },
+        setGate: (next, passFirst = 0) => {
+            gate = next;
+            ungated = passFirst;
         },
         close: () => new Promise((resolve) => {
             server.closeAllConnections();

@@ -7,6 +7,7 @@
  */
 import * as http from "http";
 import { AddressInfo } from "net";
+import { Gate } from "./gate";
 
 /** One recorded request. */
 export interface BlobRequest {
@@ -40,6 +41,8 @@ export interface FakeBlob {
 export interface PutPageServerOptions {
     /** Delay before answering each Put Page From URL, in milliseconds. */
     latencyMs?: number;
+    /** Holds each Put Page From URL at this gate before answering it (see {@link PutPageServer.setGate}). */
+    gate?: Gate;
     /** Called for each request with its record; a status returned is answered instead (with an error body), "hang" never answers. */
     fault?: (request: BlobRequest) => number | "hang" | undefined;
 }
@@ -54,6 +57,8 @@ export interface PutPageServer {
     blobs: Map<string, FakeBlob>;
     /** The most Put Page From URL requests in flight at the same moment. */
     maxPutPagesInFlight: () => number;
+    /** Holds each Put Page From URL from now on at this gate, or at none. */
+    setGate: (gate: Gate | undefined) => void;
     /** Stops the server. */
     close: () => Promise<void>;
 }
@@ -83,6 +88,7 @@ export async function startPutPageFromUrlServer(options: PutPageServerOptions = 
     const containers = new Set<string>();
     let inFlight = 0;
     let maxInFlight = 0;
+    let gate = options.gate;
     let version = 0;
     const etag = () => `"0x${(++version).toString(16).padStart(8, "0")}"`;
 
@@ -188,6 +194,9 @@ export async function startPutPageFromUrlServer(options: PutPageServerOptions = 
             if (isPutPage && options.latencyMs) {
                 await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
             }
+            if (isPutPage && gate) {
+                await gate.pass();
+            }
             const injected = options.fault?.(record);
             if (injected === "hang") {
                 record.status = "hang";
@@ -219,6 +228,9 @@ export async function startPutPageFromUrlServer(options: PutPageServerOptions = 
         requests,
         blobs,
         maxPutPagesInFlight: () => maxInFlight,
+        setGate: (next) => {
+            gate = next;
+        },
         close: () => new Promise((resolve) => {
             server.closeAllConnections();
             server.close(() => resolve());

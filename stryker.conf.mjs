@@ -1,0 +1,42 @@
+// Mutation testing: `npm run mutate` (README, "Mutation testing").
+//
+// mocha is pinned to 11.7.5 in package.json, not 12: @stryker-mutator/mocha-runner 10.1.1 loads
+// mocha's CLI helpers with require(`${mochaRoot}/lib/cli/run-helpers`) and
+// lib/cli/options(.mjs), and mocha 12 ships them as .cjs files (lib/cli/run-helpers.cjs,
+// options.cjs), which that require cannot find, so the runner does not start. mocha 11.7.5 has
+// plain .js files in lib/cli and is inside the runner's peer range (mocha >= 7.2 < 13).
+/** @type {import("@stryker-mutator/api/core").PartialStrykerOptions} */
+export default {
+    mutate: ["components/**/*.ts", "stacks/**/*.ts"],
+    testRunner: "mocha",
+    mochaOptions: {
+        config: ".mocharc.json",
+        // MUTATE_TESTS="test/config.test.ts,..." narrows a quick run to some test files; the score
+        // is then a lower bound.
+        spec: process.env.MUTATE_TESTS ? process.env.MUTATE_TESTS.split(",") : ["test/**/*.test.ts"],
+    },
+    // Each mutant runs only the tests that reached it in the dry run.
+    coverageAnalysis: "perTest",
+    // A mutant of module-level code (the zod schemas, the region catalogues) is "static": no test
+    // reaches it alone, so it would need the whole suite (about 90 s) for each one. They are left
+    // out; the schema's rules are proven by test/config.test.ts instead.
+    ignoreStatic: true,
+    // Only what changed since the last report is tested again.
+    incremental: true,
+    incrementalFile: "reports/stryker-incremental.json",
+    // The machine is shared: one test process.
+    concurrency: 1,
+    // The TypeScript checker would make a run about ten times slower on two cores; ts-node
+    // transpiles without type checks, and Stryker disables type checks in mutated files.
+    checkers: [],
+    tempDirName: "reports/.stryker-tmp",
+    ignorePatterns: [".tools", "reports", "bench/out", ".azurite", "bin", "dist"],
+    reporters: ["html", "json", "clear-text", "progress"],
+    htmlReporter: { fileName: "reports/mutation/mutation.html" },
+    jsonReporter: { fileName: "reports/mutation/mutation.json" },
+    timeoutMS: 10000,
+    // The whole suite takes 90 s alone and far longer on a busy machine; the initial run with
+    // coverage must not be cut off.
+    dryRunTimeoutMinutes: 30,
+    thresholds: { high: 90, low: 80, break: null },
+};
