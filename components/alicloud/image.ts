@@ -5,6 +5,7 @@ import { ossDiskImage } from "./artifact";
 import { AliCloudCommunityShare } from "./community-share";
 import { AliCloudImportImage } from "./import-image";
 import { AliCloudRegions } from "./regions";
+import { importSource } from "../staging/stage";
 
 /** Arguments of {@link AliCloudImage}. */
 export interface AliCloudImageArgs {
@@ -48,7 +49,10 @@ export class AliCloudImage extends pulumi.ComponentResource {
         if (!artifact) {
             throw new Error(`release ${release.version} has no AliCloud artifact for ${architecture}`);
         }
-        const disk = ossDiskImage(artifact.uri);
+        // An artifact outside OSS is copied into the source region's alicloud.stagingBucket first; the import waits for the copy.
+        const staged = importSource(name, "alicloud", artifact, target.stagingBucket?.[target.sourceRegion], { parent: this, region: target.sourceRegion });
+        const afterStaging = staged.dependsOn.length > 0 ? { dependsOn: staged.dependsOn } : {};
+        const disk = ossDiskImage(staged.uri);
         const prod = args.environment === "prod";
         const source = target.sourceRegion;
         const description = target.image.description ?? `${args.product} ${release.version} ${architecture}`;
@@ -63,7 +67,7 @@ export class AliCloudImage extends pulumi.ComponentResource {
                 bootMode: image.bootMode,
                 imageName: args.imageName,
                 description,
-            }, { parent: this, provider: regions.providerFor(source), protect: prod, customTimeouts: { create: "3h" } }).id
+            }, { parent: this, provider: regions.providerFor(source), protect: prod, customTimeouts: { create: "3h" }, ...afterStaging }).id
             : new AliCloudImportImage(`${name}-import`, {
                 regionId: source,
                 ...disk,
@@ -74,7 +78,7 @@ export class AliCloudImage extends pulumi.ComponentResource {
                 bootMode: image.bootMode,
                 imageName: args.imageName,
                 description,
-            }, { parent: this, protect: prod }).imageId;
+            }, { parent: this, protect: prod, ...afterStaging }).imageId;
 
         const ids: Record<string, pulumi.Output<string>> = { [source]: sourceImageId };
         for (const region of target.regions.filter((r) => r !== source)) {

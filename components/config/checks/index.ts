@@ -5,6 +5,7 @@ import { checkAzure } from "./azure";
 import { checkGcp } from "./gcp";
 import { checkAliCloud } from "./alicloud";
 import { checkOpenStack } from "./openstack";
+import { checkStaging } from "./staging";
 
 export { PartialConfig, CheckContext, checkContext } from "./context";
 export { rawArtifact, enabledClouds } from "./artifacts";
@@ -18,4 +19,5 @@ export function crossCheck(ctx: CheckContext): void {
     checkGcp(ctx);
     checkAliCloud(ctx);
     checkOpenStack(ctx);
+    checkStaging(ctx);
 }
