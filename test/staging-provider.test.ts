@@ -42,7 +42,7 @@ describe("StagedArtifact provider", function () {
                 storage: { apiEndpoint: gcs.endpoint, projectId: "acmelinux-images", retryOptions: { retryDelayMultiplier: 1, maxRetryDelay: 1, totalTimeout: 60 } },
                 chunkSize: 256 * KiB,
             },
-            oss: { endpoint: oss.endpoint, accessKeyId: "LTAI-test-key", accessKeySecret: "test-secret", partSize: 200 * KiB },
+            oss: { endpoint: oss.endpoint, accessKeyId: "LTAI-test-key", accessKeySecret: "test-secret", partSize: 200 * KiB, parallelism: 1 },
             clock,
         };
     });
@@ -208,6 +208,18 @@ describe("StagedArtifact provider", function () {
             });
             assert.deepStrictEqual(partPuts().map((r) => /partNumber=(\d+)/.exec(r.query)?.[1]), ["1", "2", "3", "4"]);
             assert.strictEqual(oss.uploads.size, 0, "no unfinished upload is left");
+        });
+
+        it("uploads several parts at once, and completes them in part-number order", async () => {
+            const parallel = stagingProvider({ ...options, oss: { ...options.oss, parallelism: 3 } });
+            oss.faults.push({ method: "PUT", query: /partNumber=1&/, answer: 503, times: 1 });
+
+            const outs = (await parallel.create!(ossInputs({ sha256: artifactSha }))).outs as StagedArtifactOutputs;
+
+            assert.strictEqual(outs.sha256, artifactSha);
+            assert.ok(oss.object("acmelinux-staging-eu", ALI_KEY)?.data.equals(artifact), "the parts are joined in order");
+            assert.ok(oss.maxPartsInFlight() > 1, `at most ${oss.maxPartsInFlight()} part in flight`);
+            assert.ok(oss.maxPartsInFlight() <= 3);
         });
 
         it("resends a part whose connection dropped halfway, and retries a 503", async () => {

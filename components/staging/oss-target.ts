@@ -19,6 +19,8 @@ export interface OssOptions {
     accessKeySecret?: string;
     /** The smallest part size in bytes; 16 MiB by default. */
     partSize?: number;
+    /** Parts uploaded at once, 1 to 16; 4 by default. Memory holds at most this many parts plus the one being filled. */
+    parallelism?: number;
     /** Per-request timeout in milliseconds; 120 s by default. */
     timeoutMs?: number;
     /** The clock of the retries. */
@@ -103,12 +105,12 @@ export function ossTarget(region: string, bucket: string, key: string, options: 
             const init = await retry(() => oss.initMultipartUpload(key, { meta, mime: "application/octet-stream" } as never), settings);
             const uploadId = init.uploadId;
             const partSize = ossPartSize(size, options.partSize ?? 16 * 1024 * 1024);
+            const parallelism = Math.min(16, Math.max(1, options.parallelism ?? 4));
             const parts: { number: number; etag: string }[] = [];
-            const send = async (data: Buffer) => {
-                const number = parts.length + 1;
-                if (number > OSS_MAX_PARTS) {
-                    throw new Error(`oss://${bucket}/${key} would need more than ${OSS_MAX_PARTS} parts of ${partSize} bytes`);
-                }
+            const inFlight = new Set<Promise<void>>();
+            let numbered = 0;
+            let failure: unknown;
+            const upload = async (number: number, data: Buffer) => {
                 // Content-MD5 lets OSS refuse a part damaged on the way (InvalidDigest).
                 const md5 = createHash("md5").update(data).digest("base64");
                 // ali-oss's public uploadPart reads a file; _uploadPart takes the bytes (as a stream) directly.
@@ -117,22 +119,51 @@ export function ossTarget(region: string, bucket: string, key: string, options: 
                     { stream: NodeReadable.from([data]), size: data.length }, { headers: { "Content-MD5": md5 } }), settings);
                 parts.push({ number, etag: result.etag });
             };
+            /** Starts one part, after waiting for a free slot; a failed part stops the copy. */
+            const send = async (data: Buffer) => {
+                const number = ++numbered;
+                if (number > OSS_MAX_PARTS) {
+                    throw new Error(`oss://${bucket}/${key} would need more than ${OSS_MAX_PARTS} parts of ${partSize} bytes`);
+                }
+                while (inFlight.size >= parallelism) {
+                    await Promise.race(inFlight);
+                }
+                if (failure !== undefined) {
+                    throw failure;
+                }
+                const task: Promise<void> = upload(number, data)
+                    .catch((error) => { failure ??= error; })
+                    .finally(() => inFlight.delete(task));
+                inFlight.add(task);
+            };
+            const settle = async () => {
+                await Promise.all(inFlight);
+                if (failure !== undefined) {
+                    throw failure;
+                }
+            };
             try {
                 let pending: Buffer[] = [];
                 let pendingBytes = 0;
-                for await (const chunk of body as AsyncIterable<Buffer>) {
-                    pending.push(chunk);
-                    pendingBytes += chunk.length;
-                    while (pendingBytes >= partSize) {
-                        const all = Buffer.concat(pending, pendingBytes);
-                        pending = [all.subarray(partSize)];
-                        pendingBytes = all.length - partSize;
-                        await send(all.subarray(0, partSize));
+                try {
+                    for await (const chunk of body as AsyncIterable<Buffer>) {
+                        pending.push(chunk);
+                        pendingBytes += chunk.length;
+                        while (pendingBytes >= partSize) {
+                            const all = Buffer.concat(pending, pendingBytes);
+                            pending = [all.subarray(partSize)];
+                            pendingBytes = all.length - partSize;
+                            await send(all.subarray(0, partSize));
+                        }
                     }
+                    if (pendingBytes > 0 || numbered === 0) {
+                        await send(Buffer.concat(pending, pendingBytes));
+                    }
+                } finally {
+                    await Promise.all(inFlight);
                 }
-                if (pendingBytes > 0 || parts.length === 0) {
-                    await send(Buffer.concat(pending, pendingBytes));
-                }
+                await settle();
+                parts.sort((a, b) => a.number - b.number);
                 const done = await retry(() => oss.completeMultipartUpload(key, uploadId, parts), settings);
                 const etag = (done.res.headers as Record<string, string>).etag;
                 return etag ? { checksum: etag } : {};

@@ -74,6 +74,8 @@ export class OssServer {
     /** Pending faults. */
     public readonly faults: OssFault[] = [];
     private nextUpload = 1;
+    private partsInFlight = 0;
+    private mostPartsInFlight = 0;
 
     private constructor(private readonly server: http.Server, public readonly endpoint: string,
         public readonly buckets: Set<string>, private readonly accessKeyId: string) {}
@@ -94,6 +96,11 @@ export class OssServer {
             this.server.closeAllConnections();
             this.server.close(() => resolve());
         });
+    }
+
+    /** The most UploadPart requests whose bodies were arriving at the same moment. */
+    maxPartsInFlight(): number {
+        return this.mostPartsInFlight;
     }
 
     /** The object, or undefined. */
@@ -146,6 +153,12 @@ export class OssServer {
             answer(status, method === "HEAD" ? { "x-oss-err": Buffer.from(xml).toString("base64") } : {}, xml);
         };
 
+        const isPart = method === "PUT" && url.searchParams.has("partNumber");
+        if (isPart) {
+            this.partsInFlight++;
+            this.mostPartsInFlight = Math.max(this.mostPartsInFlight, this.partsInFlight);
+            res.once("close", () => this.partsInFlight--);
+        }
         const fault = this.takeFault(method, entry.query);
         const expected = Number(req.headers["content-length"] ?? 0);
         const chunks: Buffer[] = [];
