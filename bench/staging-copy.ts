@@ -29,7 +29,7 @@ async function timed(fn: () => Promise<unknown>): Promise<number> {
 }
 
 /** The staging figures: MiB/s of the plain copy, of staging into GCS and into OSS, and the ratios. */
-export async function stagingThroughput(runs: number, sizeMiB = 128) {
+export async function stagingThroughput(runs: number, sizeMiB = 64) {
     const data = Buffer.alloc(sizeMiB * MiB);
     for (let i = 0; i < data.length; i += 4096) {
         data.writeUInt32LE((i * 2654435761) >>> 0, i);

@@ -83,7 +83,10 @@ export function gcsTarget(bucket: string, key: string, options: GcsOptions = {})
                 preconditionOpts: { ifGenerationMatch: seenGeneration },
                 metadata: { metadata: Object.fromEntries(Object.entries(metadata).filter(([, v]) => v !== undefined)) },
             });
-            await pipeline(body, writable);
+            // The SDK takes bytes only as it sends them, so one chunk of read-ahead lets the source
+            // fill the next chunk while the current one is on its way (memory: two chunks).
+            const { PassThrough } = require("stream") as typeof import("stream");
+            await pipeline(body, new PassThrough({ highWaterMark: chunkSize }), writable);
             return target.metadata.md5Hash ? { checksum: target.metadata.md5Hash } : {};
         },
 
