@@ -76,6 +76,13 @@ export class OssServer {
     private nextUpload = 1;
     private partsInFlight = 0;
     private mostPartsInFlight = 0;
+    private gateWaiters: (() => void)[] = [];
+    /**
+     * When set, UploadPart answers wait until this many parts are in flight at once, then the gate
+     * stays open (a waiter gives up after 10 s
+     * have passed, so that a copy that sends one part at a time fails its test instead of hanging).
+     */
+    public holdPartsUntil?: number;
 
     private constructor(private readonly server: http.Server, public readonly endpoint: string,
         public readonly buckets: Set<string>, private readonly accessKeyId: string) {}
@@ -95,6 +102,24 @@ export class OssServer {
         return new Promise((resolve) => {
             this.server.closeAllConnections();
             this.server.close(() => resolve());
+        });
+    }
+
+    /** Waits until `count` parts are in flight, releasing every waiter at once then. */
+    private gate(count: number): Promise<void> {
+        if (this.partsInFlight >= count) {
+            // Open once: later parts are answered at once.
+            this.holdPartsUntil = undefined;
+            const waiters = this.gateWaiters.splice(0);
+            waiters.forEach((release) => release());
+            return Promise.resolve();
+        }
+        return new Promise((resolve) => {
+            const timer = setTimeout(resolve, 10_000);
+            this.gateWaiters.push(() => {
+                clearTimeout(timer);
+                resolve();
+            });
         });
     }
 
@@ -177,6 +202,9 @@ export class OssServer {
             return;
         }
         const body = Buffer.concat(chunks);
+        if (isPart && this.holdPartsUntil !== undefined) {
+            await this.gate(this.holdPartsUntil);
+        }
         if (fault?.answer === "reset") {
             entry.outcome = "reset";
             req.socket.destroy();
