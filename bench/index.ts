@@ -1,5 +1,5 @@
 /**
- * npm run bench: plan scale, simulated publish, VHD copy throughput and marketplace polling.
+ * npm run bench: plan scale, simulated publish, VHD copy throughput, staging throughput and marketplace polling.
  * Prints a table and writes bench/results.json. Each figure is the median of several runs
  * (BENCH_RUNS, default 3); the ratios are taken within one run, so that they hold on a noisy
  * machine where absolute times do not.
@@ -11,6 +11,7 @@ import { marketplacePolling } from "./marketplace-polling";
 import { vhdCopyThroughput } from "./vhd-copy";
 import { planEndToEnd } from "./plan-e2e";
 import { mutationScore } from "./mutation-score";
+import { stagingThroughput } from "./staging-copy";
 
 interface PlanSample { wallMs: number; maxRssKb: number; resources: number }
 interface PublishSample { wallMs: number; criticalMs: number; sequentialMs: number; resources: number; chain: string[] }
@@ -70,6 +71,7 @@ async function main(): Promise<void> {
     const publish = await simulatedPublish("with-marketplaces");
     const imagesOnly = await simulatedPublish("images-only");
     const copy = await vhdCopyThroughput(runs, 100);
+    const staging = await stagingThroughput(runs);
     const polling = await marketplacePolling(4);
     // Read, not run: `npm run mutate` takes far longer than the bench.
     const mutation = mutationScore("reports/mutation/mutation.json");
@@ -83,6 +85,8 @@ async function main(): Promise<void> {
         wallToCriticalPath: { limit: 1.1, value: publish.wallToCriticalPath },
         wallToCriticalPathImagesOnly: { value: imagesOnly.wallToCriticalPath },
         parallelCopySpeedup: { limit: 4, value: copy.speedup },
+        stagingGcsToPlainCopy: { value: staging.gcsToPlain },
+        stagingOssToPlainCopy: { value: staging.ossToPlain },
         pollsIn4Hours: { limit: 60, value: polling.describes },
         noticeDelayShare: { limit: 0.05, value: polling.noticeDelayShare },
         planEndToEndToInProcess: { limit: 2, value: endToEnd.planToInProcess },
@@ -91,7 +95,7 @@ async function main(): Promise<void> {
         mutationScoreConfig: { limit: 90, value: mutation?.areas.find((a) => a.name === "components/config/")?.score },
         mutationScoreDynamicProviders: { limit: 90, value: mutation?.areas.find((a) => a.name === "dynamic providers")?.score },
     };
-    const results = { runs, date: new Date().toISOString().slice(0, 10), node: process.version, planEndToEnd: endToEnd, planScale: scale, simulatedPublish: [publish, imagesOnly], vhdCopy: copy, marketplacePolling: polling, mutation: mutation ?? null, targets };
+    const results = { runs, date: new Date().toISOString().slice(0, 10), node: process.version, planEndToEnd: endToEnd, planScale: scale, simulatedPublish: [publish, imagesOnly], vhdCopy: copy, stagingCopy: staging, marketplacePolling: polling, mutation: mutation ?? null, targets };
     fs.writeFileSync(path.join(__dirname, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
 
     const lines = [
@@ -116,6 +120,11 @@ async function main(): Promise<void> {
         row(["mode", "MiB/s"]), row(["---", "---"]),
         row(["serial", copy.serialMiBps]), row([`parallel (${copy.parallelism})`, copy.parallelMiBps]),
         `Speed-up ${copy.speedup.toFixed(2)} x (target >= 4).`, "",
+        `Staging copy (${staging.sizeMiB} MiB from s3rver) against a plain s3 -> local file copy of the same object:`,
+        row(["copy", "MiB/s", "over plain"]), row(["---", "---", "---"]),
+        row(["s3 -> local file", staging.plainMiBps, 1]),
+        row(["s3 -> GCS (resumable, 16 MiB chunks)", staging.gcsMiBps, staging.gcsToPlain]),
+        row(["s3 -> OSS (multipart, 16 MiB parts, 4 at once)", staging.ossMiBps, staging.ossToPlain]), "",
         `Marketplace polling over a ${polling.reviewHours} h review: ${polling.describes} DescribeChangeSet calls, ` +
         `longest gap ${polling.longestGapMinutes.toFixed(1)} min, SUCCEEDED noticed ${polling.noticeDelayMinutes.toFixed(1)} min late ` +
         `(${(polling.noticeDelayShare * 100).toFixed(1)} %).`, "",

@@ -5,6 +5,7 @@ import { ossDiskImage } from "./artifact";
 import { AliCloudCommunityShare } from "./community-share";
 import { AliCloudImportImage } from "./import-image";
 import { AliCloudRegions } from "./regions";
+import { importSource } from "../staging/stage";
 
 /** Arguments of {@link AliCloudImage}. */
 export interface AliCloudImageArgs {
@@ -50,7 +51,10 @@ export class AliCloudImage extends pulumi.ComponentResource {
         if (!artifact) {
             throw new Error(`release ${release.version} has no AliCloud artifact for ${architecture}`);
         }
-        const disk = ossDiskImage(artifact.uri);
+        // An artifact outside OSS is copied into the source region's alicloud.stagingBucket first; the import waits for the copy.
+        const staged = importSource(name, "alicloud", artifact, target.stagingBucket?.[target.sourceRegion], { parent: this, region: target.sourceRegion });
+        const afterStaging = staged.dependsOn.length > 0 ? { dependsOn: staged.dependsOn } : {};
+        const disk = ossDiskImage(staged.uri);
         const prod = args.environment === "prod";
         const source = target.sourceRegion;
         const description = target.image.description ?? `${args.product} ${release.version} ${architecture}`;
@@ -66,7 +70,7 @@ export class AliCloudImage extends pulumi.ComponentResource {
                 bootMode: image.bootMode,
                 imageName,
                 description,
-            }, { parent: this, provider: regions.providerFor(source), protect: prod, customTimeouts: { create: "3h" } }).id
+            }, { parent: this, provider: regions.providerFor(source), protect: prod, customTimeouts: { create: "3h" }, ...afterStaging }).id
             : new AliCloudImportImage(resourceName, {
                 regionId: source,
                 ...disk,
@@ -77,7 +81,7 @@ export class AliCloudImage extends pulumi.ComponentResource {
                 bootMode: image.bootMode,
                 imageName,
                 description,
-            }, { parent: this, protect: prod }).imageId;
+            }, { parent: this, protect: prod, ...afterStaging }).imageId;
 
         // The first import is the private source of every copy and is never shared: "Community images
         // cannot be shared, exported, or copied" (ModifyImageSharePermission,

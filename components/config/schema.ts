@@ -73,8 +73,9 @@ const cloudArtifacts = (schemes: string[], example: string) =>
 const artifactSchemes = {
     aws: [["s3", "file"], "s3://bucket/{product}-{version}-{arch}.raw"],
     azure: [["https"], "https://host/{product}-{version}-{arch}.vhd"],
-    gcp: [["gs", "https"], "gs://bucket/{product}-{version}-{arch}-gcpimage.tar.gz"],
-    alicloud: [["oss"], "oss://bucket/{product}-{version}-{arch}.qcow2"],
+    // s3:// (and, for GCP, an https:// URL outside storage.googleapis.com) is staged first: see gcp.stagingBucket, alicloud.stagingBucket.
+    gcp: [["gs", "https", "s3"], "gs://bucket/{product}-{version}-{arch}-gcpimage.tar.gz"],
+    alicloud: [["oss", "s3", "https"], "oss://bucket/{product}-{version}-{arch}.qcow2"],
     openstack: [["https"], "https://host/{product}-{version}-{arch}.qcow2"],
 } as const satisfies Record<(typeof clouds)[number], readonly [readonly string[], string]>;
 
@@ -216,8 +217,16 @@ export const azureSchema = z.strictObject({
     marketplace: azureMarketplaceSchema.prefault({}),
 });
 
+/** Cloud Storage bucket names: 3-63 characters, lower-case letters, digits, "-", "_" and ".", starting and ending with a letter or digit (cloud.google.com/storage/docs/buckets#naming). */
+const gcsBucket = z.string().regex(/^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$/, { error: "is not a Cloud Storage bucket name; allowed: 3-63 lower-case letters, digits, '-', '_' and '.', starting and ending with a letter or digit" });
+
+/** OSS bucket names: 3-63 characters, lower-case letters, digits and "-", starting and ending with a letter or digit (OSS bucket naming conventions). */
+const ossBucket = z.string().regex(/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, { error: "is not an OSS bucket name; allowed: 3-63 lower-case letters, digits and '-', starting and ending with a letter or digit" });
+
 export const gcpSchema = z.strictObject({
     enabled: z.boolean().default(false),
+    /** The bucket that s3:// and non-GCS https:// artifacts are copied into before the import. */
+    stagingBucket: gcsBucket.optional(),
     project: z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, { error: "is not a GCP project ID; allowed: 6-30 lower-case letters, digits and hyphens" }).optional(),
     family: template.optional(),
     guestOsFeatures: z.array(z.enum([
@@ -249,6 +258,8 @@ export const gcpSchema = z.strictObject({
 export const alicloudSchema = z.strictObject({
     enabled: z.boolean().default(false),
     sourceRegion: nonEmpty.default("eu-central-1"),
+    /** Region → OSS bucket that s3:// and https:// artifacts are copied into before an import in that region. */
+    stagingBucket: z.record(nonEmpty, ossBucket).optional(),
     regions: z.array(nonEmpty).min(1).default(["eu-central-1"]),
     image: z.strictObject({
         osType: z.enum(["linux", "windows"]).default("linux"),

@@ -5,6 +5,7 @@ import { Architecture, GcpTarget, Release, renderTemplate } from "../config/mode
 import { ShieldedInstanceInitialState } from "./compute-client";
 import { GcpArmImage } from "./arm-image";
 import { GcpImageDeprecation } from "./deprecation";
+import { importSource } from "../staging/stage";
 
 /** The role that lets a principal create disks and instances from an image. */
 export const IMAGE_USER_ROLE = "roles/compute.imageUser";
@@ -134,11 +135,13 @@ export class GcpImage extends pulumi.ComponentResource {
             throw new Error(`release ${release.version} has no GCP artifact for ${architecture}`);
         }
         const project = projectOf(target);
+        // An artifact outside Cloud Storage is copied into gcp.stagingBucket first; the image waits for the copy.
+        const staged = importSource(name, "gcp", artifact, target.stagingBucket, { parent: this });
         const values = { product, version: release.version, arch: architecture, cloud: "gcp" as const };
         const image = {
             project,
             name: gceName(args.imageName),
-            source: rawDiskSource(artifact.uri),
+            source: rawDiskSource(staged.uri),
             family: target.family ? gceName(renderTemplate(target.family, values)) : undefined,
             description: `${product} ${release.version} (${architecture})`,
             guestOsFeatures: [...target.guestOsFeatures],
@@ -151,7 +154,9 @@ export class GcpImage extends pulumi.ComponentResource {
             storageLocations: [...target.storageLocations],
             shieldedInstanceInitialState: shieldedState(target.secureBoot),
         };
-        const imageOpts: pulumi.CustomResourceOptions = { parent: this, protect: environment === "prod" };
+        const imageOpts: pulumi.CustomResourceOptions = {
+            parent: this, protect: environment === "prod", ...(staged.dependsOn.length > 0 ? { dependsOn: staged.dependsOn } : {}),
+        };
 
         let created: { name: pulumi.Output<string>; selfLink: pulumi.Output<string> };
         if (architecture === "arm64") {

@@ -36,9 +36,9 @@ export function checkGcp(ctx: CheckContext): void {
             for (const arch of perArch ? architectures : [architectures[0]]) {
                 const artifact = rawArtifact(release, "gcp", arch);
                 const host = artifact && httpsHost(artifact.uri);
-                if (host !== undefined && host !== GCS_HOST) {
+                if (host !== undefined && host !== GCS_HOST && !gcp.stagingBucket) {
                     add(["releases", i, "artifacts", "gcp", ...(perArch ? [arch] : [])], artifact!.uri,
-                        `is on ${host}, and Compute Engine reads an image's raw disk only from Cloud Storage; allowed: gs://bucket/object or https://${GCS_HOST}/bucket/object`);
+                        `is on ${host}, and Compute Engine reads an image's raw disk only from Cloud Storage; allowed: gs://bucket/object or https://${GCS_HOST}/bucket/object, or set gcp.stagingBucket to copy it there first`);
                 }
             }
         });

@@ -8,6 +8,7 @@ import { checkOpenStack } from "./openstack";
 import { checkLists } from "./lists";
 import { checkNames } from "./names";
 import { checkAwsInputs } from "./aws-inputs";
+import { checkStaging } from "./staging";
 
 export { PartialConfig, CheckContext, checkContext } from "./context";
 export { rawArtifact, enabledClouds } from "./artifacts";
@@ -24,4 +25,5 @@ export function crossCheck(ctx: CheckContext): void {
     checkLists(ctx);
     checkNames(ctx);
     checkAwsInputs(ctx);
+    checkStaging(ctx);
 }
