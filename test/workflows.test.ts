@@ -83,8 +83,8 @@ function assertNode24Setup(job: Job): void {
 const files = fs.readdirSync(dir).filter((f) => f.endsWith(".yml")).sort();
 
 describe("Every workflow", () => {
-    it("is one of the three we know", () => {
-        assert.deepEqual(files, ["plan-diff.yml", "preview.yml", "publish.yml"]);
+    it("is one of the four we know", () => {
+        assert.deepEqual(files, ["plan-diff.yml", "preview.yml", "publish.yml", "release-pr.yml"]);
     });
 
     for (const file of files) {
