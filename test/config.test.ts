@@ -447,7 +447,7 @@ describe("Stack config messages and resolution", () => {
 
     it("asks for a file:// artifact's upload bucket", () => {
         const c = baseConfig();
-        c.releases[0].artifacts.aws = "file://out/{arch}.raw";
+        c.releases[0].artifacts.aws = "file:///out/{arch}.raw";
         refuses(c, "image-publisher:aws.uploadBucket", /is missing: a release has a file:\/\/ artifact/);
         c.aws.uploadBucket = "uploads";
         assert.doesNotThrow(() => validateConfig(c));
@@ -511,13 +511,13 @@ describe("Stack config: regions, public sharing and partial configs", () => {
         c.azure.location = "westeurop";
         c.alicloud.sourceRegion = "eu-centrl-1";
         c.alicloud.regions = ["eu-central-1", "moon-1"];
-        c.gcp.storageLocations = ["eu", "atlantis"];
+        c.gcp.storageLocations = ["atlantis"];
         assert.deepStrictEqual(byPath(c), {
             "image-publisher:aws.sourceRegion": "eu-centrl-1",
             "image-publisher:azure.location": "westeurop",
             "image-publisher:alicloud.sourceRegion": "eu-centrl-1",
             "image-publisher:alicloud.regions[1]": "moon-1",
-            "image-publisher:gcp.storageLocations[1]": "atlantis",
+            "image-publisher:gcp.storageLocations[0]": "atlantis",
         });
         refuses(c, "image-publisher:azure.location", /^is not a known region \(did you mean westeurope\?\); allowed: a region of components\/config\/regions$/);
     });
@@ -685,7 +685,7 @@ describe("Reading the stack config as the CLI hands it over", () => {
     };
 
     it("takes only the project's namespace, and parses JSON with spaces around it", () => {
-        const c = baseConfig("prod");
+        const c = baseConfig("dev");
         const loaded = load({ ...cliConfig(c), "aws:region": "eu-west-1", "image-publisher:product": ` ${JSON.stringify(c.product)} ` });
         assert.ok(!(loaded instanceof Error), String(loaded));
         assert.strictEqual(loaded.config.product.name, "testlinux");

@@ -126,14 +126,14 @@ describe("Offline plan", () => {
             const { code, out, err } = await plan("--stack", "dev", "--diff", "HEAD", "--format", "json");
             assert.strictEqual(code, 0, err);
             const diff = JSON.parse(out);
-            assert.deepStrictEqual(diff.removed, []);
-            assert.deepStrictEqual(diff.changed, []);
-            assert.ok(diff.added.length > 0, "the release added in the work tree shows as added");
-            assert.ok(diff.added.every((r: { name: string }) => r.name.startsWith("release-1.1")), "only the new release is added");
-            assert.deepStrictEqual(diff.outputs, ["images.1.1"]);
+            const resources = diff.resources as { name: string; op: string }[];
+            assert.deepStrictEqual(resources.filter((r) => r.op !== "create"), [], "nothing but creates");
+            assert.ok(resources.length > 0, "the release added in the work tree shows as created");
+            assert.deepStrictEqual(resources.filter((r) => !r.name.startsWith("release-1.1")), [], "only the new release is created");
+            assert.deepStrictEqual((diff.outputs as { path: string; op: string }[]).map((o) => [o.path, o.op]), [["images.1.1", "added"]]);
             const missing = await plan("--stack", "dev", "--diff", "no-such-revision");
             assert.notStrictEqual(missing.code, 0);
-            assert.match(missing.err, /--diff no-such-revision: neither a file nor a git revision that has Pulumi\.dev\.yaml/);
+            assert.match(missing.err, /--diff no-such-revision: not a git revision of the repository that holds Pulumi\.dev\.yaml/);
         } finally {
             process.chdir(cwd);
         }

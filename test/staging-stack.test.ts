@@ -96,7 +96,7 @@ describe("Staging artifacts from S3 or HTTPS", () => {
             const c = s3Config(undefined, { "eu-central-1": "test-staging-eu" });
             c.releases[0].artifacts.gcp = { x86_64: "https://storage.googleapis.com/b/x.tar.gz", arm64: "https://downloads.example.org/arm64.tar.gz" };
             const found = problemsOf(c);
-            assert.deepStrictEqual(found.map((p) => [p.path, p.value]), [["image-publisher:releases[0].artifacts.gcp", "https://downloads.example.org/arm64.tar.gz"]]);
+            assert.deepStrictEqual(found.map((p) => [p.path, p.value]), [["image-publisher:releases[0].artifacts.gcp.arm64", "https://downloads.example.org/arm64.tar.gz"]]);
             c.releases[0].artifacts.gcp.arm64 = "gs://b/arm64.tar.gz";
             assert.doesNotThrow(() => validateConfig(c));
         });
@@ -148,7 +148,6 @@ describe("Staging artifacts from S3 or HTTPS", () => {
             assert.deepStrictEqual(staging.inputs, {
                 bucket: "acmelinux-dev-staging",
                 key: "1592.4/acmelinux-1592.4-x86_64-gcpimage.tar.gz",
-                resourceKind: "staging:StagedArtifact",
                 sha256: SHA,
                 source: "s3://acmelinux-dev-artifacts/1592.4/acmelinux-1592.4-x86_64-gcpimage.tar.gz",
                 store: "gcs",
@@ -159,7 +158,7 @@ describe("Staging artifacts from S3 or HTTPS", () => {
             assert.ok(position("release-1592.4-gcp-x86_64-staging") < position("release-1592.4-gcp-x86_64-image"));
 
             const arm = named("release-1592.4-gcp-arm64-image");
-            assert.strictEqual(arm.inputs.resourceKind, "gcp:ArmImage");
+            assert.strictEqual(arm.type, "pulumi-nodejs:dynamic/gcp:ArmImage");
             assert.strictEqual(arm.inputs.source, "https://storage.googleapis.com/acmelinux-dev-staging/1592.4/acmelinux-1592.4-arm64-gcpimage.tar.gz");
             assert.deepStrictEqual(arm.dependsOn, ["release-1592.4-gcp-arm64-staging"]);
             assert.strictEqual(named("release-1592.4-gcp-arm64-staging").inputs.sha256, undefined);
@@ -171,7 +170,6 @@ describe("Staging artifacts from S3 or HTTPS", () => {
                 bucket: "acmelinux-dev-staging-eu-central-1",
                 key: "1592.4/acmelinux-1592.4-x86_64.qcow2",
                 region: "eu-central-1",
-                resourceKind: "staging:StagedArtifact",
                 source: "s3://acmelinux-dev-artifacts/1592.4/acmelinux-1592.4-x86_64.qcow2",
                 store: "oss",
             });
@@ -183,21 +181,21 @@ describe("Staging artifacts from S3 or HTTPS", () => {
             assert.ok(position("release-1592.4-alicloud-x86_64-staging") < position("release-1592.4-alicloud-x86_64-import"));
 
             const arm = named("release-1592.4-alicloud-arm64-import");
-            assert.strictEqual(arm.inputs.resourceKind, "alicloud:ImportImage");
+            assert.strictEqual(arm.type, "pulumi-nodejs:dynamic/alicloud:ImportImage");
             assert.strictEqual(arm.inputs.ossBucket, "acmelinux-dev-staging-eu-central-1");
             assert.strictEqual(arm.inputs.ossObject, "1592.4/acmelinux-1592.4-arm64.qcow2");
             assert.deepStrictEqual(arm.dependsOn, ["release-1592.4-alicloud-arm64-staging"]);
         });
 
         it("registers one staging copy per cloud and architecture, and none for artifacts the import reads in place", async () => {
-            const staged = resources.filter((r) => r.inputs.resourceKind === "staging:StagedArtifact").map((r) => r.name).sort();
+            const staged = resources.filter((r) => r.type === "pulumi-nodejs:dynamic/staging:StagedArtifact").map((r) => r.name).sort();
             assert.deepStrictEqual(staged, [
                 "release-1592.4-alicloud-arm64-staging", "release-1592.4-alicloud-x86_64-staging",
                 "release-1592.4-gcp-arm64-staging", "release-1592.4-gcp-x86_64-staging",
             ]);
             const dev = await planJson("--stack", "dev");
             assert.strictEqual(dev.code, 0, dev.err);
-            assert.deepStrictEqual(dev.resources.filter((r) => r.inputs.resourceKind === "staging:StagedArtifact"), []);
+            assert.deepStrictEqual(dev.resources.filter((r) => r.type === "pulumi-nodejs:dynamic/staging:StagedArtifact"), []);
         });
     });
 });

@@ -21,8 +21,8 @@ export const STAGED_ARTIFACT_KIND = "staging:StagedArtifact";
 
 /** The settled inputs. */
 export interface StagedArtifactInputs {
-    /** Always "staging:StagedArtifact". */
-    resourceKind: typeof STAGED_ARTIFACT_KIND;
+    /** "staging:StagedArtifact", from callers that still name the kind in the inputs; the resource type says it now. */
+    resourceKind?: typeof STAGED_ARTIFACT_KIND;
     /** The artifact: s3://bucket/key or an https:// URL. */
     source: string;
     /** Its sha256 from config, lower-case hex. */

@@ -3,7 +3,7 @@
  * cloud's import reads. The provider is in provider.ts.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { STAGED_ARTIFACT_KIND, stagingProvider } from "./provider";
+import { stagingProvider } from "./provider";
 
 /** Arguments of {@link StagedArtifact}. */
 export interface StagedArtifactArgs {
@@ -27,7 +27,7 @@ let defaultProvider: ReturnType<typeof stagingProvider> | undefined;
 
 /**
  * A staged copy of an artifact. Registered as `pulumi-nodejs:dynamic:Resource` with the input
- * `resourceKind: "staging:StagedArtifact"`; its ID is the staged object's URI.
+ * type `pulumi-nodejs:dynamic/staging:StagedArtifact`; its ID is the staged object's URI.
  */
 export class StagedArtifact extends pulumi.dynamic.Resource {
     /** The staged object: gs://bucket/key or oss://bucket/key. */
@@ -44,12 +44,11 @@ export class StagedArtifact extends pulumi.dynamic.Resource {
     constructor(name: string, args: StagedArtifactArgs, opts?: pulumi.CustomResourceOptions) {
         defaultProvider ??= stagingProvider();
         super(defaultProvider, name, {
-            resourceKind: STAGED_ARTIFACT_KIND,
             ...args,
             uri: undefined,
             size: undefined,
             checksum: undefined,
             bytesCopied: undefined,
-        }, opts);
+        }, opts, "staging", "StagedArtifact");
     }
 }
