@@ -42,7 +42,7 @@ describe("release add: artifact checks", () => {
         s3 = await startS3Objects(["acmelinux-dev-artifacts"]);
         await s3.put("acmelinux-dev-artifacts", "1600.1/acmelinux-1600.1-x86_64.raw", 1024);
         await s3.put("acmelinux-dev-artifacts", "1600.1/acmelinux-1600.1-arm64.raw", 2048);
-        http = await startHttpObjects(httpsArtifacts(), { fault: (r, i) => httpFaults(r, i) });
+        http = await startHttpObjects(httpsArtifacts(), { tls: true, fault: (r, i) => httpFaults(r, i) });
         gcs = await startGcsObjects({
             "acmelinux-dev-artifacts/1600.1/acmelinux-1600.1-x86_64-gcpimage.tar.gz": { size: 500 },
             "acmelinux-dev-artifacts/1600.1/acmelinux-1600.1-arm64-gcpimage.tar.gz": { size: 600 },
@@ -70,7 +70,7 @@ describe("release add: artifact checks", () => {
         });
     }
 
-    /** The dev stack file with its HTTPS artifact host moved to the local server. */
+    /** The dev stack file with its HTTPS artifact host moved to the local HTTPS server. */
     function devCopy(): string {
         return stackCopy("Pulumi.dev.yaml", [[httpsHost, http.url]]);
     }
@@ -163,7 +163,7 @@ describe("release add: artifact checks", () => {
         httpFaults = (r) => (r.path.endsWith("arm64.qcow2") ? 500 : undefined);
         const run = await release(["add", "1600.1", "--stack", "dev", "--config", file], { stores: stores(), planEdit: recordingPlan().planEdit });
         assert.strictEqual(run.code, 1);
-        assert.match(run.err, /openstack arm64: http:\/\/127\.0\.0\.1:\d+\/1600\.1\/acmelinux-1600\.1-arm64\.qcow2 could not be read: gave up after 3 attempts: HEAD .* answered 500/);
+        assert.match(run.err, /openstack arm64: https:\/\/127\.0\.0\.1:\d+\/1600\.1\/acmelinux-1600\.1-arm64\.qcow2 could not be read: gave up after 3 attempts: HEAD .* answered 500/);
         assert.strictEqual(http.requests.slice(seen).filter((r) => r.path.endsWith("arm64.qcow2")).length, 3);
         assert.strictEqual(fs.readFileSync(file, "utf8"), before);
     });
@@ -228,15 +228,15 @@ describe("release add: artifact checks", () => {
         const file = stackCopy("Pulumi.dev.yaml", [
             [httpsHost, http.url],
             ["        aws: s3://acmelinux-dev-artifacts/{version}/{product}-{version}-{arch}.raw\n",
-                "        aws: { x86_64: \"file://build/{product}-{version}-x86_64.raw\", arm64: \"s3://acmelinux-dev-artifacts/{version}/{product}-{version}-{arch}.raw\" }\n"],
+                "        aws: { x86_64: \"file:///build/{product}-{version}-x86_64.raw\", arm64: \"s3://acmelinux-dev-artifacts/{version}/{product}-{version}-{arch}.raw\" }\n"],
             ["  image-publisher:aws:\n    enabled: true\n", "  image-publisher:aws:\n    enabled: true\n    uploadBucket: acmelinux-dev-upload\n"],
         ]);
         const run = await release(["add", "1600.1", "--stack", "dev", "--config", file], { stores: stores(), planEdit: recordingPlan().planEdit });
         assert.strictEqual(run.code, 0, run.err);
-        assert.match(run.err, /release 1600\.1: not checked, local to the machine that publishes:\n {2}- aws x86_64: file:\/\/build\/acmelinux-1600\.1-x86_64\.raw\n/);
+        assert.match(run.err, /release 1600\.1: not checked, local to the machine that publishes:\n {2}- aws x86_64: file:\/\/\/build\/acmelinux-1600\.1-x86_64\.raw\n/);
         assert.match(run.err, /release 1600\.1: 9 artifacts checked/);
         assert.deepStrictEqual((newEntry(file) as { artifacts: Record<string, unknown> }).artifacts.aws, {
-            x86_64: "file://build/{product}-{version}-x86_64.raw",
+            x86_64: "file:///build/{product}-{version}-x86_64.raw",
             arm64: { uri: "s3://acmelinux-dev-artifacts/{version}/{product}-{version}-{arch}.raw", size: 2048 },
         });
     });

@@ -164,11 +164,9 @@ export async function main(argv: string[], io: ReleaseIo, deps: ReleaseDeps = {}
                 validate(after, file, now);
             }
             io.err(`release ${version}: named like ${made.like}\n`);
-            const mp = config.aws.enabled ? config.aws.marketplace : undefined;
-            if (config.environment === "prod" && mp?.enabled && mp.products[release.major] === undefined) {
-                io.err(`warning: ${namespace}:aws.marketplace.products has no entry for major version ${release.major}; ` +
-                    "release " + version + " will not become an AWS Marketplace version until one is added\n");
-            }
+            // A prod release whose major version has no AWS Marketplace product is refused by validate()
+            // above (the config needs the product IDs, or awsMarketplace: false on the entry), so there
+            // is nothing left to warn about here.
         } else {
             const index = findEntry(entries, version!);
             const date = deprecationDate(entries[index], args.on ?? today, today);

@@ -5,9 +5,15 @@
  * `x-amz-checksum-mode: ENABLED`. A missing object is 404, or 403 AccessDenied where the bucket
  * may not be listed (S3 answers so when the caller lacks s3:ListBucket). Faults can be injected
  * per request.
+ *
+ * With `tls: true` it serves HTTPS with the local test certificate and makes this process trust
+ * it (see {@link trustLocalTls}), so that artifact URIs pointing at it are https:// ones, as the
+ * stack config requires.
  */
 import * as http from "http";
+import * as https from "https";
 import { AddressInfo } from "net";
+import { localTls, trustLocalTls } from "./azure-arm";
 
 /** One object the server holds. */
 export interface HttpObject {
@@ -41,13 +47,14 @@ export interface HttpObjects {
     close: () => Promise<void>;
 }
 
-/** Starts the server on 127.0.0.1; `fault` may answer a request with a status instead. */
+/** Starts the server on 127.0.0.1 (HTTPS with `tls`); `fault` may answer a request with a status instead. */
 export async function startHttpObjects(objects: Record<string, HttpObject>, options: {
     missingStatus?: 403 | 404;
     fault?: (request: { method: string; path: string }, index: number) => number | undefined;
+    tls?: boolean;
 } = {}): Promise<HttpObjects> {
     const requests: HttpObjectRequest[] = [];
-    const server = http.createServer((req, res) => {
+    const handler: http.RequestListener = (req, res) => {
         const path = decodeURIComponent(new URL(req.url ?? "/", "http://127.0.0.1").pathname);
         const method = req.method ?? "";
         const entry: HttpObjectRequest = { method, path, status: 0 };
@@ -78,11 +85,15 @@ export async function startHttpObjects(objects: Record<string, HttpObject>, opti
         res.writeHead(200, headers);
         // HEAD only in these tests; a GET gets an empty body of the declared length's worth of zeros.
         res.end(method === "GET" ? Buffer.alloc(object.size) : undefined);
-    });
+    };
+    if (options.tls) {
+        trustLocalTls();
+    }
+    const server = options.tls ? https.createServer({ key: localTls.key, cert: localTls.cert }, handler) : http.createServer(handler);
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const { port } = server.address() as AddressInfo;
     return {
-        url: `http://127.0.0.1:${port}`,
+        url: `${options.tls ? "https" : "http"}://127.0.0.1:${port}`,
         requests,
         close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
     };
