@@ -189,11 +189,12 @@ export function checkResources(resources: NeutralResource[], environment: Enviro
 
 /** The environment a stack name implies: "prod" when it contains prod, "dev" when it contains dev, else undefined. */
 export function environmentOfStackName(stack: string): Environment | undefined {
-    const name = stack.toLowerCase().split("/").pop() ?? "";
-    if (name.includes("prod")) {
+    // Whole words of the name only, so that "acme-product-dev" is a dev stack, not a prod one.
+    const words = (stack.toLowerCase().split("/").pop() ?? "").split(/[^a-z0-9]+/);
+    if (words.some((w) => w === "prod" || w === "production")) {
         return "prod";
     }
-    return name.includes("dev") ? "dev" : undefined;
+    return words.some((w) => w === "dev" || w === "development") ? "dev" : undefined;
 }
 
 /**

@@ -168,6 +168,12 @@ describe("The environment of a stack", () => {
         assert.equal(environmentOfStackName("staging"), undefined);
     });
 
+    it("reads whole words of the name, so a product name that contains prod or dev says nothing", () => {
+        assert.equal(environmentOfStackName("acme-product-dev"), "dev");
+        assert.equal(environmentOfStackName("devices-prod"), "prod");
+        assert.equal(environmentOfStackName("productivity"), undefined);
+    });
+
     it("prefers the policy config, then the stack tag, then the stack name in the URN", () => {
         const urn = "urn:pulumi:dev::image-publisher::aws:ec2/ami:Ami::x";
         assert.equal(stackOfUrn(urn), "dev");
