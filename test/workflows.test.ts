@@ -176,6 +176,15 @@ describe("Workflow plan-diff.yml", () => {
         assert.doesNotMatch(script, /require\("\.\.?\//, "the script loads no file of the pull request");
     });
 
+    it("still comments a diff that exits 3 (a refusal), then fails the check after the plan is kept", () => {
+        const diff = plan.steps.find((s) => s.run?.includes("--diff"))!;
+        assert.match(diff.run!, /> offline-plan\/plan-diff\.md \|\| code=\$\?/);
+        assert.match(diff.run!, /echo "\$code" > offline-plan\/exit-code/);
+        const fail = indexOf(plan, (s) => /exit "\$code"/.test(s.run ?? ""));
+        assert.ok(fail > indexOf(plan, (s) => (s.uses ?? "").startsWith("actions/upload-artifact")), "the job fails only after the upload");
+        assert.equal(comment.if, "${{ !cancelled() }}");
+    });
+
     it("uses no secrets and no cloud credentials", () => {
         assert.doesNotMatch(text, /secrets\./);
         assert.doesNotMatch(text, /configure-aws-credentials|azure\/login|google-github-actions\/auth|pulumi\/actions/);
