@@ -6,24 +6,8 @@ import { publish } from "../stacks/program";
 import { ProgramError } from "../tools/mocks";
 import { baseConfig, copy } from "./fixtures/config";
 import { cliConfig, runMocked } from "./mocks";
+import { problems, refuses } from "./helpers/config-problems";
 
-/** The problems validation reports for this config; fails when it accepts it. */
-function problems(config: Record<string, unknown>): ConfigError["problems"] {
-    try {
-        validateConfig(config);
-    } catch (error) {
-        assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${String(error)}`);
-        return error.problems;
-    }
-    return assert.fail("the config was accepted");
-}
-
-function refuses(config: Record<string, unknown>, path: string, pattern: RegExp): void {
-    const found = problems(config);
-    const match = found.find((p) => p.path === path);
-    assert.ok(match, `no problem at ${path}; got:\n${found.map((p) => `${p.path}: ${p.message}`).join("\n")}`);
-    assert.match(match.message, pattern);
-}
 
 describe("Stack config", () => {
     it("accepts a complete config and fills in the defaults", () => {
