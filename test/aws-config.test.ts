@@ -82,6 +82,30 @@ const badConfigs: Array<{ what: string; key: string; message: RegExp; config: ()
         config: () => { const c = baseConfig("dev"); c.releases[0].deprecated = "2036-11-23"; return c; },
     },
     {
+        what: "a Marketplace version title that does not name the version",
+        key: "aws.marketplace.versionTitle",
+        message: /must contain \{version\}: a version title is unique within a product/,
+        config: () => { const c = baseConfig(); c.aws.marketplace = { versionTitle: "{product} {major}.{minor}" }; return c; },
+    },
+    {
+        what: "an unknown placeholder in the Marketplace version title",
+        key: "aws.marketplace.versionTitle",
+        message: /uses the unknown placeholder \{tag\}; allowed: \{product\}, \{version\}, \{major\}, \{minor\}, \{arch\}$/,
+        config: () => { const c = baseConfig(); c.aws.marketplace = { versionTitle: "{tag} {version}" }; return c; },
+    },
+    {
+        what: "the cloud in the Marketplace release notes, which name the release only",
+        key: "aws.marketplace.releaseNotes",
+        message: /uses the unknown placeholder \{cloud\}; allowed: \{product\}, \{version\}/,
+        config: () => { const c = baseConfig(); c.aws.marketplace = { releaseNotes: "{product} {version} on {cloud}" }; return c; },
+    },
+    {
+        what: "an unknown placeholder in a release's own release notes",
+        key: "releases[0].releaseNotes",
+        message: /uses the unknown placeholders \{tag\}, \{date\}; allowed: \{product\}/,
+        config: () => { const c = baseConfig(); c.releases[0].releaseNotes = "See {tag} of {date}"; return c; },
+    },
+    {
         what: "SR-IOV switched off",
         key: "aws.image.sriovNetSupport",
         message: /cannot be switched off: AWS registers every AMI with SR-IOV "simple"/,

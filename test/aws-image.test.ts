@@ -350,6 +350,49 @@ describe("AWS Marketplace versions in the plans", () => {
         const apart = await runMocked(() => publish(), { stack: "prod", config: c });
         assert.strictEqual(named(apart, "release-1.0-aws-arm64-marketplace").inputs.versionTitle, "1.0");
     });
+
+    it("fills the version title and release notes from their templates, defaulting to the version and \"{product} {version}\"", async () => {
+        const c = prod();
+        c.aws.marketplace = {
+            enabled: true, accessRoleArn: "arn:aws:iam::123456789012:role/ingest",
+            products: { "1": { x86_64: "prod-x86", arm64: "prod-arm" } },
+        };
+        const defaults = await runMocked(() => publish(), { stack: "prod", config: c });
+        assert.strictEqual(named(defaults, "release-1.0-aws-x86_64-marketplace").inputs.versionTitle, "1.0");
+        assert.strictEqual(named(defaults, "release-1.0-aws-x86_64-marketplace").inputs.releaseNotes, `${c.product.name} 1.0`);
+
+        c.aws.marketplace.versionTitle = "v{version}";
+        c.aws.marketplace.releaseNotes = "https://example.com/{product}/releases/tag/v{version} (line {major}.{minor}, {arch})";
+        const templated = await runMocked(() => publish(), { stack: "prod", config: c });
+        const arm = named(templated, "release-1.0-aws-arm64-marketplace").inputs;
+        assert.strictEqual(arm.versionTitle, "v1.0");
+        assert.strictEqual(arm.releaseNotes, `https://example.com/${c.product.name}/releases/tag/v1.0 (line 1.0, arm64)`);
+    });
+
+    it("takes a release's own release notes over the stack's, as a template too", async () => {
+        const c = prod();
+        c.aws.marketplace = {
+            enabled: true, accessRoleArn: "arn:aws:iam::123456789012:role/ingest",
+            products: { "1": { x86_64: "prod-x86", arm64: "prod-arm" } }, releaseNotes: "stack notes {version}",
+        };
+        c.releases[0].releaseNotes = "Fixes of v{version} for {arch}";
+        const run = await runMocked(() => publish(), { stack: "prod", config: c });
+        assert.strictEqual(named(run, "release-1.0-aws-x86_64-marketplace").inputs.releaseNotes, "Fixes of v1.0 for x86_64");
+    });
+
+    it("adds the architecture to a templated title only when the template does not name it", async () => {
+        const c = prod();
+        c.aws.marketplace = {
+            enabled: true, accessRoleArn: "arn:aws:iam::123456789012:role/ingest",
+            products: { "1": { x86_64: "prod-both", arm64: "prod-both" } }, versionTitle: "v{version}",
+        };
+        const suffixed = await runMocked(() => publish(), { stack: "prod", config: c });
+        assert.strictEqual(named(suffixed, "release-1.0-aws-arm64-marketplace").inputs.versionTitle, "v1.0 arm64");
+        c.aws.marketplace.versionTitle = "v{version} ({arch})";
+        const named_ = await runMocked(() => publish(), { stack: "prod", config: c });
+        assert.strictEqual(named(named_, "release-1.0-aws-arm64-marketplace").inputs.versionTitle, "v1.0 (arm64)");
+        assert.strictEqual(named(named_, "release-1.0-aws-x86_64-marketplace").inputs.versionTitle, "v1.0 (x86_64)");
+    });
 });
 
 describe("AWS preflight", () => {

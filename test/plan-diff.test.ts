@@ -92,6 +92,15 @@ describe("Plan diff", () => {
         assert.strictEqual(diffPlans(plan([image("a")]), plan([image("b")]), { environment: "prod" }).resources[0].op, "replace");
     });
 
+    it("leaves out a Marketplace version's texts, which its provider sends once, and still shows its deprecation", () => {
+        const MARKETPLACE = "pulumi-nodejs:dynamic/aws:MarketplaceVersion";
+        const version = (title: string, deprecated: boolean) => res(MARKETPLACE, "release-1.0-aws-x86_64-marketplace",
+            { productId: "prod-1", versionTitle: title, releaseNotes: `${title} notes`, deprecated }, { protect: true });
+        assert.deepStrictEqual(diffPlans(plan([version("1.0", false)]), plan([version("v1.0", false)]), { environment: "prod" }).resources, []);
+        const deprecated = diffPlans(plan([version("1.0", false)]), plan([version("v1.0", true)]), { environment: "prod" });
+        assert.deepStrictEqual(deprecated.resources.map((r) => [r.op, r.properties.map((p) => p.path)]), [["update", ["deprecated"]]]);
+    });
+
     it("shows every input of a created resource, secrets still [secret]", () => {
         const blob = res("pulumi-nodejs:dynamic/azure:VhdBlob", "release-2.0-azure-x86_64-vhd", { sourceUrl: "[secret]", blobName: "b.vhd" });
         const diff = diffPlans(plan([]), plan([blob]), { environment: "prod" });

@@ -1,7 +1,9 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { replacementTable, replacesAt } from "../tools/plan-replacements";
+import { createMarketplaceProvider } from "../components/aws/marketplace-provider";
+import { keptAt, replacementTable, replacesAt } from "../tools/plan-replacements";
+import { versionInputs } from "./helpers/aws-marketplace";
 import { runPlan } from "../tools/plan-run";
 import { readStackConfig } from "../tools/stack-config";
 
@@ -57,6 +59,23 @@ describe("Replacement table", () => {
         const entries = Object.entries(replacementTable);
         assert.ok(entries.length >= 30);
         assert.deepStrictEqual(entries.filter(([, f]) => typeof f.source !== "string" || f.source.length < 20).map(([t]) => t), []);
+    });
+
+    it("keeps exactly the AWS Marketplace inputs whose change the provider's diff calls no change", async () => {
+        const type = "pulumi-nodejs:dynamic/aws:MarketplaceVersion";
+        const provider = createMarketplaceProvider();
+        const olds = { ...versionInputs("http://127.0.0.1:1"), changeSetId: "changeset000001", changeSetStatus: "SUCCEEDED" };
+        const changed: Record<string, unknown> = {
+            versionTitle: "Renamed", releaseNotes: "Other", accessRoleArn: "arn:aws:iam::123456789012:role/other", osName: "UBUNTU",
+            osVersion: "3", username: "admin", scanningPort: 2222, usageInstructions: "Other", recommendedInstanceType: "m7i.large",
+            securityGroups: [{ ipProtocol: "tcp", fromPort: 443, toPort: 443, ipRanges: ["10.0.0.0/8"] }],
+            deprecated: true, waitForCompletion: false, productId: "prod-other",
+        };
+        for (const [field, value] of Object.entries(changed)) {
+            const diff = await provider.diff!("changeset000001", olds, { ...versionInputs("http://127.0.0.1:1"), [field]: value });
+            assert.strictEqual(diff.changes === false, keptAt(type, field), `${field}: the provider says changes=${diff.changes}, the table says kept=${keptAt(type, field)}`);
+        }
+        assert.deepStrictEqual([...(replacementTable[type].keeps ?? [])].sort(), Object.keys(changed).filter((f) => keptAt(type, f)).sort(), "every kept input is tried");
     });
 
     it("says which inputs replace an AMI and which update it", () => {

@@ -1,5 +1,5 @@
 import { Plan, PlanResource } from "./plan-run";
-import { replacementFacts, replacesAt } from "./plan-replacements";
+import { keptAt, replacementFacts, replacesAt } from "./plan-replacements";
 import { Environment, publicExposure } from "../policy/rules";
 import { mockId } from "./mocks";
 import { mockState } from "./mock-state";
@@ -152,7 +152,8 @@ export function diffPlans(before: Plan, after: Plan, context: DiffContext): Plan
     const refusals: Refusal[] = [];
     const refuse = (r: PlanResource, reason: string) => refusals.push({ resource: r.name, type: r.type, reason });
 
-    // What differs in each resource that stays, as the engine sees it (ignoreChanges honoured).
+    // What differs in each resource that stays, as the engine sees it (ignoreChanges honoured, and what
+    // the provider's own diff leaves alone left out).
     const changes = new Map<string, PropertyChange[]>();
     for (const r of after.resources) {
         const o = old.get(resourceKey(r));
@@ -163,7 +164,7 @@ export function diffPlans(before: Plan, after: Plan, context: DiffContext): Plan
         const found: { path: string; old?: unknown; new?: unknown }[] = [];
         differences(o.inputs, r.inputs, "", found);
         const properties: PropertyChange[] = found
-            .filter((p) => !ignored(p.path, options.ignoreChanges))
+            .filter((p) => !ignored(p.path, options.ignoreChanges) && !keptAt(r.type, p.path))
             .map((p) => ({ ...p, replaces: replacesAt(r.type, p.path) }));
         // A new parent changes the URN, so the engine creates the resource anew and deletes the old one;
         // so does a move to another provider.

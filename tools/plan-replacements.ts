@@ -4,6 +4,8 @@ import table from "./plan-replacement-table.json";
 export interface ReplacementFacts {
     /** Top-level inputs whose change replaces the resource. */
     replaces: string[];
+    /** Top-level inputs the provider's diff leaves alone: a change of them is no change, and the published value stays. */
+    keeps?: string[];
     /** Whether the provider deletes the old resource before it creates the new one. */
     deleteBeforeReplace?: boolean;
     /** The provider schema or source that says so. */
@@ -26,4 +28,10 @@ export function replacementFacts(type: string): ReplacementFacts {
 export function replacesAt(type: string, path: string): boolean {
     const top = path.split(/[.[]/)[0];
     return replacementFacts(type).replaces.includes(top);
+}
+
+/** Whether the provider of this type leaves a change at this input path alone (its diff reports no change). */
+export function keptAt(type: string, path: string): boolean {
+    const top = path.split(/[.[]/)[0];
+    return (replacementFacts(type).keeps ?? []).includes(top);
 }

@@ -14,16 +14,29 @@ export function marketplaceProduct(config: StackConfig, release: Release, arch: 
 }
 
 /**
- * The version title: the release version, with the architecture added when the release's other
- * architecture goes to the same product (always in dev, which has one product). A title is unique
- * within a product, and delivery options cannot be added to an existing version ("All delivery options
- * must be added to a version when the version is created", Catalog API, AMI products, Add a new version),
- * so two architectures of one release in one product need two titles.
+ * The version title: `aws.marketplace.versionTitle` filled in (`{version}` by default), with the
+ * architecture added when the release's other architecture goes to the same product (always in dev,
+ * which has one product) and the template does not name it. A title is unique within a product, and
+ * delivery options cannot be added to an existing version ("All delivery options must be added to a
+ * version when the version is created", Catalog API, AMI products, Add a new version), so two
+ * architectures of one release in one product need two titles.
  */
 export function marketplaceVersionTitle(config: StackConfig, release: Release, arch: Architecture): string {
+    const template = config.aws.marketplace.versionTitle;
+    const title = renderTemplate(template, listingValues(config, release, arch));
     const product = marketplaceProduct(config, release, arch);
     const shared = release.architectures.some((other) => other !== arch && marketplaceProduct(config, release, other) === product);
-    return shared ? `${release.version} ${arch}` : release.version;
+    return shared && !template.includes("{arch}") ? `${title} ${arch}` : title;
+}
+
+/** The release notes: the release's own, else `aws.marketplace.releaseNotes`, filled in. */
+export function marketplaceReleaseNotes(config: StackConfig, release: Release, arch: Architecture): string {
+    return renderTemplate(release.releaseNotes ?? config.aws.marketplace.releaseNotes, listingValues(config, release, arch));
+}
+
+/** What a listing template's placeholders stand for. */
+function listingValues(config: StackConfig, release: Release, arch: Architecture) {
+    return { product: config.product.name, version: release.version, arch };
 }
 
 /**
@@ -57,7 +70,7 @@ export function awsMarketplaceVersion(
         architecture: arch,
         version: release.version,
         versionTitle: marketplaceVersionTitle(config, release, arch),
-        releaseNotes: release.releaseNotes ?? `${config.product.name} ${release.version}`,
+        releaseNotes: marketplaceReleaseNotes(config, release, arch),
         accessRoleArn: mp.accessRoleArn,
         osName: mp.osName,
         osVersion: renderTemplate(mp.osVersion ?? "{version}", values),

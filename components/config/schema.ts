@@ -16,8 +16,8 @@ const templateFields = ["product", "version", "major", "minor", "arch", "cloud"]
 const nonEmpty = z.string().min(1, { error: "must not be empty" });
 
 /** The placeholders of a template that are not known, such as ["{minr}"]. */
-export function unknownPlaceholders(text: string): string[] {
-    return [...text.matchAll(/\{([^}]*)\}/g)].filter((m) => !templateFields.includes(m[1])).map((m) => m[0]);
+export function unknownPlaceholders(text: string, known: string[] = templateFields): string[] {
+    return [...text.matchAll(/\{([^}]*)\}/g)].filter((m) => !known.includes(m[1])).map((m) => m[0]);
 }
 
 /** What a template may use, for messages. */
@@ -31,6 +31,20 @@ const template = nonEmpty.refine((t) => unknownPlaceholders(t).length === 0, {
     error: (issue) => {
         const unknown = unknownPlaceholders(String(issue.input));
         return `uses the unknown placeholder${unknown.length > 1 ? "s" : ""} ${unknown.join(", ")}; allowed: ${allowedPlaceholders}`;
+    },
+});
+
+/** The placeholders a Marketplace listing text may use: the release and the product, never the cloud. */
+const listingFields = ["product", "version", "major", "minor", "arch"];
+
+/**
+ * A Marketplace listing text (version title, release notes): a template over {@link listingFields}. An
+ * unknown placeholder is refused, since it would reach customers as literal text.
+ */
+const listingTemplate = nonEmpty.refine((t) => unknownPlaceholders(t, listingFields).length === 0, {
+    error: (issue) => {
+        const unknown = unknownPlaceholders(String(issue.input), listingFields);
+        return `uses the unknown placeholder${unknown.length > 1 ? "s" : ""} ${unknown.join(", ")}; allowed: ${listingFields.map((f) => `{${f}}`).join(", ")}`;
     },
 });
 
@@ -91,7 +105,7 @@ export const releaseSchema = z.strictObject({
     architectures: z.array(z.enum(architectures)).min(1).default(["x86_64", "arm64"]),
     artifacts: artifactsSchema,
     deprecated: z.union([z.boolean(), z.iso.date({ error: "is not a date; allowed: true, false or YYYY-MM-DD" })]).default(false),
-    releaseNotes: z.string().optional(),
+    releaseNotes: listingTemplate.optional(),
     /** false leaves this release off AWS Marketplace, on purpose; otherwise prod needs a product for its major version. */
     awsMarketplace: z.boolean().optional(),
 });
@@ -107,6 +121,12 @@ export const awsMarketplaceSchema = z.strictObject({
     devProductId: nonEmpty.optional(),
     osName: nonEmpty.default("OTHERLINUX"),
     osVersion: template.optional(),
+    versionTitle: listingTemplate.refine((t) => t.includes("{version}"), {
+        // A title is unique within a product (Catalog API, AddDeliveryOptions: "VersionTitle ... must be
+        // unique"); only {version} tells apart the releases of one major version, such as 1592.4 and 1592.5.
+        error: "must contain {version}: a version title is unique within a product, and only {version} tells two releases of one product apart",
+    }).default("{version}"),
+    releaseNotes: listingTemplate.default("{product} {version}"),
     username: nonEmpty.default("ec2-user"),
     scanningPort: z.number().int().min(1).max(65535).default(22),
     usageInstructions: nonEmpty.default("Connect with SSH as the user named in the product's usage instructions."),
