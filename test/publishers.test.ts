@@ -1,0 +1,47 @@
+import * as assert from "assert";
+import { execFileSync } from "child_process";
+import * as path from "path";
+import { publish } from "../stacks/program";
+import { baseConfig } from "./fixtures/config";
+import { named, runMocked } from "./mocks";
+
+const root = path.join(__dirname, "..");
+
+/** The cloud packages the program loads for this stack and config, in a process of its own. */
+function loadedPackages(stack: string, config: string): string[] {
+    const out = execFileSync(process.execPath, ["-r", "ts-node/register/transpile-only", "test/helpers/loaded-modules.ts", stack, config], { cwd: root, encoding: "utf8" });
+    return JSON.parse(out) as string[];
+}
+
+describe("Cloud publishers", () => {
+    it("loads the provider and SDKs of the enabled clouds only: an AWS-only stack never loads Azure, GCP, AliCloud or OpenStack", () => {
+        const awsOnly = loadedPackages("prod", JSON.stringify(baseConfig("prod")));
+        assert.ok(awsOnly.includes("@pulumi/aws"), awsOnly.join(", "));
+        const others = awsOnly.filter((p) => /^(@pulumi\/(azure-native|gcp|alicloud|openstack)|@azure\/|@google-cloud\/|@alicloud\/|ali-oss)/.test(p));
+        assert.deepStrictEqual(others, []);
+    });
+
+    it("loads every enabled cloud's provider for a stack that publishes everywhere", () => {
+        const all = loadedPackages("prod", "Pulumi.prod.yaml");
+        for (const provider of ["@pulumi/aws", "@pulumi/azure-native", "@pulumi/gcp", "@pulumi/alicloud", "@pulumi/openstack"]) {
+            assert.ok(all.includes(provider), `${provider} not in ${all.join(", ")}`);
+        }
+    });
+
+    it("registers each enabled cloud's images under the release, named release-<version>-<cloud>-<arch>, and nothing of a cloud that is off", async () => {
+        const c = baseConfig("dev");
+        c.gcp = { enabled: true, project: "images-dev" };
+        c.releases[0].artifacts.gcp = "gs://artifacts/{version}/{product}-{version}-{arch}-gcpimage.tar.gz";
+        const run = await runMocked(() => publish(), { stack: "dev", config: c });
+        for (const [cloud, type] of [["aws", "image-publisher:aws:Image"], ["gcp", "image-publisher:gcp:Image"]]) {
+            for (const arch of ["x86_64", "arm64"]) {
+                const image = named(run, `release-1.0-${cloud}-${arch}`);
+                assert.strictEqual(image.type, type);
+                assert.strictEqual(image.parent, "release-1.0");
+            }
+        }
+        assert.deepStrictEqual(run.resources.filter((r) => /^(image-publisher:)?(azure|alicloud|openstack)/.test(r.type)).map((r) => r.name), []);
+        const images = run.outputs.images as Record<string, Record<string, unknown>>;
+        assert.deepStrictEqual(Object.keys(images["1.0"]), ["aws", "gcp"]);
+    });
+});
