@@ -15,7 +15,6 @@ export interface PublisherOptions {
  */
 export function enabledPublishers(config: StackConfig, releases: Release[], options: PublisherOptions = {}): CloudPublisher[] {
     const publishers: CloudPublisher[] = [];
-    /* eslint-disable @typescript-eslint/no-require-imports -- each cloud is loaded only when it is enabled */
     if (config.aws.enabled) {
         const { AwsPublisher } = require("./aws/publisher") as typeof import("./aws/publisher");
         publishers.push(new AwsPublisher(config, releases));
@@ -36,6 +35,5 @@ export function enabledPublishers(config: StackConfig, releases: Release[], opti
         const { OpenStackPublisher } = require("./openstack/publisher") as typeof import("./openstack/publisher");
         publishers.push(new OpenStackPublisher(config));
     }
-    /* eslint-enable @typescript-eslint/no-require-imports */
     return publishers;
 }
