@@ -1,14 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import { Release as ReleaseSpec, loadConfig, renderTemplate } from "../components/config";
-import { compareVersions } from "../components/outputs";
-import { Release, ReleaseCommunity, ReleaseImages, ReleaseMarketplace, StackContext } from "../components/release";
-import { AzureGallery } from "../components/azure/gallery";
-import { azurePreflight } from "../components/azure/preflight";
+import { loadConfig } from "../components/config";
+import { Release, ReleaseCommunity, ReleaseImages, ReleaseMarketplace } from "../components/release";
+import { enabledPublishers } from "../components/publishers";
 import type { PermissionReader } from "../components/azure/blob-access";
-import { awsPreflight } from "../components/aws/preflight";
-import { AwsPublicAccess } from "../components/aws/public-access";
-import { AliCloudRegions } from "../components/alicloud/regions";
-import { OpenStackClouds } from "../components/openstack/clouds";
 
 /** The stack outputs; docs/outputs.md is their contract. */
 export interface StackOutputs {
@@ -31,8 +25,9 @@ export interface PublishOptions {
 }
 
 /**
- * The stack program: validate config (nothing is registered if it is bad), check each cloud's
- * account before anything is created, make the per-stack resources, then one Release per release.
+ * The stack program: validate config (nothing is registered if it is bad), check each enabled
+ * cloud's account before anything is created, set up each cloud's stack-wide resources, then one
+ * Release per release.
  */
 export async function publish(options: PublishOptions = {}): Promise<StackOutputs> {
     const { config, releases, warnings } = loadConfig({ now: options.now });
@@ -40,46 +35,24 @@ export async function publish(options: PublishOptions = {}): Promise<StackOutput
         await pulumi.log.warn(warning);
     }
 
+    const publishers = enabledPublishers(config, releases, { azurePermissions: options.azurePermissions });
     // Every preflight that can refuse runs before the first resource is registered.
-    if (config.azure?.enabled) {
-        await azurePreflight(config.azure, config.environment, { readPermissions: options.azurePermissions });
+    for (const publisher of publishers) {
+        await publisher.preflight();
     }
-    const context: StackContext = {};
-    if (config.aws.enabled) {
-        const imageNames = releases.flatMap((r) => r.architectures.map((arch) =>
-            renderTemplate(config.naming.image, { product: config.product.name, version: r.version, arch, cloud: "aws" })));
-        const preflight = await awsPreflight(config.aws, config.environment, imageNames);
-        context.awsRegions = preflight.regions;
-        if (config.environment === "prod" && config.aws.sharing.public && config.aws.sharing.unblockPublicAccess) {
-            const access = new AwsPublicAccess("aws-public-access", { regions: preflight.regions });
-            context.awsSharingDependsOn = access.settings;
-        }
-    }
-
-    if (config.azure?.enabled) {
-        const architectures = [...new Set(releases.flatMap((r) => r.architectures))].sort();
-        context.azure = new AzureGallery("azure", { target: config.azure, product: config.product.name, environment: config.environment, architectures });
-    }
-    if (config.alicloud.enabled) {
-        context.alicloud = new AliCloudRegions("alicloud", { target: config.alicloud });
-    }
-    if (config.openstack.enabled) {
-        context.openstack = new OpenStackClouds("openstack", { target: config.openstack, secrets: config.secrets.openstack });
+    for (const publisher of publishers) {
+        publisher.setUp();
     }
 
     const images: Record<string, pulumi.Output<ReleaseImages>> = {};
     const marketplace: Record<string, pulumi.Output<ReleaseMarketplace>> = {};
     const community: Record<string, pulumi.Output<ReleaseCommunity>> = {};
-    let previous: Release | undefined;
     const deprecated: Record<string, string> = {};
     for (const release of releases) {
-        const component = new Release(`release-${release.version}`, {
-            release, config, context, successor: successorOf(release, releases), azureMarketplaceAfter: previous?.azureMarketplace,
-        });
+        const component = new Release(`release-${release.version}`, { release, config, publishers });
         images[release.version] = component.images;
         marketplace[release.version] = component.marketplace;
         community[release.version] = component.community;
-        previous = component.azureMarketplace ? component : previous;
         if (release.deprecation) {
             deprecated[release.version] = release.deprecation.date;
         }
@@ -90,12 +63,6 @@ export async function publish(options: PublishOptions = {}): Promise<StackOutput
         marketplace: pulumi.output(marketplace).apply(dropEmpty) as pulumi.Output<Record<string, ReleaseMarketplace>>,
         deprecated,
     };
-}
-
-/** The newest release that is not deprecated, when it is newer than this one. */
-function successorOf(release: ReleaseSpec, releases: ReleaseSpec[]): ReleaseSpec | undefined {
-    const newer = releases.filter((r) => !r.deprecation && compareVersions(r.version, release.version) > 0);
-    return newer.sort((a, b) => compareVersions(b.version, a.version))[0];
 }
 
 /** Leaves out the releases that have no marketplace listing, so that the output lists only what exists. */
