@@ -11,6 +11,7 @@ import { AliCloudImage } from "./alicloud/image";
 import { AliCloudRegions } from "./alicloud/regions";
 import { OpenStackImage } from "./openstack/image";
 import { OpenStackClouds } from "./openstack/clouds";
+import { releaseTransformation } from "./lifecycle";
 
 /** Per-architecture values. */
 type PerArch<T> = Partial<Record<Architecture, T>>;
@@ -72,7 +73,11 @@ export class Release extends pulumi.ComponentResource {
     public readonly azureMarketplace?: AzureMarketplaceVersion;
 
     constructor(name: string, args: ReleaseArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("image-publisher:index:Release", name, {}, opts);
+        // Every resource of the release is protected, retained or neither together, and keeps the
+        // stack-wide settings it was published with (components/lifecycle.ts).
+        super("image-publisher:index:Release", name, {}, {
+            ...opts, transformations: [...(opts?.transformations ?? []), releaseTransformation(args.release, args.config.environment)],
+        });
         const { release, config, context } = args;
         const child = { parent: this };
         const images: Record<string, PerArch<pulumi.Output<Record<string, string>>>> = {};
