@@ -296,6 +296,14 @@ export function diffPlans(before: Plan, after: Plan, context: DiffContext): Plan
         const properties: PropertyChange[] = found
             .filter((p) => !ignored(p.path, ignoreChanges))
             .map((p) => ({ ...p, replaces: replacesAt(r.type, p.path) }));
+        // An input this resource ignored before and no longer does (its release now says reapplySettings)
+        // is what it was published with in the cloud, which the offline plan cannot know: where it
+        // forces replacement, the replacement is shown, so that a reviewer decides.
+        for (const path of (o.ignoreChanges ?? []).filter((p) => p !== "*" && !ignoreChanges.includes(p) && replacesAt(r.type, p))) {
+            if (!properties.some((p) => p.path === path || p.path === path.split(/[.[]/)[0]) && valueAt(r.inputs, path) !== undefined) {
+                properties.push({ path, old: "[as published: unknown offline]", new: valueAt(r.inputs, path), replaces: true });
+            }
+        }
         const release = afterReleases.get(r.name);
         const held = ignoreChanges.filter((p) => p !== "*" && !same(valueAt(o.inputs, p), valueAt(r.inputs, p)));
         if (release !== undefined && held.length > 0) {
@@ -322,6 +330,37 @@ export function diffPlans(before: Plan, after: Plan, context: DiffContext): Plan
             }
         }
         changes.set(resourceKey(r), properties);
+    }
+    // A resource that keeps an ignored input keeps the outputs made from it (a blob keeps its URL, an
+    // image its name). The mock runtime computes outputs from the new inputs, so a dependent's
+    // replace-forcing input that differs only by such a kept value (the version's blob URL, the IAM
+    // member's image name) is the same to the engine: kept too, not a replacement. Inputs that update
+    // in place, such as tags, come from config directly and stay changes.
+    const keptValues = new Map<string, [string, string][]>();
+    for (const k of kept) {
+        keptValues.set(k.name, k.properties.filter((p) => typeof p.old === "string" && typeof p.new === "string" && p.old !== "")
+            .map((p) => [p.old as string, p.new as string]));
+    }
+    for (let pass = 0; pass < 4 && keptValues.size > 0; pass++) {
+        for (const r of after.resources) {
+            const properties = changes.get(resourceKey(r));
+            const pairs = r.dependsOn.flatMap((d) => keptValues.get(d) ?? []);
+            if (!properties || pairs.length === 0) {
+                continue;
+            }
+            const follows = (p: PropertyChange) => p.replaces && typeof p.old === "string" && typeof p.new === "string" &&
+                pairs.some(([from, to]) => (p.old as string).includes(from) && (p.old as string).split(from).join(to) === p.new);
+            const held = properties.filter(follows);
+            if (held.length === 0) {
+                continue;
+            }
+            changes.set(resourceKey(r), properties.filter((p) => !follows(p)));
+            const release = afterReleases.get(r.name);
+            if (release !== undefined) {
+                kept.push({ release, type: r.type, name: r.name, properties: held.map((p) => ({ path: p.path, old: p.old, new: p.new })) });
+            }
+            keptValues.set(r.name, [...(keptValues.get(r.name) ?? []), ...held.map((p): [string, string] => [p.old as string, p.new as string])]);
+        }
     }
     // A replaced resource gets a new ID: every input that refers to it changes too, and may replace
     // its holder in turn (a new snapshot replaces the AMI, which replaces its copies and grants).
