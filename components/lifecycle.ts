@@ -14,6 +14,15 @@
  * - settings: the stack-wide settings that feed replace-forcing inputs are ignored on change, so
  *   that published images keep what they were published with and new releases take the new value
  *   (ignoreChanges has no effect at create); `reapplySettings: true` opts a release out of that.
+ *
+ * Sources: Pulumi, "Resource option: ignoreChanges": "Pulumi ignores a property by using the old
+ * value from the state instead of the value provided by the Pulumi program when determining whether
+ * an update or replace is needed. Ignored properties will still be used from the program when there
+ * is no previous value in the state, most importantly when creating the resource"; nested paths
+ * such as `ebsBlockDevices[0].volumeSize` are Pulumi property paths. So a published resource that is
+ * replaced for another reason (a new artifact) is made again with the values it was published with.
+ * Pulumi, "Resource option: retainOnDelete": a retained resource is removed from the stack's state
+ * on delete and left in the cloud. The engine refuses to delete or replace a protected resource.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { Release } from "./config";
