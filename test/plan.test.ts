@@ -27,6 +27,14 @@ function configFile(values: Record<string, unknown>): string {
 }
 
 describe("Offline plan", () => {
+    it("exempts a release marked unpublish, unprotected on purpose, from the prod protection policy", async () => {
+        const values = baseConfig("prod");
+        values.releases[0].unpublish = true;
+        const exempt = await plan("--stack", "prod", "--config", configFile(values), "--now", "2026-11-22");
+        assert.strictEqual(exempt.code, 0, exempt.err);
+        assert.doesNotMatch(exempt.err, /protect-prod-images/);
+    });
+
     it("prints JSON of exactly {stack, resources, outputs}, each resource with type, name, parent, provider, inputs, dependsOn, protect, retainOnDelete and ignoreChanges", async () => {
         const { code, out } = await plan("--stack", "dev", "--format", "json", "--now", "2026-11-22");
         assert.strictEqual(code, 0);
