@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Cloud, Release as ReleaseSpec, StackConfig, renderTemplate } from "./config";
 import { AwsListing, AzureListing } from "./outputs";
 import { CloudPublisher, PerArch, PublishedImage } from "./publisher";
+import { releaseTransformation } from "./lifecycle";
 
 /** The IDs of one release: cloud → architecture → region → image ID. */
 export type ReleaseImages = Partial<Record<Cloud, PerArch<Record<string, string>>>>;
@@ -40,7 +41,11 @@ export class Release extends pulumi.ComponentResource {
     public readonly community: pulumi.Output<ReleaseCommunity>;
 
     constructor(name: string, args: ReleaseArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("image-publisher:index:Release", name, {}, opts);
+        // Every resource of the release is protected, retained or neither together, and keeps the
+        // stack-wide settings it was published with (components/lifecycle.ts).
+        super("image-publisher:index:Release", name, {}, {
+            ...opts, transformations: [...(opts?.transformations ?? []), releaseTransformation(args.release, args.config.environment)],
+        });
         const { release, config } = args;
         const images: Record<string, PerArch<pulumi.Output<Record<string, string>>>> = {};
         const marketplace: Record<string, PerArch<pulumi.Output<unknown>>> = {};

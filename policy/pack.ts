@@ -91,7 +91,7 @@ export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
         "A dev stack makes nothing public: no public launch or create-volume permission, no allUsers IAM member, no public or community Glance image, no Community gallery, no community share.",
         noPublicInDev),
     resourcePolicy(policyNames.protectProdImages,
-        "In prod, published images and gallery definitions are protected, so that removing a release from config cannot delete them.",
+        "In prod, published images, gallery definitions and everything that makes an image public are protected or retained, so that removing a release from config cannot delete or revoke them.",
         protectProdImages),
     resourcePolicy(policyNames.noGalleryImageReplacement,
         "In prod, an Azure gallery image definition is protected and ignores changes to identifier, osType, hyperVGeneration and architecture, which would replace it.",

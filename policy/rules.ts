@@ -29,6 +29,8 @@ export interface NeutralResource {
     options: NeutralOptions;
     /** The environment of the stack it belongs to; checkResources' environment when absent. */
     stack?: Environment;
+    /** Whether its release is marked `unpublish: true`, a reviewed revocation; unknown (absent) inside the policy pack. */
+    unpublished?: boolean;
 }
 
 /** One broken rule. */
@@ -117,15 +119,27 @@ export function noPublicInDev(resource: NeutralResource, environment: Environmen
     return why ? [`${resource.type} "${resource.name}" makes an image public (${why}), and this is a dev stack; share it with named accounts instead, or publish from prod.`] : [];
 }
 
-/** (c) In prod, published images and gallery definitions are protected or retained on delete. */
+/**
+ * (c) In prod, published images and gallery definitions are protected or retained on delete, and so is
+ * everything that makes an image public: removing a release deletes those leaves first (the engine
+ * deletes dependents before what they depend on), so an unprotected one would be revoked before the
+ * removal stops at a protected image. A release marked `unpublish: true` is exempt: revoking it is the
+ * reviewed intent.
+ */
 export function protectProdImages(resource: NeutralResource, environment: Environment): string[] {
-    if (environment !== "prod" || !(protectedImageTypes as readonly string[]).includes(resource.type)) {
+    if (environment !== "prod" || resource.unpublished === true) {
         return [];
     }
     const { protect, retainOnDelete } = resource.options;
-    return protect === true || retainOnDelete === true
-        ? []
-        : [`${resource.type} "${resource.name}" is a published image in prod and has neither protect nor retainOnDelete; set protect: true.`];
+    if (protect === true || retainOnDelete === true) {
+        return [];
+    }
+    if ((protectedImageTypes as readonly string[]).includes(resource.type)) {
+        return [`${resource.type} "${resource.name}" is a published image in prod and has neither protect nor retainOnDelete; set protect: true.`];
+    }
+    const why = publicExposure(resource);
+    return why === undefined ? [] : [`${resource.type} "${resource.name}" makes an image public in prod (${why}) and has neither protect nor retainOnDelete; ` +
+        "removing its release would revoke it before stopping at the protected image. Protect it with its release, or mark the release retire or unpublish."];
 }
 
 /** Whether ignoreChanges covers a top-level field. */

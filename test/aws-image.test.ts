@@ -163,7 +163,7 @@ describe("AwsImage", () => {
         const all = [...ofType(run, AMI), ...ofType(run, COPY)];
         assert.strictEqual(all.length, 6, "2 AMIs and 4 copies");
         assert.ok(all.every((r) => r.inputs.deprecationTime === "2027-06-30T00:00:00Z"));
-        assert.ok(all.every((r) => r.options.ignoreChanges === undefined));
+        assert.ok(all.every((r) => !(r.options.ignoreChanges ?? []).includes("deprecationTime")));
         assert.deepStrictEqual(run.outputs.deprecated, { "1.0": "2027-06-30" });
     });
 
@@ -174,7 +174,7 @@ describe("AwsImage", () => {
         const all = [...ofType(run, AMI), ...ofType(run, COPY)];
         assert.strictEqual(all.length, 6, "2 AMIs and 4 copies");
         assert.ok(all.every((r) => r.inputs.deprecationTime === "2026-11-23T00:00:00Z"));
-        assert.ok(all.every((r) => JSON.stringify(r.options.ignoreChanges) === '["deprecationTime"]'));
+        assert.ok(all.every((r) => r.options.ignoreChanges?.includes("deprecationTime")));
     });
 
     it("resolves regions: all to the regions enabled for the account", async () => {
@@ -275,7 +275,7 @@ describe("AwsImage as AWS accepts it", () => {
         assert.strictEqual(all.length, 6);
         for (const image of all) {
             assert.strictEqual(image.inputs.deprecationTime, "2026-11-23T00:00:00Z", image.name);
-            assert.deepStrictEqual(image.options.ignoreChanges, ["deprecationTime"], image.name);
+            assert.ok(image.options.ignoreChanges?.includes("deprecationTime"), image.name);
         }
         assert.deepStrictEqual(run.outputs.deprecated, { "1.0": "2026-01-31" });
     });
@@ -289,7 +289,7 @@ describe("AwsImage as AWS accepts it", () => {
         assert.strictEqual(all.length, 6);
         for (const image of all) {
             assert.strictEqual(image.inputs.deprecationTime, "2026-11-24T00:00:00Z", image.name);
-            assert.deepStrictEqual(image.options.ignoreChanges, ["deprecationTime"], image.name);
+            assert.ok(image.options.ignoreChanges?.includes("deprecationTime"), image.name);
         }
         assert.deepStrictEqual(run.outputs.deprecated, { "1.0": "2026-11-23" });
     });

@@ -105,7 +105,7 @@ describe("Stack config", () => {
         c.releases.push({ ...copy(c.releases[0]), version: "1.1" }, { ...copy(c.releases[0]), version: "1.10" });
         const { warnings } = validateConfig(c);
         assert.strictEqual(warnings.length, 1);
-        assert.match(warnings[0], /would be retired .*: 1\.0, 1\.1$/);
+        assert.match(warnings[0], /retire these .*: 1\.0, 1\.1$/);
     });
 
     it("resolves deprecated: true to the next UTC day and a date to its midnight", () => {
@@ -418,6 +418,30 @@ describe("Stack config messages and resolution", () => {
         assert.deepStrictEqual(releases[0].artifacts.aws.arm64, { uri: "s3://b/arm64.raw", sha256: sha });
     });
 
+    it("does not count a release already marked retire or unpublish as live", () => {
+        const c = baseConfig();
+        c.retention = { keepLast: 1 };
+        c.releases.push({ ...copy(c.releases[0]), version: "1.1" }, { ...copy(c.releases[0]), version: "0.9", unpublish: true });
+        c.releases[0].retire = true;
+        assert.deepStrictEqual(validateConfig(c).warnings, []);
+    });
+
+    it("refuses retire and unpublish on the same release, naming both", () => {
+        const c = baseConfig();
+        c.releases[0].retire = true;
+        c.releases[0].unpublish = true;
+        assert.throws(() => validateConfig(c), (e: ConfigError) =>
+            e.problems.length === 1 && e.problems[0].path === "image-publisher:releases[0]" && /both retire and unpublish/.test(e.problems[0].message));
+    });
+
+    it("resolves retire, unpublish and neither to the release's lifecycle, and keeps reapplySettings", () => {
+        const c = baseConfig();
+        c.releases.push({ ...copy(c.releases[0]), version: "1.1", retire: true }, { ...copy(c.releases[0]), version: "1.2", unpublish: true, reapplySettings: true });
+        const { releases } = validateConfig(c);
+        assert.deepStrictEqual(releases.map((r) => [r.version, r.lifecycle, r.reapplySettings]),
+            [["1.0", undefined, undefined], ["1.1", "retired", undefined], ["1.2", "unpublished", true]]);
+    });
+
     it("warns about retention only beyond keepLast live releases, not counting deprecated ones", () => {
         const c = baseConfig();
         c.retention = { keepLast: 2 };
@@ -425,7 +449,8 @@ describe("Stack config messages and resolution", () => {
         assert.deepStrictEqual(validateConfig(c).warnings, []);
         c.retention = { keepLast: 1 };
         assert.deepStrictEqual(validateConfig(c).warnings, [
-            "image-publisher:retention.keepLast is 1 but 2 releases are live; these would be retired (mark them deprecated, then remove them): 1.0",
+            "image-publisher:retention.keepLast is 1 but 2 releases are live; retire these (`npm run release -- retire VERSION` sets retire: true; " +
+            "once that is applied, remove the entry and its images stay public, dropped from the stack): 1.0",
         ]);
     });
 
@@ -625,7 +650,7 @@ describe("Stack config: regions, public sharing and partial configs", () => {
         const c = baseConfig();
         c.retention = { keepLast: 1 };
         c.releases = ["1.10", "1.2", "1.9"].map((version) => ({ ...copy(c.releases[0]), version }));
-        assert.match(validateConfig(c).warnings[0], /would be retired \(mark them deprecated, then remove them\): 1\.2, 1\.9$/);
+        assert.match(validateConfig(c).warnings[0], /retire these \(.*\): 1\.2, 1\.9$/);
     });
 });
 

@@ -117,11 +117,87 @@ describe("Plan diff", () => {
         ]);
     });
 
-    it("prints JSON of exactly {stack, refusals, resources, outputs}", () => {
+    it("prints JSON of exactly {stack, refusals, resources, outputs, kept, lifecycle}", () => {
         const json = JSON.parse(renderDiffJson(diffPlans(plan([ami(8)]), plan([ami(10)]), { environment: "prod" })));
-        assert.deepStrictEqual(Object.keys(json), ["stack", "refusals", "resources", "outputs"]);
+        assert.deepStrictEqual(Object.keys(json), ["stack", "refusals", "resources", "outputs", "kept", "lifecycle"]);
         assert.deepStrictEqual(Object.keys(json.resources[0]), ["type", "name", "op", "protect", "properties"]);
         assert.deepStrictEqual(Object.keys(json.resources[0].properties[0]), ["path", "old", "new", "replaces"]);
+    });
+});
+
+describe("Plan diff of a release's lifecycle", () => {
+    const RELEASE = "image-publisher:index:Release";
+    const component = res(RELEASE, "release-1.0", {});
+    /** The AMI and public grant of release 1.0, under its Release component, with these options. */
+    const release = (options: Partial<PlanResource>, size = 8) => [
+        component,
+        { ...ami(size), parent: "release-1.0", ...options },
+        { ...grant("all"), parent: "release-1.0", ...options },
+    ];
+    const stackOnly = plan([]);
+
+    it("refuses removing a published prod release, naming every protected resource of it", () => {
+        const diff = diffPlans(plan(release({ protect: true })), stackOnly, { environment: "prod" });
+        assert.deepStrictEqual(diff.resources.map((r) => `${r.op} ${r.name}`), ["delete release-1.0", "delete release-1.0-aws-x86_64-ami", "delete release-1.0-aws-x86_64-public"]);
+        assert.deepStrictEqual([...new Set(diff.refusals.map((r) => r.resource))], ["release-1.0-aws-x86_64-ami", "release-1.0-aws-x86_64-public"]);
+        assert.ok(diff.refusals.some((r) => r.resource === "release-1.0-aws-x86_64-public" && /protected/.test(r.reason)));
+    });
+
+    it("drops a retired release from the stack, leaving it in the cloud, and refuses nothing", () => {
+        const diff = diffPlans(plan(release({ protect: false, retainOnDelete: true })), stackOnly, { environment: "prod" });
+        assert.deepStrictEqual(diff.refusals, []);
+        assert.deepStrictEqual(diff.resources.filter((r) => r.retained).map((r) => r.name), ["release-1.0-aws-x86_64-ami", "release-1.0-aws-x86_64-public"]);
+        assert.deepStrictEqual(diff.exposureRemoved, [], "a retained grant stays public");
+        const text = renderDiffText(diff);
+        assert.match(text, /release 1\.0: 2 resources dropped from the stack, left in the cloud \(retired: its images stay public\)/);
+        assert.match(text, /- aws:ec2\/amiLaunchPermission:AmiLaunchPermission release-1\.0-aws-x86_64-public {2}\(dropped from the stack, left in the cloud/);
+    });
+
+    it("shows removing an unpublished release as a deliberate revocation, and refuses nothing", () => {
+        const diff = diffPlans(plan(release({ protect: false, retainOnDelete: false })), stackOnly, { environment: "prod" });
+        assert.deepStrictEqual(diff.refusals, []);
+        assert.deepStrictEqual(diff.resources.filter((r) => r.unpublished).map((r) => r.name), ["release-1.0-aws-x86_64-ami", "release-1.0-aws-x86_64-public"]);
+        assert.deepStrictEqual(diff.exposureRemoved, ["release-1.0-aws-x86_64-public"]);
+        assert.match(renderDiffText(diff), /release 1\.0: 2 resources deleted and public access revoked, deliberately \(unpublish: true\)/);
+    });
+
+    it("still refuses revoking an unprotected grant of a release that is not unpublished whole", () => {
+        const mixed = [component, { ...ami(8), parent: "release-1.0" }, { ...grant("all"), parent: "release-1.0", protect: false }];
+        const diff = diffPlans(plan(mixed), stackOnly, { environment: "prod" });
+        assert.ok(diff.refusals.some((r) => r.resource === "release-1.0-aws-x86_64-public" && /revoking public access/.test(r.reason)));
+    });
+
+    it("lists the protection a retire flag lifts, per release, without changing anything in the cloud", () => {
+        const diff = diffPlans(plan(release({ protect: true })), plan(release({ protect: false, retainOnDelete: true })), { environment: "prod" });
+        assert.deepStrictEqual(diff.resources, []);
+        assert.deepStrictEqual(diff.refusals, []);
+        assert.deepStrictEqual(diff.lifecycle, [{
+            release: "release-1.0", old: { protect: true, retainOnDelete: false }, new: { protect: false, retainOnDelete: true }, resources: 2,
+        }]);
+        assert.match(renderDiffText(diff), /release-1\.0: 2 resources from protect true, retainOnDelete false to protect false, retainOnDelete true: removing the entry later drops it from the stack and leaves it in the cloud, public/);
+    });
+
+    it("shows a setting a published release ignores as kept by it, not as a replacement", () => {
+        const ignoring = { protect: true, ignoreChanges: ["ebsBlockDevices[0].volumeSize"] };
+        const diff = diffPlans(plan(release(ignoring, 8)), plan(release(ignoring, 10)), { environment: "prod" });
+        assert.deepStrictEqual(diff.resources, []);
+        assert.deepStrictEqual(diff.refusals, []);
+        assert.deepStrictEqual(diff.kept, [{
+            release: "release-1.0", type: AMI, name: "release-1.0-aws-x86_64-ami", properties: [{ path: "ebsBlockDevices[0].volumeSize", old: 8, new: 10 }],
+        }]);
+        const text = renderDiffText(diff);
+        assert.match(text, /Setting changes kept by existing releases; applies to new releases:\n {2}release-1\.0: 1 resources keep Ami\.ebsBlockDevices\[0\]\.volumeSize/);
+        assert.match(text, /ebsBlockDevices\[0\]\.volumeSize: 8 kept; new releases get 10/);
+    });
+
+    it("still replaces what the release's own inputs change under an ignored setting", () => {
+        const ignoring = { protect: true, ignoreChanges: ["ebsBlockDevices[0].volumeSize"] };
+        const moved = release(ignoring).map((r) => r.type === AMI ? { ...r, inputs: { ...r.inputs, ebsBlockDevices: [{ deviceName: "/dev/xvda", snapshotId: "snap-other", volumeSize: 8, volumeType: "gp3" }] } } : r);
+        const diff = diffPlans(plan(release(ignoring)), plan(moved), { environment: "prod" });
+        assert.deepStrictEqual(diff.resources.map((r) => [r.op, r.name, r.properties.map((p) => p.path)]), [
+            ["replace", "release-1.0-aws-x86_64-ami", ["ebsBlockDevices"]], ["replace", "release-1.0-aws-x86_64-public", ["imageId"]],
+        ]);
+        assert.ok(diff.refusals.some((r) => r.resource === "release-1.0-aws-x86_64-ami"));
     });
 });
 

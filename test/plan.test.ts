@@ -27,7 +27,15 @@ function configFile(values: Record<string, unknown>): string {
 }
 
 describe("Offline plan", () => {
-    it("prints JSON of exactly {stack, resources, outputs}, each resource with type, name, parent, provider, inputs, dependsOn, protect and retainOnDelete", async () => {
+    it("exempts a release marked unpublish, unprotected on purpose, from the prod protection policy", async () => {
+        const values = baseConfig("prod");
+        values.releases[0].unpublish = true;
+        const exempt = await plan("--stack", "prod", "--config", configFile(values), "--now", "2026-11-22");
+        assert.strictEqual(exempt.code, 0, exempt.err);
+        assert.doesNotMatch(exempt.err, /protect-prod-images/);
+    });
+
+    it("prints JSON of exactly {stack, resources, outputs}, each resource with type, name, parent, provider, inputs, dependsOn, protect, retainOnDelete and ignoreChanges", async () => {
         const { code, out } = await plan("--stack", "dev", "--format", "json", "--now", "2026-11-22");
         assert.strictEqual(code, 0);
         const json = JSON.parse(out);
@@ -35,7 +43,7 @@ describe("Offline plan", () => {
         assert.strictEqual(json.stack, "dev");
         assert.ok(json.resources.length > 0);
         for (const r of json.resources) {
-            assert.deepStrictEqual(Object.keys(r), ["type", "name", "parent", "provider", "inputs", "dependsOn", "protect", "retainOnDelete"]);
+            assert.deepStrictEqual(Object.keys(r), ["type", "name", "parent", "provider", "inputs", "dependsOn", "protect", "retainOnDelete", "ignoreChanges"]);
         }
         const ami = json.resources.find((r: { type: string }) => r.type === "aws:ec2/ami:Ami");
         assert.strictEqual(ami.parent, "release-1592.4-aws-x86_64");

@@ -91,6 +91,19 @@ describe("Policy rule (c): prod images are protected", () => {
         });
     }
 
+    it("requires protect or retainOnDelete on whatever makes an image public in prod, since a removal revokes those first", () => {
+        const grant = res("aws:ec2/amiLaunchPermission:AmiLaunchPermission", { group: "all" }, {}, "grant");
+        assert.match(protectProdImages(grant, "prod")[0], /"grant" makes an image public in prod \(launch permission for group "all"\) and has neither protect nor retainOnDelete/);
+        assert.match(protectProdImages(res("gcp:compute/imageIamMember:ImageIamMember", { member: "allUsers" }), "prod")[0], /IAM member allUsers/);
+        assert.deepEqual(protectProdImages({ ...grant, options: { protect: true } }, "prod"), []);
+        assert.deepEqual(protectProdImages({ ...grant, options: { retainOnDelete: true } }, "prod"), []);
+    });
+
+    it("exempts the resources of a release marked unpublish, whose revocation is the reviewed intent", () => {
+        assert.deepEqual(protectProdImages({ ...res("aws:ec2/ami:Ami"), unpublished: true }, "prod"), []);
+        assert.deepEqual(protectProdImages({ ...res("aws:ec2/amiLaunchPermission:AmiLaunchPermission", { group: "all" }), unpublished: true }, "prod"), []);
+    });
+
     it("leaves dev images and other resources alone", () => {
         assert.deepEqual(protectProdImages(res("aws:ec2/ami:Ami"), "dev"), []);
         assert.deepEqual(protectProdImages(res("aws:ec2/amiLaunchPermission:AmiLaunchPermission"), "prod"), []);
@@ -134,6 +147,7 @@ describe("checkResources, the entry point of the offline plan", () => {
         assert.deepEqual(dev, [[policyNames.noPublicInDev, "public"], [policyNames.noPublicEncryptedAmi, "import"]]);
         const prod = checkResources(resources, "prod").map((v) => [v.policy, v.resource]);
         assert.deepEqual(prod, [
+            [policyNames.protectProdImages, "public"],
             [policyNames.protectProdImages, "definition"],
             [policyNames.noGalleryImageReplacement, "definition"],
             [policyNames.noGalleryImageReplacement, "definition"],
@@ -145,14 +159,14 @@ describe("checkResources, the entry point of the offline plan", () => {
     });
 
     it("lets a resource's own stack environment win over the one passed in", () => {
-        const ownStack: NeutralResource = { ...res("aws:ec2/amiLaunchPermission:AmiLaunchPermission", { group: "all" }, {}, "p"), stack: "prod" };
+        const ownStack: NeutralResource = { ...res("aws:ec2/amiLaunchPermission:AmiLaunchPermission", { group: "all" }, { protect: true }, "p"), stack: "prod" };
         assert.deepEqual(checkResources([ownStack], "dev"), []);
     });
 
     it("finds nothing wrong with a clean prod stack", () => {
         assert.deepEqual(checkResources([
             res("aws:ebs/snapshotImport:SnapshotImport", { encrypted: false }),
-            res("aws:ec2/amiLaunchPermission:AmiLaunchPermission", { group: "all" }),
+            res("aws:ec2/amiLaunchPermission:AmiLaunchPermission", { group: "all" }, { protect: true }),
             res("aws:ec2/ami:Ami", {}, { protect: true }),
             res(galleryImageType, {}, { protect: true, ignoreChanges: galleryReplacementIgnored }),
         ], "prod"), []);

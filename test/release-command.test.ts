@@ -232,7 +232,7 @@ describe("release deprecate", () => {
 describe("release command line", () => {
     for (const [argv, message] of [
         [["add", "1600.1"], /^--stack is required\n/],
-        [["publish", "1600.1", "--stack", "prod"], /^publish is not a command; allowed: add, deprecate, pending\n/],
+        [["publish", "1600.1", "--stack", "prod"], /^publish is not a command; allowed: add, deprecate, retire, unpublish, pending\n/],
         [["add", "--stack", "prod"], /^add needs a VERSION\n/],
         [["add", "1600.1", "1600.2", "--stack", "prod"], /^unexpected argument 1600\.2\n/],
         [["add", "1600.1", "--stack", "prod", "--format", "html"], /^--format html is not one of tree, markdown, json\n/],

@@ -251,6 +251,30 @@ describe("tables: command line", () => {
         assert.deepEqual(JSON.parse(m.stdout()), manifestEntries(prod()));
     });
 
+    it("keeps the releases of --previous that the stack no longer has: a retired release stays public, so its IDs stay in the tables", async () => {
+        const current = { images: { "1.10": { gcp: { x86_64: { global: "projects/p/global/images/os-1-10" } } } }, deprecated: {} };
+        const previous = {
+            images: { "1.2": { aws: { x86_64: { "us-east-1": "ami-x2" } } }, "1.10": { gcp: { x86_64: { global: "projects/p/global/images/old" } } } },
+            deprecated: { "1.2": "2027-01-31" },
+        };
+        const m = memoryIo(JSON.stringify(current), { "previous.json": JSON.stringify(previous) });
+        assert.equal(await main(["--previous", "previous.json", "--format", "json"], m.io), 0, m.stderr());
+        assert.deepEqual(JSON.parse(m.stdout()), [
+            { version: "1.10", cloud: "gcp", arch: "x86_64", region: "global", id: "projects/p/global/images/os-1-10" },
+            { version: "1.2", cloud: "aws", arch: "x86_64", region: "us-east-1", id: "ami-x2" },
+        ]);
+        const md = memoryIo(JSON.stringify(current), { "previous.json": JSON.stringify(previous) });
+        assert.equal(await main(["--previous", "previous.json"], md.io), 0);
+        assert.match(md.stdout(), /1\.2/);
+        assert.match(md.stdout(), /2027-01-31/);
+    });
+
+    it("exits 1 naming --previous when it is not the outputs", async () => {
+        const m = memoryIo(readFixture("outputs-prod.json"), { "previous.json": "{}" });
+        assert.equal(await main(["--previous", "previous.json"], m.io), 1);
+        assert.match(m.stderr(), /^previous\.json: /);
+    });
+
     it("writes images.md, images.csv and images.json with --out", async () => {
         const m = memoryIo(prodText);
         assert.equal(await main(["--out", "wiki"], m.io), 0);

@@ -41,6 +41,8 @@ function resourceLines(r: ResourceChange): string[] {
         r.op === "replace" ? `replaced: ${forcing.join(", ")} ${forcing.length === 1 ? "forces" : "force"} it` : "",
         r.deleteFirst ? "deleteBeforeReplace: the old one is deleted before the new one exists" : "",
         r.protect ? "protected" : "",
+        r.retained ? "dropped from the stack, left in the cloud: retained on delete" : "",
+        r.unpublished ? "unpublished: deleted and revoked on purpose, as its release's unpublish: true asked" : "",
     ].filter(Boolean);
     return [`${sign[r.op]} ${r.type} ${r.name}${notes.length ? `  (${notes.join("; ")})` : ""}`, ...r.properties.map((p) => propertyLine(p, r.op))];
 }
@@ -102,6 +104,58 @@ function exposureSummary(diff: PlanDiff, md: boolean): string[] {
         line("resources that made an image public, removed or made private", diff.exposureRemoved), ""];
 }
 
+const flags = (o: { protect: boolean; retainOnDelete: boolean }) => `protect ${o.protect}, retainOnDelete ${o.retainOnDelete}`;
+
+/** What a change of protect and retainOnDelete means once applied. */
+function lifecycleMeaning(o: { protect: boolean; retainOnDelete: boolean }): string {
+    if (o.protect) {
+        return "removing the entry is refused";
+    }
+    return o.retainOnDelete ? "removing the entry later drops it from the stack and leaves it in the cloud, public"
+        : "removing the entry later deletes it and revokes public access";
+}
+
+/** Releases whose protection changes, and setting changes that published releases keep out of: both per release. */
+function releaseSummary(diff: PlanDiff, md: boolean): string[] {
+    const item = md ? "- " : "  ";
+    const lines: string[] = [];
+    if (diff.lifecycle.length > 0) {
+        lines.push("Release lifecycle (applied in state by this change; nothing in the cloud changes now):",
+            ...diff.lifecycle.map((l) => `${item}${l.release}: ${l.resources} resource${l.resources === 1 ? "" : "s"} from ${flags(l.old)} to ${flags(l.new)}: ${lifecycleMeaning(l.new)}`), "");
+    }
+    const removed = new Map<string, { retained: number; unpublished: number }>();
+    for (const r of diff.resources.filter((x) => x.op === "delete" && (x.retained || x.unpublished))) {
+        const key = releaseOf(r.name);
+        const row = removed.get(key) ?? { retained: 0, unpublished: 0 };
+        row[r.retained ? "retained" : "unpublished"] += 1;
+        removed.set(key, row);
+    }
+    for (const [release, n] of removed) {
+        if (n.retained > 0) {
+            lines.push(`${item}release ${release}: ${n.retained} resources dropped from the stack, left in the cloud (retired: its images stay public)`);
+        }
+        if (n.unpublished > 0) {
+            lines.push(`${item}release ${release}: ${n.unpublished} resources deleted and public access revoked, deliberately (unpublish: true)`);
+        }
+    }
+    if (removed.size > 0) {
+        lines.push("");
+    }
+    if (diff.kept.length > 0) {
+        const byRelease = new Map<string, Set<string>>();
+        const counts = new Map<string, number>();
+        for (const k of diff.kept) {
+            const paths = byRelease.get(k.release) ?? new Set<string>();
+            k.properties.forEach((p) => paths.add(`${k.type.split(":").pop()}.${p.path}`));
+            byRelease.set(k.release, paths);
+            counts.set(k.release, (counts.get(k.release) ?? 0) + 1);
+        }
+        lines.push("Setting changes kept by existing releases; applies to new releases:",
+            ...[...byRelease.entries()].map(([release, paths]) => `${item}${release}: ${counts.get(release)} resources keep ${[...paths].sort().join(", ")}`), "");
+    }
+    return lines;
+}
+
 /** The summary: never cut. */
 function summary(diff: PlanDiff, md: boolean): string[] {
     const count = (op: ResourceOp) => diff.resources.filter((r) => r.op === op).length;
@@ -112,6 +166,7 @@ function summary(diff: PlanDiff, md: boolean): string[] {
         `${count("create")} to create, ${count("update")} to update, ${count("replace")} to replace, ${count("delete")} to delete. ` +
         `Outputs: ${outs("added")} added, ${outs("removed")} removed, ${outs("changed")} changed.`, "",
         ...countTable(diff, md),
+        ...releaseSummary(diff, md),
         ...exposureSummary(diff, md),
     ];
 }
@@ -127,6 +182,13 @@ function detailBlocks(diff: PlanDiff, md: boolean): { heading: string; blocks: s
         if (rs.length > 0) {
             sections.push({ heading: `${title[op]} (${rs.length})`, blocks: rs.map(resourceLines) });
         }
+    }
+    if (diff.kept.length > 0) {
+        sections.push({
+            heading: `Kept by existing releases; applies to new releases (${diff.kept.length})`,
+            blocks: diff.kept.map((k) => [`= ${k.type} ${k.name}  (${k.release})`,
+                ...k.properties.map((p) => `    ${p.path}: ${value(p.old)} kept; new releases get ${value(p.new)}`)]),
+        });
     }
     if (diff.outputs.length > 0) {
         const mark = { added: "+", removed: "-", changed: "~" } as const;
@@ -191,6 +253,9 @@ export function renderDiffMarkdown(diff: PlanDiff, limit = githubCommentLimit): 
 
 /** The diff as the README's JSON contract. */
 export function renderDiffJson(diff: PlanDiff): string {
-    const resources = diff.resources.map((r) => ({ type: r.type, name: r.name, op: r.op, protect: r.protect, properties: r.properties }));
-    return `${JSON.stringify({ stack: diff.stack, refusals: diff.refusals, resources, outputs: diff.outputs }, null, 2)}\n`;
+    const resources = diff.resources.map((r) => ({
+        type: r.type, name: r.name, op: r.op, protect: r.protect, properties: r.properties,
+        ...(r.retained ? { retained: true } : {}), ...(r.unpublished ? { unpublished: true } : {}),
+    }));
+    return `${JSON.stringify({ stack: diff.stack, refusals: diff.refusals, resources, outputs: diff.outputs, kept: diff.kept, lifecycle: diff.lifecycle }, null, 2)}\n`;
 }

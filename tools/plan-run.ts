@@ -20,6 +20,8 @@ export interface PlanResource {
     protect: boolean;
     /** Whether deleting it only drops it from the stack and leaves the cloud resource in place. */
     retainOnDelete: boolean;
+    /** Input paths whose changes the engine ignores, such as the stack-wide settings a published release keeps. */
+    ignoreChanges?: string[];
 }
 
 /** The offline plan of a stack. */
@@ -71,6 +73,7 @@ export async function runPlan(stack: string, config: CliConfig, options: { now: 
         dependsOn: r.dependsOn,
         protect: r.options.protect === true,
         retainOnDelete: r.options.retainOnDelete === true,
+        ignoreChanges: r.options.ignoreChanges ?? [],
     }));
     return {
         plan: { stack, resources, outputs: sortKeys(run.outputs) as Record<string, unknown> },

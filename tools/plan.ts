@@ -143,8 +143,11 @@ export async function main(argv: string[], io: PlanIo): Promise<number> {
         const current = await runPlan(args.stack, config, { now });
         validateOutputs(current.plan.outputs, `the outputs of stack ${args.stack}`);
         const environment = config.values["image-publisher:environment"] === "prod" ? "prod" : "dev";
+        const { resourcesOfReleases, unpublishedVersions } = await import("./plan-diff");
+        // A release marked unpublish is unprotected on purpose: the policy that protects prod exempts it.
+        const unpublished = resourcesOfReleases(current.plan, unpublishedVersions(config.values));
         const violations = checkResources(current.recorded.map((r) => ({
-            type: r.type, name: r.name, inputs: r.inputs, options: r.options,
+            type: r.type, name: r.name, inputs: r.inputs, options: r.options, ...(unpublished.has(r.name) ? { unpublished: true } : {}),
         })), environment);
         let refused = false;
         if (other !== undefined) {
@@ -168,9 +171,8 @@ export async function main(argv: string[], io: PlanIo): Promise<number> {
 }
 
 async function diffOf(before: PlanRun, after: PlanRun, environment: "dev" | "prod"): Promise<PlanDiff> {
-    const { diffPlans, resourceKey } = await import("./plan-diff");
-    const options = new Map(after.recorded.map((r) => [resourceKey(r), { ignoreChanges: r.options.ignoreChanges, deleteBeforeReplace: r.options.deleteBeforeReplace }]));
-    return diffPlans(before.plan, after.plan, { environment, options });
+    const { diffRuns } = await import("./plan-diff");
+    return diffRuns(before, after, environment);
 }
 
 async function renderDiffAs(diff: PlanDiff, format: Format): Promise<string> {

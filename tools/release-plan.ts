@@ -4,7 +4,7 @@
  * that the release commands depend only on the plan's building blocks.
  */
 import { checkResources } from "../policy/rules";
-import { diffPlans, resourceKey } from "./plan-diff";
+import { diffRuns, resourcesOfReleases, unpublishedVersions } from "./plan-diff";
 import { renderDiffJson, renderDiffMarkdown, renderDiffText } from "./plan-diff-render";
 import { runPlan } from "./plan-run";
 import { parseStackConfig } from "./stack-config";
@@ -23,11 +23,12 @@ export async function planEdit(stack: string, before: string, after: string, opt
     const afterConfig = parseStackConfig(after, options.source);
     const current = await runPlan(stack, afterConfig, { now: options.now });
     const environment = afterConfig.values["image-publisher:environment"] === "prod" ? "prod" : "dev";
+    // A release marked unpublish is unprotected on purpose: the policy that protects prod exempts it.
+    const unpublished = resourcesOfReleases(current.plan, unpublishedVersions(afterConfig.values));
     const violations = checkResources(current.recorded.map((r) => ({
-        type: r.type, name: r.name, inputs: r.inputs, options: r.options,
+        type: r.type, name: r.name, inputs: r.inputs, options: r.options, ...(unpublished.has(r.name) ? { unpublished: true } : {}),
     })), environment).map((v) => `[${v.policy}] ${v.resource}: ${v.message}`);
-    const engine = new Map(current.recorded.map((r) => [resourceKey(r), { ignoreChanges: r.options.ignoreChanges, deleteBeforeReplace: r.options.deleteBeforeReplace }]));
-    const diff = diffPlans(old.plan, current.plan, { environment, options: engine });
+    const diff = diffRuns(old, current, environment);
     // A refusal of the diff (a protected resource deleted or replaced, public access revoked in prod)
     // stops the edit like a policy violation.
     violations.push(...diff.refusals.map((r) => `[refusal] ${r.resource}: ${r.reason}`));

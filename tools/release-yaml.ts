@@ -130,7 +130,7 @@ export function insertEntry(text: string, source: string, index: number, entry: 
 }
 
 /** Sets one key of the entry at `index`: replaces its value where it has one, else adds it before `before` (or at the end). */
-export function setEntryKey(text: string, source: string, index: number, key: string, value: string, before?: string): string {
+export function setEntryKey(text: string, source: string, index: number, key: string, value: string | boolean, before?: string): string {
     const { entries } = locate(text, source);
     const entry = entries[index];
     const pair = entry.items.find((p) => isScalar(p.key) && p.key.value === key);

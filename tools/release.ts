@@ -25,6 +25,14 @@ Commands:
       --no-check skips that.
   deprecate VERSION [--on YYYY-MM-DD]
       deprecates a release from that day (default: today, UTC); a day in the past is refused.
+  retire VERSION
+      sets retire: true on the release: its resources are unprotected and retained on delete.
+      Once that is applied (pulumi up), a second change that removes the entry drops the release
+      from the stack and leaves its images public; their IDs stay in the published tables.
+  unpublish VERSION
+      sets unpublish: true on the release: its resources are unprotected and not retained.
+      Once that is applied, a second change that removes the entry deletes its images and
+      revokes public access everywhere.
   pending --source URL|s3://BUCKET/ [--exclude VERSION]...
       prints, one a line, the versions in a JSON or RSS feed or under the bucket's version
       prefixes that are newer than every configured release and not excluded.
@@ -121,7 +129,7 @@ export async function main(argv: string[], io: ReleaseIo, deps: ReleaseDeps = {}
     }
     const format = args.format as Format;
     const problem = !args.stack ? "--stack is required"
-        : !["add", "deprecate", "pending"].includes(command ?? "") ? `${command === undefined ? "a command is required" : `${command} is not a command`}; allowed: add, deprecate, pending`
+        : !["add", "deprecate", "retire", "unpublish", "pending"].includes(command ?? "") ? `${command === undefined ? "a command is required" : `${command} is not a command`}; allowed: add, deprecate, retire, unpublish, pending`
             : command !== "pending" && version === undefined ? `${command} needs a VERSION`
                 : extra.length > 0 || (command === "pending" && version !== undefined) ? `unexpected argument ${(command === "pending" ? [version, ...extra] : extra).filter(Boolean).join(" ")}`
                     : !["tree", "markdown", "json"].includes(format) ? `--format ${format} is not one of tree, markdown, json`
@@ -167,6 +175,14 @@ export async function main(argv: string[], io: ReleaseIo, deps: ReleaseDeps = {}
             // A prod release whose major version has no AWS Marketplace product is refused by validate()
             // above (the config needs the product IDs, or awsMarketplace: false on the entry), so there
             // is nothing left to warn about here.
+        } else if (command === "retire" || command === "unpublish") {
+            const index = findEntry(entries, version!);
+            if (entries[index][command] === true) {
+                throw new ReleaseInputError(`release ${version} is already marked ${command}: true; once that is applied, remove its entry`);
+            }
+            after = setEntryKey(text, file, index, command, true);
+            // A release marked both is refused here by validation, naming both keys.
+            validate(after, file, now);
         } else {
             const index = findEntry(entries, version!);
             const date = deprecationDate(entries[index], args.on ?? today, today);

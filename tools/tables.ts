@@ -1,15 +1,18 @@
 /**
  * Renders the stack outputs' images as wiki tables.
  *
- *   ts-node --transpile-only tools/tables.ts [FILE|-] [--format markdown|csv|json] [--out DIR]
+ *   ts-node --transpile-only tools/tables.ts [FILE|-] [--format markdown|csv|json] [--out DIR] [--previous FILE]
  *
  * Reads `pulumi stack output --json` (or the offline plan's JSON) from FILE, or stdin when FILE is
  * absent or "-". Without --out it prints the chosen format; with --out it writes images.md,
- * images.csv and images.json into DIR. Exit codes: 0 done, 1 bad input, 2 bad usage.
+ * images.csv and images.json into DIR. With --previous, the releases of an earlier published outputs
+ * file that the current outputs lack (retired releases, dropped from the stack and still public)
+ * stay in the tables. Exit codes: 0 done, 1 bad input, 2 bad usage.
  */
 import * as path from "node:path";
 import { CliIo, parseCommandLine, processIo, readOutputs } from "./tables-io";
 import { renderCsv, renderManifest, renderMarkdown } from "./tables-render";
+import { withRetiredReleases } from "./tables-merge";
 
 export type { ManifestEntry, RegionTable } from "./tables-render";
 export { csvField, manifestEntries, markdownCode, markdownText, regionTables, renderCsv, renderManifest, renderMarkdown } from "./tables-render";
@@ -24,13 +27,14 @@ export const formats = {
 /** A format name. */
 export type Format = keyof typeof formats;
 
-const usage = "usage: tables [FILE|-] [--format markdown|csv|json] [--out DIR]\n";
+const usage = "usage: tables [FILE|-] [--format markdown|csv|json] [--out DIR] [--previous FILE]\n";
 
 /** Runs the tool; resolves to the exit code. */
 export async function main(argv: string[], io: CliIo): Promise<number> {
     const args = parseCommandLine("tables", usage, argv, {
         format: { type: "string", default: "markdown" },
         out: { type: "string" },
+        previous: { type: "string" },
     }, io);
     if (typeof args === "number") {
         return args;
@@ -43,6 +47,9 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     let outputs;
     try {
         outputs = await readOutputs(args.positionals[0], io);
+        if (args.values.previous !== undefined) {
+            outputs = withRetiredReleases(outputs, await readOutputs(args.values.previous, io));
+        }
     } catch (error) {
         io.stderr(`${error instanceof Error ? error.message : String(error)}\n`);
         return 1;

@@ -66,7 +66,17 @@ export interface Release {
     releaseNotes?: string;
     /** false when config leaves the release off AWS Marketplace on purpose. */
     awsMarketplace?: boolean;
+    /** What removing the release from config does (see components/lifecycle.ts); absent means "published". */
+    lifecycle?: ReleaseLifecycle;
+    /** true when the release takes changed stack-wide settings too, rather than keeping what it was published with. */
+    reapplySettings?: boolean;
 }
+
+/**
+ * What a release's resources are registered with: "published" (protected in prod), "retired"
+ * (unprotected, retained on delete) or "unpublished" (unprotected, deleted with the entry).
+ */
+export type ReleaseLifecycle = "published" | "retired" | "unpublished";
 
 /** The values a naming template can use. */
 export interface TemplateValues {

@@ -108,6 +108,12 @@ export const releaseSchema = z.strictObject({
     releaseNotes: listingTemplate.optional(),
     /** false leaves this release off AWS Marketplace, on purpose; otherwise prod needs a product for its major version. */
     awsMarketplace: z.boolean().optional(),
+    /** true: every resource of the release is unprotected and retained on delete, so that removing the entry later leaves it public. */
+    retire: z.boolean().optional(),
+    /** true: every resource of the release is unprotected and deleted with it, so that removing the entry later revokes it. */
+    unpublish: z.boolean().optional(),
+    /** true: the release takes the stack-wide settings as they are now, even where that replaces its published images. */
+    reapplySettings: z.boolean().optional(),
 });
 
 const tags = z.record(z.string(), z.string()).default({});

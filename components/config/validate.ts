@@ -262,6 +262,8 @@ function resolveRelease(config: StackConfig, entry: ReleaseEntry, now: Date): Re
         deprecation: deprecationOf(entry, now, deprecationLeadMs(config)),
         releaseNotes: entry.releaseNotes,
         ...(entry.awsMarketplace === false ? { awsMarketplace: false } : {}),
+        ...(entry.retire ? { lifecycle: "retired" as const } : entry.unpublish ? { lifecycle: "unpublished" as const } : {}),
+        ...(entry.reapplySettings ? { reapplySettings: true } : {}),
     };
 }
 
@@ -270,14 +272,15 @@ function retentionWarnings(config: StackConfig): string[] {
     if (keep === undefined) {
         return [];
     }
-    const live = config.releases.filter((r) => r.deprecated === false).map((r) => r.version).sort(compareVersions);
+    const live = config.releases.filter((r) => r.deprecated === false && !r.retire && !r.unpublish).map((r) => r.version).sort(compareVersions);
     const retire = live.slice(0, Math.max(0, live.length - keep));
     if (retire.length === 0) {
         return [];
     }
     return [
         `${namespace}:retention.keepLast is ${keep} but ${live.length} releases are live; ` +
-        `these would be retired (mark them deprecated, then remove them): ${retire.join(", ")}`,
+        `retire these (\`npm run release -- retire VERSION\` sets retire: true; once that is applied, remove the entry and ` +
+        `its images stay public, dropped from the stack): ${retire.join(", ")}`,
     ];
 }
 

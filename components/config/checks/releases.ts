@@ -15,6 +15,10 @@ export function checkReleases(ctx: CheckContext): void {
         } else {
             seen.set(r.version, i);
         }
+        if (r.retire && r.unpublish) {
+            add(["releases", i], { retire: r.retire, unpublish: r.unpublish },
+                `sets both retire and unpublish; allowed: one of them (retire leaves release ${r.version}'s images public when the entry is removed, unpublish deletes them)`);
+        }
         if (new Set(r.architectures).size !== r.architectures.length) {
             add(["releases", i, "architectures"], r.architectures, "lists an architecture twice; allowed: x86_64 and arm64, each once");
         }

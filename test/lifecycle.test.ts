@@ -1,0 +1,68 @@
+import * as assert from "assert";
+import { lifecycleOptions, settingsInputs } from "../components/lifecycle";
+import { replacementTable, replacesAt } from "../tools/plan-replacements";
+import { publish } from "../stacks/program";
+import { baseConfig } from "./fixtures/config";
+import { runMocked } from "./mocks";
+
+describe("Release lifecycle options", () => {
+    it("protects a published release in prod, and nothing in dev", () => {
+        assert.deepStrictEqual(lifecycleOptions({}, "prod"), { protect: true });
+        assert.deepStrictEqual(lifecycleOptions({ lifecycle: "published" }, "prod"), { protect: true });
+        assert.deepStrictEqual(lifecycleOptions({}, "dev"), {});
+    });
+
+    it("unprotects a retired release and retains it on delete, in either environment", () => {
+        assert.deepStrictEqual(lifecycleOptions({ lifecycle: "retired" }, "prod"), { protect: false, retainOnDelete: true });
+        assert.deepStrictEqual(lifecycleOptions({ lifecycle: "retired" }, "dev"), { protect: false, retainOnDelete: true });
+    });
+
+    it("unprotects an unpublished release and retains nothing", () => {
+        assert.deepStrictEqual(lifecycleOptions({ lifecycle: "unpublished" }, "prod"), { protect: false, retainOnDelete: false });
+    });
+});
+
+describe("Stack-wide settings a published release keeps", () => {
+    for (const [type, paths] of Object.entries(settingsInputs)) {
+        it(`lists only inputs of ${type} that force replacement, as tools/plan-replacement-table.json says`, () => {
+            assert.ok(type in replacementTable, `${type} is in the replacement table`);
+            assert.deepStrictEqual(paths.filter((p) => !replacesAt(type, p)), []);
+        });
+    }
+
+    it("never keeps an input that comes from the release's own artifact, so a new artifact still replaces", () => {
+        assert.ok(!settingsInputs["aws:ebs/snapshotImport:SnapshotImport"].includes("diskContainer"));
+        assert.ok(!settingsInputs["aws:ec2/ami:Ami"].includes("ebsBlockDevices"), "only the size and device name, never the snapshot ID");
+        assert.ok(!settingsInputs["gcp:compute/image:Image"].includes("rawDisk"));
+        assert.ok(!settingsInputs["openstack:images/image:Image"].includes("imageSourceUrl"));
+        assert.ok(!settingsInputs["pulumi-nodejs:dynamic/azure:VhdBlob"].includes("sourceUrl"));
+    });
+});
+
+describe("Release (the component) under mocks", () => {
+    const custom = (run: Awaited<ReturnType<typeof runMocked>>) => run.resources.filter((r) => r.custom && r.name.startsWith("release-1.0-"));
+
+    it("gives every resource of a retired prod release protect false and retainOnDelete true", async () => {
+        const c = baseConfig("prod");
+        c.releases[0].retire = true;
+        const run = await runMocked(() => publish(), { stack: "prod", config: c });
+        assert.ok(custom(run).length > 5);
+        assert.deepStrictEqual(custom(run).filter((r) => r.options.protect || !r.options.retainOnDelete).map((r) => r.name), []);
+    });
+
+    it("protects every resource of a published prod release, launch permissions included", async () => {
+        const run = await runMocked(() => publish(), { stack: "prod", config: baseConfig("prod") });
+        assert.ok(custom(run).some((r) => r.type === "aws:ec2/amiLaunchPermission:AmiLaunchPermission"));
+        assert.deepStrictEqual(custom(run).filter((r) => r.options.protect !== true).map((r) => r.name), []);
+    });
+
+    it("keeps stack-wide settings on a published release, and not on one that says reapplySettings", async () => {
+        const kept = await runMocked(() => publish(), { stack: "prod", config: baseConfig("prod") });
+        const ami = (run: typeof kept) => run.resources.find((r) => r.name === "release-1.0-aws-x86_64-ami");
+        assert.ok(ami(kept)?.options.ignoreChanges?.includes("ebsBlockDevices[0].volumeSize"));
+        const c = baseConfig("prod");
+        c.releases[0].reapplySettings = true;
+        const reapplied = await runMocked(() => publish(), { stack: "prod", config: c });
+        assert.deepStrictEqual(ami(reapplied)?.options.ignoreChanges ?? [], []);
+    });
+});
