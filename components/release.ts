@@ -129,7 +129,7 @@ export class Release extends pulumi.ComponentResource {
         if (config.gcp.enabled) {
             images.gcp = {};
             for (const arch of release.architectures) {
-                const replacement = args.successor && release.deprecation && config.gcp.project
+                const replacement = args.successor && release.deprecation?.passed && config.gcp.project
                     ? `https://www.googleapis.com/compute/v1/projects/${config.gcp.project}/global/images/` +
                       gceName(imageName(args.successor.version, arch, "gcp"))
                     : undefined;

@@ -24,7 +24,7 @@ export interface StackOutputs {
 
 /** Options of {@link publish}; the offline plan fixes the clock so that its output is stable. */
 export interface PublishOptions {
-    /** The time that `deprecated: true` counts from. */
+    /** The clock that decides whether a deprecation date has passed: `--now` in the offline plan, the real clock in a run. */
     now?: Date;
     /** Reads the Azure identity's permissions at a scope; Azure Resource Manager by default, fixtures offline. */
     azurePermissions?: PermissionReader;
@@ -92,9 +92,9 @@ export async function publish(options: PublishOptions = {}): Promise<StackOutput
     };
 }
 
-/** The newest release that is not deprecated, when it is newer than this one. */
+/** The newest release not deprecated as of the run's clock, when it is newer than this one. */
 function successorOf(release: ReleaseSpec, releases: ReleaseSpec[]): ReleaseSpec | undefined {
-    const newer = releases.filter((r) => !r.deprecation && compareVersions(r.version, release.version) > 0);
+    const newer = releases.filter((r) => !r.deprecation?.passed && compareVersions(r.version, release.version) > 0);
     return newer.sort((a, b) => compareVersions(b.version, a.version))[0];
 }
 
