@@ -16,6 +16,14 @@ export interface SummaryOptions {
     title?: string;
     /** How many regions an architecture lists by name before it says "and N more". */
     listLimit?: number;
+    /** The time of the message: a deprecation date after it reads as scheduled; every date reads as passed when absent. */
+    now?: Date;
+}
+
+/** "deprecated from DATE" once the date has come, "deprecation scheduled for DATE" before it. */
+export function deprecationNote(date: string, now?: Date): string {
+    const at = Date.parse(/T/.test(date) ? date : `${date}T00:00:00Z`);
+    return now !== undefined && now.getTime() < at ? `deprecation scheduled for ${date}` : `deprecated from ${date}`;
 }
 
 /** Thrown when a requested release is not in the outputs. */
@@ -103,7 +111,7 @@ export function renderSummary(outputs: StackOutputs, options: SummaryOptions = {
     const lines = [`${options.title ?? "Image release"}: ${versions.length === 0 ? "no releases" : versions.join(", ")}`];
     for (const version of versions) {
         const deprecated = outputs.deprecated?.[version];
-        lines.push("", `${version}${deprecated ? ` (deprecated from ${deprecated})` : ""}`);
+        lines.push("", `${version}${deprecated ? ` (${deprecationNote(deprecated, options.now)})` : ""}`);
         const body = [
             ...cloudOrder.flatMap((c) => cloudLines((outputs.images[version][c] ?? {}) as Partial<Record<Architecture, Record<string, string>>>, c, listLimit)),
             ...listingLines(outputs, version),

@@ -62,7 +62,7 @@ export async function main(argv: string[], io: NotifyIo): Promise<number> {
     try {
         const outputs = await readOutputs(args.positionals[0], io);
         message = {
-            text: renderSummary(outputs, { versions: v.version, title: v.title }),
+            text: renderSummary(outputs, { versions: v.version, title: v.title, now: new Date(io.clock.now()) }),
             ...(v.channel !== undefined ? { channel: v.channel } : {}),
             ...(v.username !== undefined ? { username: v.username } : {}),
         };
