@@ -6,7 +6,9 @@
 import {
     Architecture, Cloud, StackOutputs, architectureOrder, cloudOrder, compareStrings, versionsNewestFirst,
 } from "../components/outputs";
-import { cloudTitles } from "./tables-render";
+import { cloudTitles, deprecationNote } from "./tables-render";
+
+export { deprecationNote } from "./tables-render";
 
 /** Options of {@link renderSummary}. */
 export interface SummaryOptions {
@@ -18,12 +20,6 @@ export interface SummaryOptions {
     listLimit?: number;
     /** The time of the message: a deprecation date after it reads as scheduled; every date reads as passed when absent. */
     now?: Date;
-}
-
-/** "deprecated from DATE" once the date has come, "deprecation scheduled for DATE" before it. */
-export function deprecationNote(date: string, now?: Date): string {
-    const at = Date.parse(/T/.test(date) ? date : `${date}T00:00:00Z`);
-    return now !== undefined && now.getTime() < at ? `deprecation scheduled for ${date}` : `deprecated from ${date}`;
 }
 
 /** Thrown when a requested release is not in the outputs. */
