@@ -127,6 +127,12 @@ describe("aws:ImageDeprecation provider, against a local EC2 API", () => {
             assert.strictEqual(server.calls("EnableImageDeprecation").length, 0);
         });
 
+        it("passes on EC2's refusal of a time more than 2 years after a public AMI's creation, without retrying it", async () => {
+            await assert.rejects(provider().create!(inputs({ date: "2029-01-01" })), (e: Error) => e.name === "InvalidParameterValue");
+            assert.strictEqual(server.calls("EnableImageDeprecation").length, 1);
+            assert.strictEqual(server.image("eu-central-1", AMI)?.deprecationTime, undefined);
+        });
+
         it("refuses a date that is not a date at check", async () => {
             const result = await provider().check!(inputs(), inputs({ date: "2027-02-30x" }));
             assert.deepStrictEqual(result.failures?.map((f) => f.property), ["date"]);
