@@ -153,6 +153,17 @@ describe("The stack program with bad config", () => {
             return true;
         });
     });
+
+    it("refuses deprecated: true in a prod stack before anything is registered", async () => {
+        const c = baseConfig("prod");
+        c.releases[0].deprecated = true;
+        await assert.rejects(runMocked(() => publish(), { stack: "prod", config: c }), (error: ProgramError) => {
+            assert.match(error.message, /image-publisher:releases\[0\]\.deprecated: true is not a date; allowed: YYYY-MM-DD/);
+            assert.match(error.message, /npm run release -- deprecate VERSION/);
+            assert.deepStrictEqual(error.registered, []);
+            return true;
+        });
+    });
 });
 
 describe("Stack config for Azure", () => {
