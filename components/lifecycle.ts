@@ -78,6 +78,13 @@ export const settingsInputs: Readonly<Record<string, readonly string[]>> = {
 };
 
 /**
+ * Types whose delete only takes a deprecation back (DisableImageDeprecation; images.deprecate with
+ * state ACTIVE): they expose nothing, and removing a release's date in a reviewed change must undo
+ * it, so prod does not protect them. A retired release still retains them.
+ */
+export const deprecationTypes: readonly string[] = ["pulumi-nodejs:dynamic/aws:ImageDeprecation", "pulumi-nodejs:dynamic/gcp:ImageDeprecation"];
+
+/**
  * A transformation for a Release component: every custom resource under it gets the release's
  * protect and retainOnDelete, and (unless the release opts in with reapplySettings) ignores changes
  * to its stack-wide, replace-forcing inputs, on top of what the component itself ignores.
@@ -90,6 +97,7 @@ export function releaseTransformation(release: Pick<Release, "lifecycle" | "reap
         }
         const kept = release.reapplySettings ? [] : settingsInputs[type] ?? [];
         const ignoreChanges = [...(opts.ignoreChanges ?? []), ...kept.filter((p) => !(opts.ignoreChanges ?? []).includes(p))];
-        return { props, opts: { ...opts, ...options, ...(ignoreChanges.length > 0 ? { ignoreChanges } : {}) } };
+        const own = deprecationTypes.includes(type) ? { ...options, protect: false } : options;
+        return { props, opts: { ...opts, ...own, ...(ignoreChanges.length > 0 ? { ignoreChanges } : {}) } };
     };
 }

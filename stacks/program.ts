@@ -18,7 +18,7 @@ export interface StackOutputs {
 
 /** Options of {@link publish}; the offline plan fixes the clock so that its output is stable. */
 export interface PublishOptions {
-    /** The time that `deprecated: true` counts from. */
+    /** The clock that decides whether a deprecation date has passed: `--now` in the offline plan, the real clock in a run. */
     now?: Date;
     /** Reads the Azure identity's permissions at a scope; Azure Resource Manager by default, fixtures offline. */
     azurePermissions?: PermissionReader;

@@ -227,13 +227,20 @@ describe("AliCloudImage", () => {
         assert.strictEqual(ofType(run, accountShareType).length, 0);
     });
 
-    it("turns the community share off for a deprecated release and keeps its images", async () => {
-        const deprecated = release({ deprecation: { time: "2027-03-31T00:00:00Z", date: "2027-03-31", immediate: false } });
+    it("turns the community share off once the release's deprecation date has passed, and keeps its images", async () => {
+        const deprecated = release({ deprecation: { time: "2027-03-31T00:00:00Z", date: "2027-03-31", passed: true } });
         const run = await publish({ release: deprecated });
 
         assert.deepStrictEqual(communityShares(run).map((s) => s.inputs.isPublic), [false, false, false]);
         assert.strictEqual(ofType(run, copyType).length, 2);
         assert.strictEqual(ofType(run, importType).length, 2);
+    });
+
+    it("keeps a release public on the community until its deprecation date", async () => {
+        const dated = release({ deprecation: { time: "2027-03-31T00:00:00Z", date: "2027-03-31", passed: false } });
+        const run = await publish({ release: dated });
+
+        assert.deepStrictEqual(communityShares(run).map((s) => s.inputs.isPublic), [true, true, true]);
     });
 
     it("protects the image and its copies in prod", async () => {

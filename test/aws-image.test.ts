@@ -12,6 +12,7 @@ import { readStackConfig } from "../tools/stack-config";
 
 const AMI = "aws:ec2/ami:Ami";
 const COPY = "aws:ec2/amiCopy:AmiCopy";
+const DEPRECATION = "pulumi-nodejs:dynamic/aws:ImageDeprecation";
 const GRANT = "aws:ec2/amiLaunchPermission:AmiLaunchPermission";
 const SNAPSHOT = "aws:ebs/snapshotImport:SnapshotImport";
 
@@ -156,25 +157,48 @@ describe("AwsImage", () => {
         assert.ok(unprotected.length > 0 && unprotected.every((r) => r.options.protect === undefined));
     });
 
-    it("carries the deprecation time to the AMI and every copy", async () => {
+    it("deprecates the AMI and every copy through an aws:ImageDeprecation carrying the date only", async () => {
         const c = prod();
         c.releases[0].deprecated = "2027-06-30";
-        const run = await runMocked(() => publish(), { stack: "prod", config: c });
-        const all = [...ofType(run, AMI), ...ofType(run, COPY)];
-        assert.strictEqual(all.length, 6, "2 AMIs and 4 copies");
-        assert.ok(all.every((r) => r.inputs.deprecationTime === "2027-06-30T00:00:00Z"));
-        assert.ok(all.every((r) => !(r.options.ignoreChanges ?? []).includes("deprecationTime")));
-        assert.deepStrictEqual(run.outputs.deprecated, { "1.0": "2027-06-30" });
-    });
-
-    it("fixes the time of deprecated: true once, by ignoring later changes to it", async () => {
-        const c = prod();
-        c.releases[0].deprecated = true;
         const run = await runMocked(() => publish({ now: new Date("2026-11-22T10:00:00Z") }), { stack: "prod", config: c });
         const all = [...ofType(run, AMI), ...ofType(run, COPY)];
         assert.strictEqual(all.length, 6, "2 AMIs and 4 copies");
-        assert.ok(all.every((r) => r.inputs.deprecationTime === "2026-11-23T00:00:00Z"));
-        assert.ok(all.every((r) => r.options.ignoreChanges?.includes("deprecationTime")));
+        const deprecations = ofType(run, DEPRECATION);
+        assert.deepStrictEqual(deprecations.map((d) => d.name).sort(), [
+            "release-1.0-aws-arm64-ami-deprecation", "release-1.0-aws-arm64-eu-west-1-deprecation", "release-1.0-aws-arm64-us-east-1-deprecation",
+            "release-1.0-aws-x86_64-ami-deprecation", "release-1.0-aws-x86_64-eu-west-1-deprecation", "release-1.0-aws-x86_64-us-east-1-deprecation",
+        ]);
+        for (const d of deprecations) {
+            assert.strictEqual(d.inputs.date, "2027-06-30", d.name);
+            assert.strictEqual(d.inputs.deprecationTime, undefined, `${d.name}: the time is decided when the provider runs`);
+        }
+        const amiDeprecation = named(run, "release-1.0-aws-x86_64-ami-deprecation");
+        assert.ok(amiDeprecation.dependsOn.includes("release-1.0-aws-x86_64-ami"), "it names the AMI");
+        assert.strictEqual(amiDeprecation.inputs.region, "eu-central-1");
+        const copyDeprecation = named(run, "release-1.0-aws-x86_64-us-east-1-deprecation");
+        assert.ok(copyDeprecation.dependsOn.includes("release-1.0-aws-x86_64-us-east-1"), "it names the copy");
+        assert.strictEqual(copyDeprecation.inputs.region, "us-east-1");
+        assert.deepStrictEqual(run.outputs.deprecated, { "1.0": "2027-06-30" });
+    });
+
+    it("sends no deprecationTime on the AMI or a copy and always ignores it, so that AMIs deprecated by earlier versions keep theirs", async () => {
+        for (const deprecated of [undefined, "2027-06-30", "2026-01-31"]) {
+            const c = prod();
+            c.releases[0].deprecated = deprecated;
+            const run = await runMocked(() => publish({ now: new Date("2026-11-22T10:00:00Z") }), { stack: "prod", config: c });
+            const all = [...ofType(run, AMI), ...ofType(run, COPY)];
+            assert.strictEqual(all.length, 6);
+            for (const image of all) {
+                assert.strictEqual(image.inputs.deprecationTime, undefined, `${image.name} (${deprecated})`);
+                assert.ok(image.options.ignoreChanges?.includes("deprecationTime"), `${image.name} (${deprecated})`);
+            }
+        }
+    });
+
+    it("registers no aws:ImageDeprecation for a release without a date", async () => {
+        const run = await runMocked(() => publish(), { stack: "prod", config: prod() });
+        assert.ok(ofType(run, AMI).length > 0);
+        assert.deepStrictEqual(ofType(run, DEPRECATION), []);
     });
 
     it("resolves regions: all to the regions enabled for the account", async () => {
@@ -267,31 +291,16 @@ describe("AwsImage as AWS accepts it", () => {
         }
     });
 
-    it("never sends a deprecation time that has passed: AMIs keep theirs, a new copy is deprecated from the next UTC day", async () => {
+    it("gives a passed date to the provider as it is: the plan is the same before and after the date", async () => {
         const c = prod();
         c.releases[0].deprecated = "2026-01-31";
-        const run = await runMocked(() => publish({ now: new Date("2026-11-22T10:00:00Z") }), { stack: "prod", config: c });
-        const all = [...ofType(run, AMI), ...ofType(run, COPY)];
-        assert.strictEqual(all.length, 6);
-        for (const image of all) {
-            assert.strictEqual(image.inputs.deprecationTime, "2026-11-23T00:00:00Z", image.name);
-            assert.ok(image.options.ignoreChanges?.includes("deprecationTime"), image.name);
-        }
-        assert.deepStrictEqual(run.outputs.deprecated, { "1.0": "2026-01-31" });
-    });
-
-    it("never sends a deprecation time that comes before the AMI and its copies exist: a date 30 minutes ahead waits for the next UTC day", async () => {
-        const c = prod();
-        c.releases[0].deprecated = "2026-11-23";
-        // Import (90), AMI (30) and copy (60) take up to three hours; EnableImageDeprecation comes after them.
-        const run = await runMocked(() => publish({ now: new Date("2026-11-22T23:30:00Z") }), { stack: "prod", config: c });
-        const all = [...ofType(run, AMI), ...ofType(run, COPY)];
-        assert.strictEqual(all.length, 6);
-        for (const image of all) {
-            assert.strictEqual(image.inputs.deprecationTime, "2026-11-24T00:00:00Z", image.name);
-            assert.ok(image.options.ignoreChanges?.includes("deprecationTime"), image.name);
-        }
-        assert.deepStrictEqual(run.outputs.deprecated, { "1.0": "2026-11-23" });
+        const before = await runMocked(() => publish({ now: new Date("2026-01-01T10:00:00Z") }), { stack: "prod", config: c });
+        const after = await runMocked(() => publish({ now: new Date("2026-11-22T10:00:00Z") }), { stack: "prod", config: c });
+        const inputs = (run: typeof before) => ofType(run, DEPRECATION).map((d) => [d.name, d.inputs]);
+        assert.strictEqual(ofType(after, DEPRECATION).length, 6);
+        assert.deepStrictEqual(inputs(after), inputs(before));
+        assert.ok(ofType(after, DEPRECATION).every((d) => d.inputs.date === "2026-01-31"));
+        assert.deepStrictEqual(after.outputs.deprecated, { "1.0": "2026-01-31" });
     });
 
     it("gives the import, the AMI and each copy the configured timeouts, 90, 30 and 60 minutes by default", async () => {

@@ -120,10 +120,12 @@ describe("AzureImage", () => {
         assert.equal(named(run, "product-1592.4-azure-arm64-vhd").inputs.sourceUrl, "https://artifacts.example.com/product-1592.4-arm64.vhd");
     });
 
-    it("excludes a deprecated release from latest and sets its end-of-life date; a current release has neither", async () => {
-        const deprecated = release("1590.0", { deprecation: { time: "2026-12-01T00:00:00Z", date: "2026-12-01", immediate: false } });
+    it("excludes a release from latest once its date has passed and sets its end-of-life date; a current release has neither", async () => {
+        const deprecated = release("1590.0", { deprecation: { time: "2026-12-01T00:00:00Z", date: "2026-12-01", passed: true } });
         const run = await runMocked(() => publish([deprecated, release("1592.4")], azureTarget(), "prod"), { stack: "prod" });
-        for (const v of versionsOf(run.resources)) {
+        const versions = versionsOf(run.resources);
+        assert.ok(versions.some((v) => v.inputs.galleryImageVersionName === "1590.0.0") && versions.some((v) => v.inputs.galleryImageVersionName === "1592.4.0"));
+        for (const v of versions) {
             const profile = v.inputs.publishingProfile as Record<string, unknown>;
             if (v.inputs.galleryImageVersionName === "1590.0.0") {
                 assert.equal(profile.excludeFromLatest, true, v.name);
@@ -132,6 +134,18 @@ describe("AzureImage", () => {
                 assert.equal(profile.excludeFromLatest, undefined, v.name);
                 assert.equal(profile.endOfLifeDate, undefined, v.name);
             }
+        }
+    });
+
+    it("sets the end-of-life date of a release dated in the future at once, and keeps it in latest until then", async () => {
+        const dated = release("1590.0", { deprecation: { time: "2027-03-31T00:00:00Z", date: "2027-03-31", passed: false } });
+        const run = await runMocked(() => publish([dated], azureTarget(), "prod"), { stack: "prod" });
+        const versions = versionsOf(run.resources);
+        assert.ok(versions.length > 0);
+        for (const v of versions) {
+            const profile = v.inputs.publishingProfile as Record<string, unknown>;
+            assert.equal(profile.endOfLifeDate, "2027-03-31T00:00:00Z", v.name);
+            assert.equal(profile.excludeFromLatest, undefined, v.name);
         }
     });
 

@@ -84,11 +84,18 @@ describe("AzureMarketplaceVersion", () => {
         assert.equal(run.outputs.offerId, "product-offer-test");
     });
 
-    it("marks a deprecated release's version deprecated", async () => {
-        const r = release("1590.0", { deprecation: { time: "2026-12-01T00:00:00Z", date: "2026-12-01", immediate: false } });
+    it("marks a release's version deprecated once its deprecation date has passed", async () => {
+        const r = release("1590.0", { deprecation: { time: "2026-12-01T00:00:00Z", date: "2026-12-01", passed: true } });
         const run = await runMocked(() => publish(r, azureTarget(), "prod"), { stack: "prod" });
         assert.equal(named(run, "product-1590.0-azure-marketplace-plan-version").inputs.deprecated, true);
         assert.equal(run.outputs.state, "deprecated");
+    });
+
+    it("leaves a release's version as it is before its deprecation date", async () => {
+        const r = release("1590.0", { deprecation: { time: "2027-03-31T00:00:00Z", date: "2027-03-31", passed: false } });
+        const run = await runMocked(() => publish(r, azureTarget(), "prod"), { stack: "prod" });
+        assert.equal(named(run, "product-1590.0-azure-marketplace-plan-version").inputs.deprecated, false);
+        assert.notEqual(run.outputs.state, "deprecated");
     });
 
     it("passes its dependencies on to the plan version, so that releases can take turns on one plan", async () => {

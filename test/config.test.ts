@@ -108,13 +108,36 @@ describe("Stack config", () => {
         assert.match(warnings[0], /retire these .*: 1\.0, 1\.1$/);
     });
 
-    it("resolves deprecated: true to the next UTC day and a date to its midnight", () => {
+    it("resolves a deprecation date to its midnight UTC, passed from that instant on by the clock it is given", () => {
         const c = baseConfig();
-        c.releases.push({ ...copy(c.releases[0]), version: "1.1", deprecated: "2027-01-31" });
-        c.releases[0].deprecated = true;
-        const { releases } = validateConfig(c, { now: new Date("2026-11-22T15:00:00Z") });
-        assert.deepStrictEqual(releases[0].deprecation, { time: "2026-11-23T00:00:00Z", date: "2026-11-23", immediate: true });
-        assert.deepStrictEqual(releases[1].deprecation, { time: "2027-01-31T00:00:00Z", date: "2027-01-31", immediate: false });
+        c.releases[0].deprecated = "2027-01-31";
+        const at = (now: string) => validateConfig(c, { now: new Date(now) }).releases[0].deprecation;
+        assert.deepStrictEqual(at("2026-11-22T15:00:00Z"), { time: "2027-01-31T00:00:00Z", date: "2027-01-31", passed: false });
+        assert.deepStrictEqual(at("2027-01-30T23:59:59.999Z"), { time: "2027-01-31T00:00:00Z", date: "2027-01-31", passed: false });
+        assert.deepStrictEqual(at("2027-01-31T00:00:00Z"), { time: "2027-01-31T00:00:00Z", date: "2027-01-31", passed: true });
+        assert.deepStrictEqual(at("2027-06-01T12:00:00Z"), { time: "2027-01-31T00:00:00Z", date: "2027-01-31", passed: true });
+    });
+
+    it("gives a release without a date no deprecation", () => {
+        const { releases } = validateConfig(baseConfig(), { now: new Date("2026-11-22T15:00:00Z") });
+        assert.strictEqual(releases[0].deprecation, undefined);
+    });
+
+    it("refuses deprecated: true and false, naming the key, the value, the date it takes and the command that writes it", () => {
+        for (const value of [true, false]) {
+            const c = baseConfig();
+            c.releases[0].deprecated = value;
+            assert.throws(() => validateConfig(c), (error: Error) => {
+                assert.match(error.message, new RegExp(`image-publisher:releases\\[0\\]\\.deprecated: ${value} is not a date; allowed: YYYY-MM-DD, the UTC day the release is deprecated from, or no key while it is current; \`npm run release -- deprecate VERSION\` writes today's date \\(UTC\\)`));
+                return true;
+            });
+        }
+    });
+
+    it("refuses a deprecation that is not a calendar date", () => {
+        const c = baseConfig();
+        c.releases[0].deprecated = "2027-02-30";
+        assert.throws(() => validateConfig(c), /image-publisher:releases\[0\]\.deprecated: "2027-02-30" is not a date; allowed: YYYY-MM-DD/);
     });
 });
 
@@ -126,6 +149,17 @@ describe("The stack program with bad config", () => {
         await assert.rejects(runMocked(() => publish(), { stack: "dev", config: c }), (error: ProgramError) => {
             assert.match(error.message, /image-publisher:aws\.sharing\.public: true makes images public in a dev stack/);
             assert.match(error.message, /image-publisher:releases\[0\]\.version: "one" is not a valid version/);
+            assert.deepStrictEqual(error.registered, []);
+            return true;
+        });
+    });
+
+    it("refuses deprecated: true before anything is registered", async () => {
+        const c = baseConfig("dev");
+        c.releases[0].deprecated = true;
+        await assert.rejects(runMocked(() => publish(), { stack: "dev", config: c }), (error: ProgramError) => {
+            assert.match(error.message, /image-publisher:releases\[0\]\.deprecated: true is not a date; allowed: YYYY-MM-DD/);
+            assert.match(error.message, /npm run release -- deprecate VERSION/);
             assert.deepStrictEqual(error.registered, []);
             return true;
         });

@@ -179,8 +179,8 @@ describe("GcpImage", () => {
         ]);
     });
 
-    it("deprecates a deprecated release through images.deprecate at the release's deprecation time, with the replacement", async () => {
-        const deprecated = release({ deprecation: { time: "2026-03-01T00:00:00.000Z", date: "2026-03-01", immediate: false } });
+    it("deprecates a release whose date has passed through images.deprecate at the release's deprecation time, with the replacement", async () => {
+        const deprecated = release({ deprecation: { time: "2026-03-01T00:00:00.000Z", date: "2026-03-01", passed: true } });
         const run = await publish({ release: deprecated, replacement: "projects/images-project/global/images/flatcar-1593-0-x86-64" });
 
         const deprecation = named(run, "gcp-1592-4-deprecation");
@@ -194,15 +194,15 @@ describe("GcpImage", () => {
         });
         assert.deepStrictEqual(deprecation.dependsOn, ["gcp-1592-4-image"]);
         assert.strictEqual(deprecation.options.ignoreChanges, undefined);
-
-        const now = await publish({ release: release({ deprecation: { time: "2026-02-01T00:00:00.000Z", date: "2026-02-01", immediate: true } }) });
-        assert.deepStrictEqual(named(now, "gcp-1592-4-deprecation").options.ignoreChanges, ["deprecated"]);
     });
 
-    it("does not deprecate a current release", async () => {
+    it("does not deprecate a current release, nor one whose date has not come (GCE would not wait for it)", async () => {
         const run = await publish();
         assert.ok(run.resources.length > 0);
         assert.strictEqual(ofType(run, DEPRECATION).length, 0);
+        const dated = await publish({ release: release({ deprecation: { time: "2027-03-31T00:00:00Z", date: "2027-03-31", passed: false } }) });
+        assert.ok(dated.resources.length > 0);
+        assert.strictEqual(ofType(dated, DEPRECATION).length, 0);
     });
 
     it("protects the image in prod and not in dev", async () => {
@@ -213,7 +213,7 @@ describe("GcpImage", () => {
     });
 
     it("puts no credentials in any input or output", async () => {
-        const run = await publish({ architecture: "arm64", release: release({ deprecation: { time: "2026-03-01T00:00:00.000Z", date: "2026-03-01", immediate: false } }) });
+        const run = await publish({ architecture: "arm64", release: release({ deprecation: { time: "2026-03-01T00:00:00.000Z", date: "2026-03-01", passed: true } }) });
         const everything = JSON.stringify({ resources: run.resources, outputs: run.outputs });
         assert.doesNotMatch(everything, /token|Bearer|private_key|client_secret|password|credentials/i);
         const dynamic = run.resources.filter((x) => x.type === ARM_IMAGE || x.type === DEPRECATION);

@@ -63,6 +63,19 @@ describe("Release (the component) under mocks", () => {
         const c = baseConfig("prod");
         c.releases[0].reapplySettings = true;
         const reapplied = await runMocked(() => publish(), { stack: "prod", config: c });
-        assert.deepStrictEqual(ami(reapplied)?.options.ignoreChanges ?? [], []);
+        assert.deepStrictEqual(ami(reapplied)?.options.ignoreChanges, ["deprecationTime"], "only what the component itself always ignores");
+    });
+
+    it("leaves a prod release's deprecations unprotected, so that removing its date undoes them, and retains them when it retires", async () => {
+        const c = baseConfig("prod");
+        c.releases[0].deprecated = "2026-06-30";
+        const dated = await runMocked(() => publish({ now: new Date("2026-07-01T00:00:00Z") }), { stack: "prod", config: c });
+        const markers = (run: typeof dated) => custom(run).filter((r) => /ImageDeprecation$/.test(r.type));
+        assert.ok(markers(dated).length >= 2);
+        assert.deepStrictEqual(markers(dated).filter((r) => r.options.protect === true).map((r) => r.name), []);
+        assert.deepStrictEqual(custom(dated).filter((r) => !/ImageDeprecation$/.test(r.type) && r.options.protect !== true).map((r) => r.name), []);
+        c.releases[0].retire = true;
+        const retired = await runMocked(() => publish({ now: new Date("2026-07-01T00:00:00Z") }), { stack: "prod", config: c });
+        assert.ok(markers(retired).every((r) => r.options.retainOnDelete === true));
     });
 });

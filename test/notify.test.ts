@@ -76,6 +76,13 @@ describe("notify: the release summary", () => {
         assert.match(text, /\n9\.5 \(deprecated from 2026-03-01\)\n- AWS: x86_64 in 2 regions\n/);
     });
 
+    it("says a deprecation is scheduled before its date and has happened from its date on", () => {
+        const before = renderSummary(prod, { versions: ["9.5"], now: new Date("2026-02-28T23:59:59Z") });
+        assert.match(before, /\n9\.5 \(deprecation scheduled for 2026-03-01\)\n/);
+        const on = renderSummary(prod, { versions: ["9.5"], now: new Date("2026-03-01T00:00:00Z") });
+        assert.match(on, /\n9\.5 \(deprecated from 2026-03-01\)\n/);
+    });
+
     it("gives the marketplace states and the community IDs", () => {
         const text = renderSummary(prod);
         assert.match(text, /- Azure community x86_64: `\/CommunityGalleries\/exampleos-[^`]+\/Images\/exampleos-9-x64\/Versions\/9\.6\.0`/);

@@ -156,10 +156,16 @@ describe("OpenStackImage", () => {
         assert.deepStrictEqual(ofType(run, imageType).map((i) => i.inputs.visibility), ["community", "community", "community"]);
     });
 
-    it("hides a deprecated release's images from image lists (os_hidden)", async () => {
-        const run = await publish({ release: release({ deprecation: { time: "2027-03-31T00:00:00Z", date: "2027-03-31", immediate: false } }) });
+    it("hides a release's images from image lists (os_hidden) once its deprecation date has passed", async () => {
+        const run = await publish({ release: release({ deprecation: { time: "2027-03-31T00:00:00Z", date: "2027-03-31", passed: true } }) });
 
         assert.deepStrictEqual(ofType(run, imageType).map((i) => i.inputs.hidden), [true, true, true]);
+    });
+
+    it("keeps a release's images listed until its deprecation date", async () => {
+        const run = await publish({ release: release({ deprecation: { time: "2027-03-31T00:00:00Z", date: "2027-03-31", passed: false } }) });
+
+        assert.deepStrictEqual(ofType(run, imageType).map((i) => i.inputs.hidden), [false, false, false]);
     });
 
     it("protects the images in prod and not in dev", async () => {

@@ -47,8 +47,11 @@ function everyCloud(environment: "dev" | "prod" = "prod"): Record<string, any> {
 }
 
 /** The prod run of {@link everyCloud}, which several tests read; made once (see helpers/shared-runs). */
+/** The clock of the shared run: after release 1.0's deprecation date (2027-01-31). */
+const AFTER_1_0_DEPRECATION = new Date("2027-02-01T00:00:00Z");
+
 function everyCloudProdRun() {
-    return sharedRun("release-every-cloud-prod", () => runMocked(() => publish(), { stack: "prod", config: everyCloud(), secretKeys: ["image-publisher:secrets"] }));
+    return sharedRun("release-every-cloud-prod", () => runMocked(() => publish({ now: AFTER_1_0_DEPRECATION }), { stack: "prod", config: everyCloud(), secretKeys: ["image-publisher:secrets"] }));
 }
 
 /** isPublic of each AliCloud community share whose name starts with `prefix`. */
@@ -84,10 +87,11 @@ describe("Release", () => {
         assert.deepStrictEqual(Object.keys((run.outputs.images as any)["1.1"]).sort(), ["alicloud", "aws", "azure"]);
     });
 
-    it("deprecates a release in every cloud: AWS deprecation time, Azure end of life, GCP DEPRECATED, both marketplaces, AliCloud private, OpenStack hidden", async () => {
+    it("deprecates a release in every cloud once its date has passed: AWS deprecation, Azure end of life, GCP DEPRECATED, both marketplaces, AliCloud private, OpenStack hidden", async () => {
         const run = await everyCloudProdRun();
-        assert.strictEqual(named(run, "release-1.0-aws-x86_64-ami").inputs.deprecationTime, "2027-01-31T00:00:00Z");
-        assert.strictEqual(named(run, "release-1.1-aws-x86_64-ami").inputs.deprecationTime, undefined);
+        const awsDeprecations = ofType(run, "pulumi-nodejs:dynamic/aws:ImageDeprecation");
+        assert.strictEqual(awsDeprecations.length, 6, "2 AMIs and 4 copies of release 1.0");
+        assert.ok(awsDeprecations.every((d) => d.name.startsWith("release-1.0-") && d.inputs.date === "2027-01-31"));
         const deprecation = named(run, "release-1.0-gcp-arm64-deprecation");
         assert.strictEqual(deprecation.type, "pulumi-nodejs:dynamic/gcp:ImageDeprecation");
         assert.strictEqual(deprecation.inputs.replacement, "https://www.googleapis.com/compute/v1/projects/test-images/global/images/testlinux-1-1-arm64");
@@ -123,10 +127,26 @@ describe("Release", () => {
             { version: "1.2", artifacts, deprecated: "2027-02-28" },
         ];
         c.gcp = { enabled: true, project: "test-images", sharing: { public: true } };
-        const run = await runMocked(() => publish(), { stack: "prod", config: c });
+        const run = await runMocked(() => publish({ now: new Date("2027-03-01T00:00:00Z") }), { stack: "prod", config: c });
         assert.strictEqual(named(run, "release-1.0-gcp-x86_64-deprecation").inputs.replacement,
             "https://www.googleapis.com/compute/v1/projects/test-images/global/images/testlinux-1-1-x86-64");
         assert.strictEqual(named(run, "release-1.2-gcp-x86_64-deprecation").inputs.replacement, undefined);
+    });
+
+    it("takes as GCP replacement the newest release not deprecated as of the clock, even one dated for later", async () => {
+        const c = baseConfig("prod");
+        c.aws.enabled = false;
+        const artifacts = { gcp: "gs://artifacts/{version}/{product}-{arch}-gcpimage.tar.gz" };
+        c.releases = [
+            { version: "1.0", artifacts, deprecated: "2027-01-31" },
+            { version: "1.1", artifacts },
+            { version: "1.2", artifacts, deprecated: "2027-02-28" },
+        ];
+        c.gcp = { enabled: true, project: "test-images", sharing: { public: true } };
+        const run = await runMocked(() => publish({ now: new Date("2027-02-01T00:00:00Z") }), { stack: "prod", config: c });
+        assert.strictEqual(named(run, "release-1.0-gcp-x86_64-deprecation").inputs.replacement,
+            "https://www.googleapis.com/compute/v1/projects/test-images/global/images/testlinux-1-2-x86-64");
+        assert.ok(!run.resources.some((r) => r.name.startsWith("release-1.2-") && r.name.endsWith("-deprecation")), "1.2 is not deprecated before its date");
     });
 
     it("lets one Partner Center update wait for the previous release's", async () => {

@@ -133,6 +133,19 @@ describe("The stack outputs contract", () => {
         });
     });
 
+    it("says in Markdown that a deprecation after --now is scheduled, and one on or before it has happened", async () => {
+        const text = JSON.stringify({ images: { "1.2": { aws: { x86_64: { "eu-west-1": "ami-1" } } } }, deprecated: { "1.2": "2027-01-31" } });
+        const before = memoryIo(text);
+        assert.equal(await main(["--now", "2027-01-30"], before.io), 0);
+        assert.match(before.stdout(), /\n### 1\.2 \(deprecation scheduled for 2027-01-31\)\n/);
+        const on = memoryIo(text);
+        assert.equal(await main(["--now", "2027-01-31"], on.io), 0);
+        assert.match(on.stdout(), /\n### 1\.2 \(deprecated from 2027-01-31\)\n/);
+        const bad = memoryIo(text);
+        assert.equal(await main(["--now", "tomorrow"], bad.io), 2);
+        assert.match(bad.stderr(), /--now tomorrow is not a date; allowed: YYYY-MM-DD/);
+    });
+
     it("says when the text is not JSON", () => {
         assert.throws(() => parseOutputs("{\"images\": ", "x.json"), /^OutputsError: x\.json: not JSON: /);
     });

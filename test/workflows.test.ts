@@ -80,11 +80,31 @@ function assertNode24Setup(job: Job): void {
     assert.ok(text.indexOf(".ci/install-node24") < text.indexOf("npm ci"), "Node 24 comes before npm ci");
 }
 
+/** The step that runs `pulumi up` of prod: the policy pack, --continue-on-error and an event log, after the CLI is installed. */
+function upStep(job: Job): Step {
+    const step = job.steps.find((s) => /\bpulumi up\b/.test(s.run ?? ""));
+    assert.ok(step, "no pulumi up step");
+    const command = (step.run ?? "").replace(/\s*\\\n\s*/g, " ");
+    assert.match(command, /pulumi up --stack prod --yes --diff --policy-pack policy --continue-on-error --event-log "\$RUNNER_TEMP\/pulumi-events\.jsonl"/);
+    const cli = stepUsing(job, "pulumi/actions");
+    assert.equal(cli.with, undefined, "the action only installs the CLI");
+    assert.ok(job.steps.indexOf(cli) < job.steps.indexOf(step));
+    return step;
+}
+
+/** The step that posts the run report read from the event log. */
+function reportStep(job: Job, title: string): Step {
+    const step = job.steps.find((s) => /npm run -s notify -- --event-log/.test(s.run ?? ""));
+    assert.ok(step, "no run report step");
+    assert.ok((step.run ?? "").includes(`npm run -s notify -- --event-log "$RUNNER_TEMP/pulumi-events.jsonl" --title "${title}" --username image-publisher`));
+    return step;
+}
+
 const files = fs.readdirSync(dir).filter((f) => f.endsWith(".yml")).sort();
 
 describe("Every workflow", () => {
-    it("is one of the four we know", () => {
-        assert.deepEqual(files, ["plan-diff.yml", "preview.yml", "publish.yml", "release-pr.yml"]);
+    it("is one of the five we know", () => {
+        assert.deepEqual(files, ["plan-diff.yml", "preview.yml", "publish.yml", "release-pr.yml", "scheduled.yml"]);
     });
 
     for (const file of files) {
@@ -260,16 +280,22 @@ describe("Workflow publish.yml", () => {
     });
 
     it("runs pulumi up on the prod stack with the policy pack, after the cloud logins, with the publish identities", () => {
-        const pulumi = stepUsing(job, "pulumi/actions");
-        assert.equal(pulumi.with?.command, "up");
-        assert.equal(pulumi.with?.["stack-name"], "prod");
-        assert.equal(pulumi.with?.policyPacks, "policy");
+        const pulumi = upStep(job);
         assert.equal(pulumi.env?.PULUMI_ACCESS_TOKEN, "${{ secrets.PULUMI_ACCESS_TOKEN }}");
         assert.equal(stepUsing(job, "aws-actions/configure-aws-credentials").with?.["role-to-assume"], "${{ vars.AWS_ROLE_ARN }}");
         const index = (s: Step) => job.steps.indexOf(s);
         for (const login of ["aws-actions/configure-aws-credentials", "azure/login", "google-github-actions/auth"]) {
             assert.ok(index(stepUsing(job, login)) < index(pulumi), `${login} before up`);
         }
+    });
+
+    it("continues past a failing resource, writes the event log, and reports from it to chat even when the up failed", () => {
+        const up = upStep(job);
+        const report = reportStep(job, "Publish run of prod");
+        assert.ok(job.steps.indexOf(report) > job.steps.indexOf(up));
+        assert.equal(report.if, "${{ !cancelled() }}");
+        assert.equal(report.env?.IMAGE_PUBLISHER_WEBHOOK_URL, "${{ secrets.IMAGE_PUBLISHER_WEBHOOK_URL }}");
+        assert.equal(up.env?.IMAGE_PUBLISHER_WEBHOOK_URL, undefined);
     });
 
     it("gives npm ci no secret", () => {
@@ -280,12 +306,75 @@ describe("Workflow publish.yml", () => {
     });
 
     it("renders the tables from the stack outputs and posts the summary with the webhook secret, after the up", () => {
-        const up = job.steps.indexOf(stepUsing(job, "pulumi/actions"));
+        const up = job.steps.indexOf(upStep(job));
         const tables = job.steps.findIndex((s) => /pulumi stack output --stack prod --json \| npm run -s tables -- --out wiki/.test(s.run ?? ""));
         const notify = job.steps.findIndex((s) => /pulumi stack output --stack prod --json \| npm run -s notify/.test(s.run ?? ""));
         assert.ok(tables > up && notify > tables, `up ${up}, tables ${tables}, notify ${notify}`);
         assert.equal(job.steps[notify].env?.IMAGE_PUBLISHER_WEBHOOK_URL, "${{ secrets.IMAGE_PUBLISHER_WEBHOOK_URL }}");
         assert.equal(job.steps[tables].env?.IMAGE_PUBLISHER_WEBHOOK_URL, undefined, "the webhook secret is given to the notify step only");
+    });
+});
+
+describe("Workflow scheduled.yml", () => {
+    const { workflow } = load("scheduled.yml");
+    const job = workflow.jobs.up;
+    const publish = load("publish.yml").workflow;
+
+    it("runs once a day on a schedule only, never on pull requests, and only on main", () => {
+        assert.deepEqual(Object.keys(workflow.on), ["schedule"]);
+        const crons = workflow.on.schedule as unknown as { cron: string }[];
+        assert.equal(crons.length, 1);
+        assert.match(crons[0].cron, /^\d{1,2} \d{1,2} \* \* \*$/, "one fixed time each day");
+        assert.equal(job.if, "github.ref == 'refs/heads/main'");
+        assert.deepEqual(Object.keys(workflow.jobs), ["up"]);
+    });
+
+    it("shares publish.yml's concurrency group, so the two never run at once, and never cancels a run", () => {
+        assert.deepEqual(workflow.concurrency, publish.concurrency);
+        assert.equal(workflow.concurrency?.["cancel-in-progress"], false);
+    });
+
+    it("gets the publish identities as publish.yml does: the prod environment, OIDC, least permissions", () => {
+        assert.equal(job.environment, "prod");
+        assert.deepEqual(job.permissions, { contents: "read", "id-token": "write" });
+        assert.deepEqual(job.env, publish.jobs.publish.env);
+        for (const login of ["aws-actions/configure-aws-credentials", "azure/login", "google-github-actions/auth"]) {
+            const mine = { ...stepUsing(job, login).with };
+            const theirs = { ...stepUsing(publish.jobs.publish, login).with };
+            delete mine["role-session-name"];
+            delete theirs["role-session-name"];
+            assert.deepEqual(mine, theirs, login);
+            assert.ok(job.steps.indexOf(stepUsing(job, login)) < job.steps.indexOf(upStep(job)), `${login} before up`);
+        }
+    });
+
+    it("runs pulumi up of prod with the policy pack, continuing past failures, writing the event log", () => {
+        const up = upStep(job);
+        assert.equal(up.env?.PULUMI_ACCESS_TOKEN, "${{ secrets.PULUMI_ACCESS_TOKEN }}");
+        assert.deepEqual(Object.keys(up.env ?? {}).sort(), ["ALICLOUD_ACCESS_KEY", "ALICLOUD_SECRET_KEY", "PULUMI_ACCESS_TOKEN"]);
+    });
+
+    it("reports what the run changed and what failed through notify, from the event log, even after a failed up", () => {
+        const report = reportStep(job, "Scheduled run of prod");
+        assert.ok(job.steps.indexOf(report) > job.steps.indexOf(upStep(job)));
+        assert.equal(report.if, "${{ !cancelled() }}");
+        assert.deepEqual(Object.keys(report.env ?? {}), ["IMAGE_PUBLISHER_WEBHOOK_URL"]);
+    });
+
+    it("gives npm ci no secret", () => {
+        const install = job.steps.find((s) => s.run === "npm ci");
+        assert.ok(install);
+        assert.equal(install.env, undefined);
+    });
+});
+
+describe("No workflow but publish.yml and scheduled.yml", () => {
+    it("names a publish identity, the prod environment or the Pulumi token", () => {
+        for (const file of files.filter((f) => f !== "publish.yml" && f !== "scheduled.yml")) {
+            const { text, workflow } = load(file);
+            assert.doesNotMatch(text, /\$\{\{\s*(vars\.AWS_ROLE_ARN|vars\.AZURE_CLIENT_ID|vars\.GCP_SERVICE_ACCOUNT|secrets\.PULUMI_ACCESS_TOKEN)\s*\}\}/, file);
+            assert.ok(Object.values(workflow.jobs).every((j) => j.environment !== "prod"), file);
+        }
     });
 });
 

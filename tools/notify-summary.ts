@@ -6,7 +6,9 @@
 import {
     Architecture, Cloud, StackOutputs, architectureOrder, cloudOrder, compareStrings, versionsNewestFirst,
 } from "../components/outputs";
-import { cloudTitles } from "./tables-render";
+import { cloudTitles, deprecationNote } from "./tables-render";
+
+export { deprecationNote } from "./tables-render";
 
 /** Options of {@link renderSummary}. */
 export interface SummaryOptions {
@@ -16,6 +18,8 @@ export interface SummaryOptions {
     title?: string;
     /** How many regions an architecture lists by name before it says "and N more". */
     listLimit?: number;
+    /** The time of the message: a deprecation date after it reads as scheduled; every date reads as passed when absent. */
+    now?: Date;
 }
 
 /** Thrown when a requested release is not in the outputs. */
@@ -103,7 +107,7 @@ export function renderSummary(outputs: StackOutputs, options: SummaryOptions = {
     const lines = [`${options.title ?? "Image release"}: ${versions.length === 0 ? "no releases" : versions.join(", ")}`];
     for (const version of versions) {
         const deprecated = outputs.deprecated?.[version];
-        lines.push("", `${version}${deprecated ? ` (deprecated from ${deprecated})` : ""}`);
+        lines.push("", `${version}${deprecated ? ` (${deprecationNote(deprecated, options.now)})` : ""}`);
         const body = [
             ...cloudOrder.flatMap((c) => cloudLines((outputs.images[version][c] ?? {}) as Partial<Record<Architecture, Record<string, string>>>, c, listLimit)),
             ...listingLines(outputs, version),

@@ -2,15 +2,18 @@
  * Posts a release summary to a Mattermost- or Slack-compatible incoming webhook.
  *
  *   ts-node --transpile-only tools/notify.ts [FILE|-] [--dry-run] [--webhook-url-env NAME]
- *       [--channel NAME] [--username NAME] [--title TEXT] [--version V]...
+ *       [--channel NAME] [--username NAME] [--title TEXT] [--version V]... [--event-log LOG]
  *
- * Reads the stack outputs like tools/tables.ts. The webhook URL comes from the environment variable
+ * Reads the stack outputs like tools/tables.ts. With --event-log it reports instead what a
+ * `pulumi up --event-log LOG` run changed and what failed (tools/notify-events.ts), and posts
+ * nothing when the run changed nothing and nothing failed. The webhook URL comes from the environment variable
  * IMAGE_PUBLISHER_WEBHOOK_URL (or NAME) and is never printed. --dry-run prints the JSON body instead
  * of posting it. Exit codes: 0 done, 1 failed, 2 bad usage.
  */
 import { Clock, realClock } from "../components/dynamic/retry";
 import { PostOptions, WebhookMessage, makeRedactor, postWebhook } from "./notify-post";
 import { renderSummary } from "./notify-summary";
+import { readEventLog, renderRunReport } from "./notify-events";
 import { CliIo, parseCommandLine, processIo, readOutputs } from "./tables-io";
 
 export type { SummaryOptions } from "./notify-summary";
@@ -31,7 +34,7 @@ export interface NotifyIo extends CliIo {
     retry?: Pick<PostOptions, "attempts" | "baseDelayMs" | "maxDelayMs" | "timeoutMs">;
 }
 
-const usage = "usage: notify [FILE|-] [--dry-run] [--webhook-url-env NAME] [--channel NAME] [--username NAME] [--title TEXT] [--version V]...\n";
+const usage = "usage: notify [FILE|-] [--dry-run] [--webhook-url-env NAME] [--channel NAME] [--username NAME] [--title TEXT] [--version V]... [--event-log LOG]\n";
 
 /** Runs the tool; resolves to the exit code. Nothing it writes contains the webhook URL. */
 export async function main(argv: string[], io: NotifyIo): Promise<number> {
@@ -42,6 +45,7 @@ export async function main(argv: string[], io: NotifyIo): Promise<number> {
         username: { type: "string" },
         title: { type: "string" },
         version: { type: "string", multiple: true },
+        "event-log": { type: "string" },
     }, io);
     if (typeof args === "number") {
         return args;
@@ -60,9 +64,21 @@ export async function main(argv: string[], io: NotifyIo): Promise<number> {
     };
     let message: WebhookMessage;
     try {
-        const outputs = await readOutputs(args.positionals[0], io);
+        let text: string;
+        const log = v["event-log"] as string | undefined;
+        if (log !== undefined) {
+            const report = readEventLog(await io.readFile(log), log);
+            if (report.changed.length === 0 && report.failed.length === 0 && report.complete) {
+                io.stdout("notify: the run changed nothing and nothing failed; nothing posted\n");
+                return 0;
+            }
+            text = renderRunReport(report, { title: v.title });
+        } else {
+            const outputs = await readOutputs(args.positionals[0], io);
+            text = renderSummary(outputs, { versions: v.version, title: v.title, now: new Date(io.clock.now()) });
+        }
         message = {
-            text: renderSummary(outputs, { versions: v.version, title: v.title }),
+            text,
             ...(v.channel !== undefined ? { channel: v.channel } : {}),
             ...(v.username !== undefined ? { username: v.username } : {}),
         };

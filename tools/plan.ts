@@ -15,7 +15,8 @@ would register and the stack outputs. No cloud and no credentials are needed.
   --config     read this config file instead of Pulumi.<stack>.yaml
   --diff       compare with the same config file at this git revision (such as origin/main)
   --diff-file  compare with the plan of this other config file
-  --now        the day that "deprecated: true" counts from (default: today, UTC)
+  --now        the day the plan runs on, which decides which deprecation dates have passed
+               (default: today, UTC); the plan is the same on any day until a date passes
 
 With --diff or --diff-file it prints what the engine would create, update, replace and delete,
 with old and new values, and exits 3 when the change would delete or replace a protected

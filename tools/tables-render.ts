@@ -1,7 +1,8 @@
 /**
  * Pure renderers of the stack outputs: Markdown tables in the shape of a distribution's wiki AMI
  * table (| Region | x86_64 | arm64 | per cloud and version), CSV, and a flat JSON manifest.
- * The same input always renders to the same bytes: every list is sorted, nothing depends on time or locale.
+ * The same input always renders to the same bytes: every list is sorted, nothing depends on locale, and
+ * time only through the `now` the caller gives (a deprecation date after it reads as scheduled).
  */
 import {
     Architecture, Cloud, StackOutputs, architectureOrder, cloudOrder, compareStrings, versionsNewestFirst,
@@ -102,8 +103,20 @@ export function markdownCode(text: string): string {
     return `${fence}${pad}${flat.replace(/\|/g, "\\|")}${pad}${fence}`;
 }
 
+/** "deprecated from DATE" once the date has come, "deprecation scheduled for DATE" before it; every date has come when `now` is absent. */
+export function deprecationNote(date: string, now?: Date): string {
+    const at = Date.parse(/T/.test(date) ? date : `${date}T00:00:00Z`);
+    return now !== undefined && now.getTime() < at ? `deprecation scheduled for ${date}` : `deprecated from ${date}`;
+}
+
+/** Options of {@link renderMarkdown}. */
+export interface MarkdownOptions {
+    /** The day the page is made: a deprecation date after it reads as scheduled. */
+    now?: Date;
+}
+
 /** The Markdown page: one section per cloud, one | Region | x86_64 | arm64 | table per release. */
-export function renderMarkdown(outputs: StackOutputs): string {
+export function renderMarkdown(outputs: StackOutputs, options: MarkdownOptions = {}): string {
     const lines: string[] = ["# Images", ""];
     const tables = regionTables(outputs);
     if (tables.length === 0) {
@@ -116,7 +129,7 @@ export function renderMarkdown(outputs: StackOutputs): string {
             lines.push(`## ${cloudTitles[cloud]}`, "");
         }
         const deprecated = outputs.deprecated?.[table.version];
-        lines.push(`### ${markdownText(table.version)}${deprecated ? ` (deprecated from ${markdownText(deprecated)})` : ""}`, "");
+        lines.push(`### ${markdownText(table.version)}${deprecated ? ` (${markdownText(deprecationNote(deprecated, options.now))})` : ""}`, "");
         lines.push(`| Region | ${table.architectures.join(" | ")} |`);
         lines.push(`| --- |${table.architectures.map(() => " --- |").join("")}`);
         for (const row of table.rows) {

@@ -1,13 +1,14 @@
 /**
  * Renders the stack outputs' images as wiki tables.
  *
- *   ts-node --transpile-only tools/tables.ts [FILE|-] [--format markdown|csv|json] [--out DIR] [--previous FILE]
+ *   ts-node --transpile-only tools/tables.ts [FILE|-] [--format markdown|csv|json] [--out DIR] [--previous FILE] [--now YYYY-MM-DD]
  *
  * Reads `pulumi stack output --json` (or the offline plan's JSON) from FILE, or stdin when FILE is
  * absent or "-". Without --out it prints the chosen format; with --out it writes images.md,
  * images.csv and images.json into DIR. With --previous, the releases of an earlier published outputs
  * file that the current outputs lack (retired releases, dropped from the stack and still public)
- * stay in the tables. Exit codes: 0 done, 1 bad input, 2 bad usage.
+ * stay in the tables. In Markdown a deprecation date after --now (default today, UTC) reads as
+ * scheduled. Exit codes: 0 done, 1 bad input, 2 bad usage.
  */
 import * as path from "node:path";
 import { CliIo, parseCommandLine, processIo, readOutputs } from "./tables-io";
@@ -27,7 +28,7 @@ export const formats = {
 /** A format name. */
 export type Format = keyof typeof formats;
 
-const usage = "usage: tables [FILE|-] [--format markdown|csv|json] [--out DIR] [--previous FILE]\n";
+const usage = "usage: tables [FILE|-] [--format markdown|csv|json] [--out DIR] [--previous FILE] [--now YYYY-MM-DD]\n";
 
 /** Runs the tool; resolves to the exit code. */
 export async function main(argv: string[], io: CliIo): Promise<number> {
@@ -35,6 +36,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         format: { type: "string", default: "markdown" },
         out: { type: "string" },
         previous: { type: "string" },
+        now: { type: "string" },
     }, io);
     if (typeof args === "number") {
         return args;
@@ -42,6 +44,13 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     const format = args.values.format as string;
     if (!(format in formats) || args.positionals.length > 1) {
         io.stderr(`tables: ${args.positionals.length > 1 ? "more than one input file" : `unknown format "${format}"`}\n${usage}`);
+        return 2;
+    }
+    const today = new Date();
+    const now = args.values.now !== undefined ? new Date(`${String(args.values.now)}T00:00:00Z`)
+        : new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate()));
+    if (Number.isNaN(now.getTime()) || (args.values.now !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(String(args.values.now)))) {
+        io.stderr(`tables: --now ${String(args.values.now)} is not a date; allowed: YYYY-MM-DD\n${usage}`);
         return 2;
     }
     let outputs;
@@ -56,12 +65,12 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     }
     const out = args.values.out;
     if (out === undefined) {
-        io.stdout(formats[format as Format].render(outputs));
+        io.stdout(formats[format as Format].render(outputs, { now }));
         return 0;
     }
     for (const { file, render } of Object.values(formats)) {
         const target = path.join(out, file);
-        await io.writeFile(target, render(outputs));
+        await io.writeFile(target, render(outputs, { now }));
         io.stdout(`wrote ${target}\n`);
     }
     return 0;

@@ -35,8 +35,8 @@ export interface AliCloudImageArgs {
  * x86_64 and i386. In prod the imports and copies are protected. The config's tags go on the copies
  * (ImageCopy takes tags; ImageImport does not, and the arm64 import matches it).
  *
- * Deprecation: ECS has no image deprecation to set here, so a deprecated release stops being a
- * community image (IsPublic=false in every region). Its images and account shares stay, so that
+ * Deprecation: ECS has no image deprecation to set here, so from the first run on or after the
+ * release's deprecation date it stops being a community image (IsPublic=false in every region). Its images and account shares stay, so that
  * running instances and launch templates that name them keep working; removing the release from
  * config deletes them (in prod only once protection is lifted).
  */
@@ -119,7 +119,7 @@ export class AliCloudImage extends pulumi.ComponentResource {
                 new AliCloudCommunityShare(`${name}-${region}-community`, {
                     regionId: region,
                     imageId,
-                    isPublic: release.deprecation === undefined,
+                    isPublic: !release.deprecation?.passed,
                 }, { parent: this, dependsOn: accountShares });
             }
         }

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { Architecture, AwsTarget, Release, artifactExtension, bucketAndKey } from "../config";
 import { shareImage } from "./sharing";
+import { AwsImageDeprecation } from "./deprecation";
 
 /** Arguments of {@link AwsImage}. */
 export interface AwsImageArgs {
@@ -56,15 +57,11 @@ export class AwsImage extends pulumi.ComponentResource {
             Architecture: architecture,
         };
         const description = target.image.description ?? `${args.product} ${release.version} ${architecture}`;
-        // AWS refuses a deprecation time in the past (EnableImageDeprecation: "You can't specify a date in
-        // the past"). A date that has passed is kept by every AMI and copy that already has it (changes
-        // are ignored), and a new copy of such a release, such as one in a region added later, is
-        // deprecated from the next UTC day rather than sent a past time that would fail the run.
-        // `deprecated: true` likewise fixes the time once, when it is first applied; a date still ahead
-        // is kept in step with config.
-        const deprecation = release.deprecation;
-        const deprecationTime = deprecation?.nextPossibleTime ?? deprecation?.time;
-        const deprecationIgnore = deprecation?.immediate || deprecation?.nextPossibleTime ? ["deprecationTime"] : [];
+        // The deprecation time is set by an aws:ImageDeprecation per AMI and copy, which decides the time
+        // when it runs; the plan carries the date only. `deprecationTime` is ignored on the AMI and copies
+        // always: AMIs deprecated by earlier versions of this program carry it in their inputs, and without
+        // the ignore the provider's update would send it unset and un-deprecate them.
+        const deprecationIgnore = ["deprecationTime"];
         const published: pulumi.CustomResourceOptions = prod ? { parent: this, protect: true } : { parent: this };
 
         const source = this.source(name, artifact.uri, imageName, extension, target);
@@ -107,9 +104,9 @@ export class AwsImage extends pulumi.ComponentResource {
                 volumeSize,
                 deleteOnTermination: true,
             }],
-            deprecationTime,
             tags,
         }, { ...published, ignoreChanges: deprecationIgnore, customTimeouts: { create: "30m" } });
+        this.deprecate(`${name}-ami`, sourceRegion, ami.id, release);
 
         const ids: Record<string, pulumi.Output<string>> = { [sourceRegion]: ami.id };
         const snapshots: Record<string, pulumi.Output<string>> = { [sourceRegion]: snapshot.id };
@@ -120,9 +117,9 @@ export class AwsImage extends pulumi.ComponentResource {
                 description,
                 sourceAmiId: ami.id,
                 sourceAmiRegion: sourceRegion,
-                deprecationTime,
                 tags,
             }, { ...published, ignoreChanges: deprecationIgnore, customTimeouts: { create: `${target.timeouts.copyMinutes}m` } });
+            this.deprecate(`${name}-${region}`, region, copy.id, release);
             ids[region] = copy.id;
             snapshots[region] = copy.ebsBlockDevices.apply((devices) => devices?.[0]?.snapshotId ?? "");
         }
@@ -140,6 +137,13 @@ export class AwsImage extends pulumi.ComponentResource {
         this.regionImageIds = ids;
         this.imageIds = pulumi.all(ids);
         this.registerOutputs({ imageIds: this.imageIds });
+    }
+
+    /** The AMI's deprecation from the release's date on, when config gives one (AWS schedules it itself). */
+    private deprecate(name: string, region: string, imageId: pulumi.Output<string>, release: Release): void {
+        if (release.deprecation) {
+            new AwsImageDeprecation(`${name}-deprecation`, { region, imageId, date: release.deprecation.date }, { parent: this });
+        }
     }
 
     /** Where the snapshot import reads the artifact: the S3 object itself, or a local file uploaded first. */

@@ -79,7 +79,8 @@ export function awsMarketplaceVersion(
         usageInstructions: mp.usageInstructions,
         securityGroups: mp.securityGroups,
         recommendedInstanceType: mp.recommendedInstanceType,
-        deprecated: release.deprecation !== undefined,
+        // Marketplace has no scheduled restriction: the version is restricted on the first run on or after the date.
+        deprecated: release.deprecation?.passed === true,
         waitForCompletion: mp.waitForCompletion,
         pollTimeoutMinutes: config.aws.timeouts.marketplaceMinutes,
     }, { ...opts, protect: config.environment === "prod" });

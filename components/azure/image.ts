@@ -1,8 +1,8 @@
 /**
  * AzureImage: one release's image for one architecture. The release's VHD is copied into the
  * gallery's storage account as a page blob, and a gallery image version is made straight from it
- * under each Hyper-V generation's definition, replicated to the configured regions. A deprecated
- * release's versions are excluded from "latest" and carry the end-of-life date. In prod the
+ * under each Hyper-V generation's definition, replicated to the configured regions. A dated
+ * release's versions carry the end-of-life date at once and are excluded from "latest" from that date on. In prod the
  * versions are protected.
  */
 import * as pulumi from "@pulumi/pulumi";
@@ -107,7 +107,11 @@ export class AzureImage extends pulumi.ComponentResource {
             publishingProfile: {
                 targetRegions: regions,
                 replicationMode: "Full",
-                ...(release.deprecation ? { excludeFromLatest: true, endOfLifeDate: release.deprecation.time } : {}),
+                // The end-of-life date is informational (Azure Compute Gallery docs: "users will still be able to
+                // create VMs from versions past the end-of-life date"), so it is set as soon as config dates the
+                // release; leaving "latest" changes what users get, so it waits for the date.
+                ...(release.deprecation ? { endOfLifeDate: release.deprecation.time } : {}),
+                ...(release.deprecation?.passed ? { excludeFromLatest: true } : {}),
             },
             tags,
         }, { parent: this, protect: prod }));

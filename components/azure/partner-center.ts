@@ -105,7 +105,8 @@ export class AzureMarketplaceVersion extends pulumi.ComponentResource {
             clientSecret: pulumi.secret(args.clientSecret),
             versionNumber: this.versionNumber,
             images,
-            deprecated: release.deprecation !== undefined,
+            // Partner Center has no scheduled deprecation: it happens on the first run on or after the date.
+            deprecated: release.deprecation?.passed === true,
             publish: marketplace.publish,
             endpoint: args.endpoint,
             authorityHost: args.authorityHost,

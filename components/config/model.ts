@@ -33,21 +33,17 @@ export interface Artifact {
     sha256?: string;
 }
 
-/** When and how a release is deprecated. */
+/** When a release is deprecated: a UTC day in config, and whether the run's clock has reached it. */
 export interface Deprecation {
-    /** The moment the clouds mark it deprecated, as an ISO timestamp. */
-    time: string;
-    /** The same as a date, YYYY-MM-DD. */
+    /** The day from config, YYYY-MM-DD. */
     date: string;
-    /** True when config said `deprecated: true` rather than a date: the time is then set once and kept. */
-    immediate: boolean;
+    /** That day's midnight UTC, as an ISO timestamp such as 2027-03-31T00:00:00Z. */
+    time: string;
     /**
-     * Set only when `time` is not far enough ahead for a resource made in this run (it gets its time once
-     * it exists, after the AWS import, AMI and copy timeouts): the earliest time that can still be sent to
-     * a cloud that refuses a deprecation time in the past (the next UTC day after that). Resources that
-     * already have a time keep it.
+     * True when the clock of this plan or run is at or after `time`. Clouds that schedule a deprecation
+     * themselves get the date whatever this says; every other cloud changes the release only once it is true.
      */
-    nextPossibleTime?: string;
+    passed: boolean;
 }
 
 /** One release, resolved: templates filled in, artifacts per cloud and architecture. */
@@ -60,7 +56,7 @@ export interface Release {
     architectures: Architecture[];
     /** The artifacts of each cloud, per architecture. */
     artifacts: Record<Cloud, Partial<Record<Architecture, Artifact>>>;
-    /** Set when the release is deprecated. */
+    /** Set when config gives the release a deprecation date, passed or not. */
     deprecation?: Deprecation;
     /** Release notes, for the marketplaces. */
     releaseNotes?: string;

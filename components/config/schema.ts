@@ -104,7 +104,11 @@ export const releaseSchema = z.strictObject({
     version: z.string().regex(versionPattern, { error: "is not a valid version; allowed: MAJOR.MINOR or MAJOR.MINOR.PATCH, digits only, no \"v\" prefix" }),
     architectures: z.array(z.enum(architectures)).min(1).default(["x86_64", "arm64"]),
     artifacts: artifactsSchema,
-    deprecated: z.union([z.boolean(), z.iso.date({ error: "is not a date; allowed: true, false or YYYY-MM-DD" })]).default(false),
+    /** The UTC day the release is deprecated from; absent while it is current. */
+    deprecated: z.iso.date({
+        error: (issue) => "is not a date; allowed: YYYY-MM-DD, the UTC day the release is deprecated from, or no key while it is current" +
+            (typeof issue.input === "boolean" ? "; `npm run release -- deprecate VERSION` writes today's date (UTC)" : ""),
+    }).optional(),
     releaseNotes: listingTemplate.optional(),
     /** false leaves this release off AWS Marketplace, on purpose; otherwise prod needs a product for its major version. */
     awsMarketplace: z.boolean().optional(),

@@ -57,7 +57,7 @@ function keyPath(path: readonly PropertyKey[]): string {
 
 /** Options of {@link validateConfig}. */
 export interface ValidateOptions {
-    /** The time that `deprecated: true` counts from. */
+    /** The clock of the plan or run, which decides whether a deprecation date has passed; the real clock by default. */
     now?: Date;
     /** The stack's name; its environment (a name with prod or dev in it) must be the config's. */
     stack?: string;
@@ -207,40 +207,12 @@ function zodProblem(issue: z.core.$ZodIssue): ConfigProblem {
     return { path: keyPath(issue.path), value: input, message: issue.message };
 }
 
-/** Midnight UTC of the day after `ms`, as an ISO timestamp without milliseconds. */
-function nextUtcDay(ms: number): string {
-    const at = new Date(ms);
-    return new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate() + 1)).toISOString().replace(".000Z", "Z");
-}
-
-/**
- * How long after validation a resource of this run may still get its deprecation time: the provider
- * calls EnableImageDeprecation only once the AMI or copy is available (terraform-provider-aws,
- * ec2_ami.go: waitImageAvailable, then enableImageDeprecation), so after the import, the AMI's
- * registration (30 minutes at most) and a copy.
- */
-function deprecationLeadMs(config: StackConfig): number {
-    const t = config.aws.timeouts;
-    return (t.importMinutes + 30 + t.copyMinutes) * 60_000;
-}
-
-function deprecationOf(entry: ReleaseEntry, now: Date, leadMs: number): Deprecation | undefined {
-    if (entry.deprecated === false) {
+function deprecationOf(entry: ReleaseEntry, now: Date): Deprecation | undefined {
+    if (entry.deprecated === undefined) {
         return undefined;
     }
-    // AWS refuses a deprecation time in the past (EnableImageDeprecation: "You can't specify a date in
-    // the past"), and a resource made in this run gets its time only once it exists, up to `leadMs`
-    // from now: the earliest time it can take is the next UTC day after that.
-    const earliest = nextUtcDay(now.getTime() + leadMs);
-    if (entry.deprecated === true) {
-        return { time: earliest, date: earliest.slice(0, 10), immediate: true };
-    }
     const time = `${entry.deprecated}T00:00:00Z`;
-    if (Date.parse(time) > now.getTime() + leadMs) {
-        return { time, date: entry.deprecated, immediate: false };
-    }
-    // The date has passed, or comes before a resource made now could take it.
-    return { time, date: entry.deprecated, immediate: false, nextPossibleTime: earliest };
+    return { date: entry.deprecated, time, passed: now.getTime() >= Date.parse(time) };
 }
 
 function resolveRelease(config: StackConfig, entry: ReleaseEntry, now: Date): Release {
@@ -259,7 +231,7 @@ function resolveRelease(config: StackConfig, entry: ReleaseEntry, now: Date): Re
         major: entry.version.split(".")[0],
         architectures: entry.architectures,
         artifacts,
-        deprecation: deprecationOf(entry, now, deprecationLeadMs(config)),
+        deprecation: deprecationOf(entry, now),
         releaseNotes: entry.releaseNotes,
         ...(entry.awsMarketplace === false ? { awsMarketplace: false } : {}),
         ...(entry.retire ? { lifecycle: "retired" as const } : entry.unpublish ? { lifecycle: "unpublished" as const } : {}),
@@ -272,7 +244,7 @@ function retentionWarnings(config: StackConfig): string[] {
     if (keep === undefined) {
         return [];
     }
-    const live = config.releases.filter((r) => r.deprecated === false && !r.retire && !r.unpublish).map((r) => r.version).sort(compareVersions);
+    const live = config.releases.filter((r) => r.deprecated === undefined && !r.retire && !r.unpublish).map((r) => r.version).sort(compareVersions);
     const retire = live.slice(0, Math.max(0, live.length - keep));
     if (retire.length === 0) {
         return [];

@@ -166,14 +166,16 @@ export class GcpImage extends pulumi.ComponentResource {
             }, { parent: this });
         }
 
-        if (release.deprecation) {
-            // A release deprecated with `true` rather than a date is stamped once; later runs keep that time.
+        if (release.deprecation?.passed) {
+            // GCE's deprecation timestamps are informational only: the state changes when someone changes
+            // it (https://cloud.google.com/compute/docs/reference/rest/v1/images/deprecate), so the image is
+            // deprecated on the first run on or after the date, and not before.
             new GcpImageDeprecation(`${name}-deprecation`, {
                 project,
                 image: created.name,
                 deprecated: release.deprecation.time,
                 replacement: args.replacement,
-            }, { parent: this, ignoreChanges: release.deprecation.immediate ? ["deprecated"] : undefined });
+            }, { parent: this });
         }
 
         this.imageName = created.name;

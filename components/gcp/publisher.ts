@@ -35,7 +35,7 @@ export class GcpPublisher implements CloudPublisher {
     private replacement(release: Release, arch: Architecture): string | undefined {
         const { config } = this;
         const successor = successorOf(release, this.releases);
-        if (!successor || !release.deprecation || !config.gcp.project) {
+        if (!successor || !release.deprecation?.passed || !config.gcp.project) {
             return undefined;
         }
         const name = renderTemplate(config.naming.image, { product: config.product.name, version: successor.version, arch, cloud: "gcp" });
@@ -43,8 +43,8 @@ export class GcpPublisher implements CloudPublisher {
     }
 }
 
-/** The newest release that is not deprecated, when it is newer than this one. */
+/** The newest release not deprecated as of the run's clock, when it is newer than this one. */
 export function successorOf(release: Release, releases: Release[]): Release | undefined {
-    const newer = releases.filter((r) => !r.deprecation && compareVersions(r.version, release.version) > 0);
+    const newer = releases.filter((r) => !r.deprecation?.passed && compareVersions(r.version, release.version) > 0);
     return newer.sort((a, b) => compareVersions(b.version, a.version))[0];
 }

@@ -33,7 +33,8 @@ const glanceArchitecture: Record<Architecture, string> = { x86_64: "x86_64", arm
  * `architecture` and `hw_architecture` (x86_64 or aarch64) and `os_version`. Visibility comes from
  * config in prod and is always "private" in dev. In prod the images are protected.
  *
- * Deprecation: Glance has no deprecation state, so a deprecated release's images are hidden
+ * Deprecation: Glance has no deprecation state, so from the first run on or after the release's
+ * deprecation date its images are hidden
  * (`os_hidden`, the provider's `hidden`): they leave the default image list but keep working for
  * anything that names them by ID.
  */
@@ -77,7 +78,7 @@ export class OpenStackImage extends pulumi.ComponentResource {
                 properties,
                 minDiskGb: target.minDiskGb,
                 tags: target.tags,
-                hidden: release.deprecation !== undefined,
+                hidden: release.deprecation?.passed === true,
             // A web-download import that stalls (in "queued", or on a cloud with web-download switched off) fails after an hour.
             }, { parent: this, provider: args.clouds.providerFor(cloud, region), protect: prod, customTimeouts: { create: "1h" } }).id;
         }

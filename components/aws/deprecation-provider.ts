@@ -1,0 +1,211 @@
+/**
+ * The dynamic provider behind {@link AwsImageDeprecation}: an AMI's deprecation time, decided when the
+ * provider runs rather than when the plan is written, so that the plan carries the date only.
+ *
+ * - create / update: the date's midnight UTC while it is still ahead; once it is not, the nearest time
+ *   EC2 accepts (see {@link deprecationTimeFor}). EnableImageDeprecation is sent only when the AMI does
+ *   not already carry that time (or, for a passed date, is not already deprecated): a rerun sends nothing.
+ * - read: DescribeImages' DeprecationTime; an AMI without one (or gone) reads as gone, so the next run
+ *   sets it again.
+ * - delete (the date left config): DisableImageDeprecation, unless the AMI has no deprecation or is gone.
+ *
+ * Every call is retried on throttling (RequestLimitExceeded), 5xx and timeouts, with bounded backoff.
+ * The SDK is imported inside the methods and the clock comes through the options, so the provider
+ * survives closure serialisation and tests run it on a simulated clock.
+ */
+import type * as dynamic from "@pulumi/pulumi/dynamic";
+import { Clock, RetriesExhaustedError, isTransientHttpError, realClock, retry } from "../dynamic/retry";
+
+/** The settled inputs of an AMI deprecation. */
+export interface ImageDeprecationInputs {
+    /** The AMI's region. */
+    region: string;
+    /** The AMI or copy. */
+    imageId: string;
+    /** The UTC day it is deprecated from, YYYY-MM-DD. */
+    date: string;
+}
+
+/** The state of an AMI deprecation: its inputs and the time EC2 took. */
+export interface ImageDeprecationOutputs extends ImageDeprecationInputs {
+    /** The DeprecationTime the AMI carries, as EC2 reports it. */
+    deprecationTime: string;
+}
+
+/** How a provider is made; tests aim it at a local server and a simulated clock. */
+export interface ImageDeprecationProviderOptions {
+    /** The EC2 endpoint; the SDK's default for the region when unset. */
+    endpoint?: string;
+    /** The clock that decides the time and times the retries; real time by default. */
+    clock?: Clock;
+    /** The jitter source of the retries; Math.random by default. */
+    random?: () => number;
+    /** How long one request may take before it is abandoned and retried, in ms; 30 s by default. */
+    requestTimeoutMs?: number;
+}
+
+/** The retry schedule of every EC2 call: 6 attempts, from 1 s doubling to at most 20 s. */
+export const EC2_RETRY = { attempts: 6, baseDelayMs: 1_000, maxDelayMs: 20_000 };
+
+/**
+ * How far past "now" a time sent for a passed date lies. EnableImageDeprecation: "You can't specify a
+ * date in the past", and "If you specify a value for seconds, Amazon EC2 rounds the seconds to the
+ * nearest minute" (EC2 API Reference, EnableImageDeprecation, DeprecateAt): so the next whole minute,
+ * plus one minute for the request's way to EC2 and for clocks that differ.
+ */
+export const PASSED_DATE_MARGIN_MS = 60_000;
+
+const MINUTE = 60_000;
+
+/** The date's midnight UTC, in ms. */
+function midnightOf(date: string): number {
+    return Date.parse(`${date}T00:00:00Z`);
+}
+
+/** The earliest time EC2 takes at `nowMs`: the next whole minute plus the margin. */
+export function earliestAccepted(nowMs: number): number {
+    return Math.ceil(nowMs / MINUTE) * MINUTE + PASSED_DATE_MARGIN_MS;
+}
+
+/** The time to send: the date's midnight UTC while it is still ahead, else the earliest time EC2 takes. */
+export function deprecationTimeFor(date: string, nowMs: number): Date {
+    const midnight = midnightOf(date);
+    const earliest = earliestAccepted(nowMs);
+    return new Date(midnight >= earliest ? midnight : earliest);
+}
+
+/**
+ * Whether the AMI's current time already does what config asks: the date's midnight while it is ahead;
+ * once the date has passed, any time that has come or is about to (the AMI is deprecated already).
+ */
+export function deprecationSatisfied(current: string | undefined, date: string, nowMs: number): boolean {
+    if (!current) {
+        return false;
+    }
+    const at = Date.parse(current);
+    const midnight = midnightOf(date);
+    const earliest = earliestAccepted(nowMs);
+    return midnight >= earliest ? at === midnight : at <= earliest;
+}
+
+/** The error's EC2 code, such as InvalidAMIID.NotFound. */
+function codeOf(error: unknown): string {
+    const e = error as { name?: string; Code?: string };
+    return e?.Code ?? e?.name ?? "";
+}
+
+/** Throttling, 5xx, a dropped connection, or a request that took too long. */
+export function isRetryableEc2Error(error: unknown): boolean {
+    return isTransientHttpError(error) || ["TimeoutError", "RequestTimeout", "InternalError", "Unavailable"].includes(codeOf(error));
+}
+
+/** The provider. */
+export function imageDeprecationProvider(options: ImageDeprecationProviderOptions = {}): dynamic.ResourceProvider<ImageDeprecationInputs, ImageDeprecationOutputs> {
+    const clock = options.clock ?? realClock;
+    const session = async (region: string) => {
+        const sdk = await import("@aws-sdk/client-ec2");
+        const client = new sdk.EC2Client({
+            region,
+            maxAttempts: 1,
+            requestHandler: { requestTimeout: options.requestTimeoutMs ?? 30_000, connectionTimeout: options.requestTimeoutMs ?? 30_000, throwOnRequestTimeout: true },
+            ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+        });
+        return { sdk, client };
+    };
+
+    const call = async <T>(operation: string, fn: () => Promise<T>): Promise<T> => {
+        try {
+            return await retry(() => fn(), { ...EC2_RETRY, retryable: isRetryableEc2Error, clock, random: options.random });
+        } catch (error) {
+            if (error instanceof RetriesExhaustedError) {
+                throw new Error(`EC2 ${operation}: ${error.message}`, { cause: error });
+            }
+            throw error;
+        }
+    };
+
+    /** The AMI's DeprecationTime: undefined when it has none, null when the AMI does not exist. */
+    const currentTime = async (region: string, imageId: string): Promise<string | undefined | null> => {
+        const { sdk, client } = await session(region);
+        try {
+            const out = await call(`DescribeImages ${imageId} in ${region}`, () => client.send(new sdk.DescribeImagesCommand({ ImageIds: [imageId] })));
+            const image = out.Images?.find((i) => i.ImageId === imageId);
+            return image ? image.DeprecationTime : null;
+        } catch (error) {
+            if (codeOf(error) === "InvalidAMIID.NotFound") {
+                return null;
+            }
+            throw error;
+        }
+    };
+
+    const apply = async (inputs: ImageDeprecationInputs): Promise<ImageDeprecationOutputs> => {
+        const current = await currentTime(inputs.region, inputs.imageId);
+        if (current === null) {
+            throw new Error(`cannot deprecate AMI ${inputs.imageId} in ${inputs.region}: it does not exist`);
+        }
+        if (deprecationSatisfied(current, inputs.date, clock.now())) {
+            return { ...inputs, deprecationTime: current! };
+        }
+        const { sdk, client } = await session(inputs.region);
+        // The time is decided per attempt, so that a retry after a wait still sends a time ahead.
+        let sent = "";
+        await call(`EnableImageDeprecation ${inputs.imageId} in ${inputs.region}`, () => {
+            const at = deprecationTimeFor(inputs.date, clock.now());
+            sent = at.toISOString();
+            return client.send(new sdk.EnableImageDeprecationCommand({ ImageId: inputs.imageId, DeprecateAt: at }));
+        });
+        return { ...inputs, deprecationTime: sent };
+    };
+
+    return {
+        async check(_olds: ImageDeprecationInputs, news: ImageDeprecationInputs): Promise<dynamic.CheckResult<ImageDeprecationInputs>> {
+            const failures: dynamic.CheckFailure[] = [];
+            if (typeof news.date === "string" && !(/^\d{4}-\d{2}-\d{2}$/.test(news.date) && !Number.isNaN(midnightOf(news.date)))) {
+                failures.push({ property: "date", reason: `"${news.date}" is not a date; allowed: YYYY-MM-DD` });
+            }
+            return { inputs: news, failures };
+        },
+
+        async create(inputs: ImageDeprecationInputs): Promise<dynamic.CreateResult<ImageDeprecationOutputs>> {
+            return { id: `${inputs.region}/${inputs.imageId}`, outs: await apply(inputs) };
+        },
+
+        async diff(_id: string, olds: ImageDeprecationOutputs, news: ImageDeprecationInputs): Promise<dynamic.DiffResult> {
+            const replaces = (["region", "imageId"] as const).filter((key) => olds[key] !== news[key]);
+            return { changes: replaces.length > 0 || olds.date !== news.date, replaces, deleteBeforeReplace: false };
+        },
+
+        async update(_id: string, _olds: ImageDeprecationOutputs, news: ImageDeprecationInputs): Promise<dynamic.UpdateResult<ImageDeprecationOutputs>> {
+            return { outs: await apply(news) };
+        },
+
+        async read(id: string, props?: ImageDeprecationOutputs): Promise<dynamic.ReadResult<ImageDeprecationOutputs>> {
+            const [, region, imageId] = /^([a-z0-9-]+)\/(ami-[0-9a-f]+)$/.exec(id) ?? [];
+            if (!region || !imageId) {
+                throw new Error(`not an AMI deprecation ID: ${id}; expected <region>/<ami-id>`);
+            }
+            const current = await currentTime(region, imageId);
+            if (!current) {
+                return {};
+            }
+            return { id, props: { region, imageId, date: props?.date ?? current.slice(0, 10), deprecationTime: current } };
+        },
+
+        async delete(_id: string, props: ImageDeprecationOutputs): Promise<void> {
+            const current = await currentTime(props.region, props.imageId);
+            if (!current) {
+                return;
+            }
+            const { sdk, client } = await session(props.region);
+            try {
+                await call(`DisableImageDeprecation ${props.imageId} in ${props.region}`, () =>
+                    client.send(new sdk.DisableImageDeprecationCommand({ ImageId: props.imageId })));
+            } catch (error) {
+                if (codeOf(error) !== "InvalidAMIID.NotFound") {
+                    throw error;
+                }
+            }
+        },
+    };
+}

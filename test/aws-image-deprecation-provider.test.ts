@@ -1,0 +1,237 @@
+import * as assert from "assert";
+import { DescribeImagesCommand, EC2Client, EnableImageDeprecationCommand } from "@aws-sdk/client-ec2";
+import {
+    ImageDeprecationInputs, ImageDeprecationOutputs, imageDeprecationProvider,
+} from "../components/aws/deprecation-provider";
+import { FakeClock } from "./helpers/clock";
+import { withEnv } from "./helpers/env";
+import { roundTrip } from "./helpers/serialise";
+import { Ec2Server } from "./servers/ec2";
+
+const AMI = "ami-0123456789abcdef0";
+const COPY = "ami-0fedcba9876543210";
+
+/** Dummy credentials for the local server, with no profile or session token in the way. */
+const localAwsCredentials = {
+    AWS_ACCESS_KEY_ID: "AKIAIOSFODNN7EXAMPLE",
+    AWS_SECRET_ACCESS_KEY: "dummy-secret-for-the-local-server",
+    AWS_PROFILE: undefined,
+    AWS_SESSION_TOKEN: undefined,
+};
+
+describe("aws:ImageDeprecation provider, against a local EC2 API", () => {
+    withEnv(localAwsCredentials);
+    let clock: FakeClock;
+    let server: Ec2Server;
+
+    const provider = (requestTimeoutMs?: number) =>
+        imageDeprecationProvider({ endpoint: server.endpoint, clock, random: () => 0.5, ...(requestTimeoutMs ? { requestTimeoutMs } : {}) });
+    const inputs = (overrides: Partial<ImageDeprecationInputs> = {}): ImageDeprecationInputs =>
+        ({ region: "eu-central-1", imageId: AMI, date: "2027-03-31", ...overrides });
+
+    beforeEach(async () => {
+        // 22 November 2026, 10:00:30 UTC.
+        clock = new FakeClock(Date.UTC(2026, 10, 22, 10, 0, 30));
+        server = await Ec2Server.start(clock.now);
+        server.addImage("eu-central-1", { imageId: AMI, isPublic: true });
+        server.addImage("us-east-1", { imageId: COPY, isPublic: true });
+    });
+
+    afterEach(() => server.close());
+
+    describe("the local server, as EC2 answers", () => {
+        it("refuses a deprecation time in the past, and an unknown AMI, with EC2's error codes", async () => {
+            const client = new EC2Client({ region: "eu-central-1", endpoint: server.endpoint, maxAttempts: 1 });
+            await assert.rejects(client.send(new EnableImageDeprecationCommand({ ImageId: AMI, DeprecateAt: new Date("2026-11-22T00:00:00Z") })),
+                (e: Error) => e.name === "InvalidParameterValue" && /past/.test(e.message));
+            await assert.rejects(client.send(new EnableImageDeprecationCommand({ ImageId: "ami-00000000000000001", DeprecateAt: new Date("2027-03-31T00:00:00Z") })),
+                (e: Error) => e.name === "InvalidAMIID.NotFound" && e.message === "The image id '[ami-00000000000000001]' does not exist");
+            await assert.rejects(client.send(new DescribeImagesCommand({ ImageIds: [COPY] })), (e: Error) => e.name === "InvalidAMIID.NotFound",
+                "the copy is in us-east-1, not in the client's region");
+            assert.strictEqual(server.image("eu-central-1", AMI)?.deprecationTime, undefined);
+        });
+
+        it("refuses a time more than 2 years after a public AMI's creation", async () => {
+            const client = new EC2Client({ region: "eu-central-1", endpoint: server.endpoint, maxAttempts: 1 });
+            await assert.rejects(client.send(new EnableImageDeprecationCommand({ ImageId: AMI, DeprecateAt: new Date("2029-01-01T00:00:00Z") })),
+                (e: Error) => e.name === "InvalidParameterValue");
+        });
+    });
+
+    describe("create and update", () => {
+        it("deprecates the AMI from the date's midnight UTC while the date is ahead", async () => {
+            const created = await provider().create!(inputs());
+            assert.strictEqual(created.id, `eu-central-1/${AMI}`);
+            assert.strictEqual(server.image("eu-central-1", AMI)?.deprecationTime, "2027-03-31T00:00:00.000Z");
+            assert.strictEqual((created.outs as ImageDeprecationOutputs).deprecationTime, "2027-03-31T00:00:00.000Z");
+            const enable = server.calls("EnableImageDeprecation");
+            assert.strictEqual(enable.length, 1);
+            assert.strictEqual(enable[0].region, "eu-central-1");
+            assert.strictEqual(enable[0].params.ImageId, AMI);
+        });
+
+        it("deprecates a copy in its own region", async () => {
+            await provider().create!(inputs({ region: "us-east-1", imageId: COPY }));
+            assert.strictEqual(server.image("us-east-1", COPY)?.deprecationTime, "2027-03-31T00:00:00.000Z");
+        });
+
+        it("sends a passed date as the next whole minute plus one: the nearest time EC2 accepts", async () => {
+            const created = await provider().create!(inputs({ date: "2026-11-01" }));
+            // The clock reads 10:00:30; 10:01 is the next whole minute, and one minute's margin makes 10:02.
+            assert.strictEqual(server.image("eu-central-1", AMI)?.deprecationTime, "2026-11-22T10:02:00.000Z");
+            assert.strictEqual((created.outs as ImageDeprecationOutputs).deprecationTime, "2026-11-22T10:02:00.000Z");
+        });
+
+        it("sends a date that is today, but whose midnight has passed, the same way", async () => {
+            await provider().create!(inputs({ date: "2026-11-22" }));
+            assert.strictEqual(server.image("eu-central-1", AMI)?.deprecationTime, "2026-11-22T10:02:00.000Z");
+        });
+
+        it("sends nothing on a rerun that finds the wanted time already set", async () => {
+            const p = provider();
+            const created = await p.create!(inputs());
+            await p.create!(inputs());
+            await p.update!(created.id, created.outs as ImageDeprecationOutputs, inputs());
+            assert.strictEqual(server.calls("EnableImageDeprecation").length, 1);
+            assert.strictEqual(server.calls("DescribeImages").length, 3);
+        });
+
+        it("sends nothing for a passed date when the AMI is deprecated already, however long ago", async () => {
+            server.image("eu-central-1", AMI)!.deprecationTime = "2026-11-02T00:00:00.000Z";
+            const created = await provider().create!(inputs({ date: "2026-11-01" }));
+            assert.strictEqual(server.calls("EnableImageDeprecation").length, 0);
+            assert.strictEqual((created.outs as ImageDeprecationOutputs).deprecationTime, "2026-11-02T00:00:00.000Z");
+        });
+
+        it("moves the time when the date moves, by an update", async () => {
+            const p = provider();
+            const created = await p.create!(inputs());
+            const diff = await p.diff!(created.id, created.outs as ImageDeprecationOutputs, inputs({ date: "2027-06-30" }));
+            assert.deepStrictEqual([diff.changes, diff.replaces], [true, []]);
+            await p.update!(created.id, created.outs as ImageDeprecationOutputs, inputs({ date: "2027-06-30" }));
+            assert.strictEqual(server.image("eu-central-1", AMI)?.deprecationTime, "2027-06-30T00:00:00.000Z");
+        });
+
+        it("replaces for another AMI or region, and sees no change for the same inputs", async () => {
+            const p = provider();
+            const created = await p.create!(inputs());
+            const outs = created.outs as ImageDeprecationOutputs;
+            assert.deepStrictEqual((await p.diff!(created.id, outs, inputs({ imageId: COPY }))).replaces, ["imageId"]);
+            assert.deepStrictEqual((await p.diff!(created.id, outs, inputs({ region: "us-east-1" }))).replaces, ["region"]);
+            assert.strictEqual((await p.diff!(created.id, outs, inputs())).changes, false);
+        });
+
+        it("fails for an AMI that does not exist, naming it, and sends no deprecation", async () => {
+            await assert.rejects(provider().create!(inputs({ imageId: "ami-00000000000000001" })),
+                /cannot deprecate AMI ami-00000000000000001 in eu-central-1: it does not exist/);
+            assert.strictEqual(server.calls("EnableImageDeprecation").length, 0);
+        });
+
+        it("passes on EC2's refusal of a time more than 2 years after a public AMI's creation, without retrying it", async () => {
+            await assert.rejects(provider().create!(inputs({ date: "2029-01-01" })), (e: Error) => e.name === "InvalidParameterValue");
+            assert.strictEqual(server.calls("EnableImageDeprecation").length, 1);
+            assert.strictEqual(server.image("eu-central-1", AMI)?.deprecationTime, undefined);
+        });
+
+        it("refuses a date that is not a date at check", async () => {
+            const result = await provider().check!(inputs(), inputs({ date: "2027-02-30x" }));
+            assert.deepStrictEqual(result.failures?.map((f) => f.property), ["date"]);
+            assert.deepStrictEqual((await provider().check!(inputs(), inputs())).failures, []);
+        });
+    });
+
+    describe("read and delete", () => {
+        it("reads the AMI's deprecation time, and an AMI without one as gone", async () => {
+            const p = provider();
+            const created = await p.create!(inputs());
+            const read = await p.read!(created.id, created.outs as ImageDeprecationOutputs);
+            assert.deepStrictEqual(read, { id: created.id, props: { ...inputs(), deprecationTime: "2027-03-31T00:00:00.000Z" } });
+            delete server.image("eu-central-1", AMI)!.deprecationTime;
+            assert.deepStrictEqual(await p.read!(created.id, created.outs as ImageDeprecationOutputs), {});
+        });
+
+        it("reads a deregistered AMI as gone", async () => {
+            assert.deepStrictEqual(await provider().read!(`eu-central-1/ami-00000000000000001`), {});
+        });
+
+        it("un-deprecates the AMI when the date leaves config, and sends nothing when there is nothing to undo", async () => {
+            const p = provider();
+            const created = await p.create!(inputs());
+            await p.delete!(created.id, created.outs as ImageDeprecationOutputs);
+            assert.strictEqual(server.image("eu-central-1", AMI)?.deprecationTime, undefined);
+            assert.strictEqual(server.calls("DisableImageDeprecation").length, 1);
+            await p.delete!(created.id, created.outs as ImageDeprecationOutputs);
+            await p.delete!(created.id, { ...(created.outs as ImageDeprecationOutputs), imageId: "ami-00000000000000001" });
+            assert.strictEqual(server.calls("DisableImageDeprecation").length, 1);
+        });
+    });
+
+    describe("faults", () => {
+        it("retries throttling (RequestLimitExceeded) with growing waits, and sets the time once", async () => {
+            server.faults.push({ action: "EnableImageDeprecation", kind: "throttling", times: 2 });
+            await provider().create!(inputs());
+            assert.strictEqual(server.image("eu-central-1", AMI)?.deprecationTime, "2027-03-31T00:00:00.000Z");
+            assert.deepStrictEqual(server.calls("EnableImageDeprecation").map((r) => r.status), [503, 503, 200]);
+            assert.deepStrictEqual(clock.sleeps, [900, 1800]);
+        });
+
+        it("retries 5xx answers of every call", async () => {
+            server.faults.push({ action: "DescribeImages", kind: "internal", times: 1 }, { action: "EnableImageDeprecation", kind: "unavailable", times: 1 });
+            await provider().create!(inputs());
+            assert.deepStrictEqual(server.calls("DescribeImages").map((r) => r.status), [500, 200]);
+            assert.deepStrictEqual(server.calls("EnableImageDeprecation").map((r) => r.status), [503, 200]);
+            assert.strictEqual(server.image("eu-central-1", AMI)?.deprecationTime, "2027-03-31T00:00:00.000Z");
+        });
+
+        it("sends a passed date's time afresh on each attempt, so that a retry after a wait is not refused as past", async () => {
+            clock.advance(20_000);
+            server.faults.push({ action: "EnableImageDeprecation", kind: "throttling", times: 5 });
+            await provider().create!(inputs({ date: "2026-11-01" }));
+            const sent = server.calls("EnableImageDeprecation").map((r) => r.params.DeprecateAt);
+            assert.strictEqual(new Set(sent).size > 1, true, `times sent: ${sent.join(", ")}`);
+            assert.ok(Date.parse(server.image("eu-central-1", AMI)!.deprecationTime!) > clock.now());
+        });
+
+        it("survives a lost answer: the call is repeated and the AMI carries one time", async () => {
+            server.faults.push({ action: "EnableImageDeprecation", kind: "lostResponse", times: 1 });
+            await provider().create!(inputs());
+            assert.deepStrictEqual(server.calls("EnableImageDeprecation").map((r) => r.status), [500, 200]);
+            assert.strictEqual(server.image("eu-central-1", AMI)?.deprecationTime, "2027-03-31T00:00:00.000Z");
+        });
+
+        it("abandons a request that does not answer and tries again", async () => {
+            server.faults.push({ action: "EnableImageDeprecation", kind: "hang", times: 1 });
+            await provider(300).create!(inputs());
+            assert.deepStrictEqual(server.calls("EnableImageDeprecation").map((r) => r.status), [0, 200]);
+            assert.strictEqual(server.image("eu-central-1", AMI)?.deprecationTime, "2027-03-31T00:00:00.000Z");
+        });
+
+        it("gives up after 6 attempts, waiting at most 20 s between two, and says which call failed", async () => {
+            server.faults.push({ action: "EnableImageDeprecation", kind: "throttling", times: 100 });
+            await assert.rejects(provider().create!(inputs()), /EC2 EnableImageDeprecation ami-0123456789abcdef0 in eu-central-1: gave up after 6 attempts: Request limit exceeded/);
+            assert.strictEqual(server.calls("EnableImageDeprecation").length, 6);
+            assert.deepStrictEqual(clock.sleeps, [900, 1800, 3600, 7200, 14400]);
+            assert.strictEqual(server.image("eu-central-1", AMI)?.deprecationTime, undefined);
+        });
+
+        it("does not retry a refusal", async () => {
+            await assert.rejects(provider().create!(inputs({ imageId: "ami-00000000000000001" })));
+            assert.strictEqual(server.calls("DescribeImages").length, 1);
+        });
+    });
+
+    describe("serialised", () => {
+        it("still deprecates the AMI after Pulumi's closure serialisation", async () => {
+            const p = provider();
+            const { value: serialised } = await roundTrip(() => p, { allowSecrets: true });
+            await serialised.create!(inputs());
+            assert.strictEqual(server.image("eu-central-1", AMI)?.deprecationTime, "2027-03-31T00:00:00.000Z");
+        });
+
+        it("carries no credentials and loads the SDK where it runs", async () => {
+            const { text } = await roundTrip(() => imageDeprecationProvider(), { allowSecrets: true });
+            assert.doesNotMatch(text, /AKIA|dummy-secret/);
+            assert.match(text, /@aws-sdk\/client-ec2/);
+        });
+    });
+});
