@@ -272,6 +272,16 @@ describe("Workflow publish.yml", () => {
         }
     });
 
+    it("passes the policy pack the releases the stack file marks retire or unpublish, written before any cloud login", () => {
+        const pulumi = stepUsing(job, "pulumi/actions");
+        assert.equal(pulumi.with?.policyPackConfigs, "policy-config.json");
+        const writer = job.steps.find((s) => s.run === "npm run -s policy-config -- --stack prod > policy-config.json");
+        assert.ok(writer, "a step writes policy-config.json from the stack file");
+        const index = (s: Step) => job.steps.indexOf(s);
+        assert.ok(index(writer) < index(stepUsing(job, "aws-actions/configure-aws-credentials")));
+        assert.equal(writer.env, undefined, "no secret for it");
+    });
+
     it("gives npm ci no secret", () => {
         const install = job.steps.find((s) => s.run === "npm ci");
         assert.ok(install);
