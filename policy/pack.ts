@@ -22,6 +22,27 @@ export const environmentConfigSchema: PolicyConfigSchema = {
     },
 };
 
+/**
+ * The config of protect-prod-images: the environment, and the releases marked `retire` or
+ * `unpublish` in the stack file, whose resources are unprotected on purpose. `npm run policy-config`
+ * writes it from the stack file for `pulumi up --policy-pack-config`.
+ */
+export const protectConfigSchema: PolicyConfigSchema = {
+    properties: {
+        ...environmentConfigSchema.properties,
+        leavingReleases: {
+            type: "array",
+            items: { type: "string" },
+            description: "The versions marked retire or unpublish in the stack file; their resources (named release-<version>-...) may be unprotected.",
+        },
+    },
+};
+
+/** Whether a resource belongs to one of these releases: the program names every resource of a release release-<version>-... */
+export function ofReleases(name: string, versions: readonly string[]): boolean {
+    return versions.some((v) => name.startsWith(`release-${v}-`));
+}
+
 /** The stack name inside a URN: urn:pulumi:<stack>::<project>::<type>::<name>. */
 export function stackOfUrn(urn: string): string | undefined {
     const m = /^urn:pulumi:([^:]+)::/.exec(urn);
@@ -67,18 +88,23 @@ export function fromPolicyResource(resource: Pick<PolicyResource, "type" | "name
 const unknownEnvironment = "the stack's environment is unknown; see the stack-environment-known policy";
 
 /** A resource policy that runs one neutral rule in the stack's environment. */
-function resourcePolicy(name: string, description: string, rule: ResourceRule): ResourceValidationPolicy {
+function resourcePolicy(name: string, description: string, rule: ResourceRule, configSchema = environmentConfigSchema): ResourceValidationPolicy {
     return {
         name,
         description,
         enforcementLevel: "mandatory",
-        configSchema: environmentConfigSchema,
+        configSchema,
         validateResource: (args: ResourceValidationArgs, report: ReportViolation) => {
-            const environment = resolveEnvironment({ config: args.getConfig<{ environment?: string }>(), stackTags: args.stackTags, urn: args.urn });
+            const config = args.getConfig<{ environment?: string; leavingReleases?: string[] }>();
+            const environment = resolveEnvironment({ config, stackTags: args.stackTags, urn: args.urn });
             if (environment === undefined) {
                 args.notApplicable(unknownEnvironment);
             }
-            for (const message of rule(fromResourceArgs(args), environment)) {
+            const resource = fromResourceArgs(args);
+            if (ofReleases(args.name, config.leavingReleases ?? [])) {
+                resource.leaving = true;
+            }
+            for (const message of rule(resource, environment)) {
                 report(message);
             }
         },
@@ -92,7 +118,7 @@ export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
         noPublicInDev),
     resourcePolicy(policyNames.protectProdImages,
         "In prod, published images, gallery definitions and everything that makes an image public are protected or retained, so that removing a release from config cannot delete or revoke them.",
-        protectProdImages),
+        protectProdImages, protectConfigSchema),
     resourcePolicy(policyNames.noGalleryImageReplacement,
         "In prod, an Azure gallery image definition is protected and ignores changes to identifier, osType, hyperVGeneration and architecture, which would replace it.",
         noGalleryImageReplacement),

@@ -31,6 +31,11 @@ export interface NeutralResource {
     stack?: Environment;
     /** Whether its release is marked `unpublish: true`, a reviewed revocation; unknown (absent) inside the policy pack. */
     unpublished?: boolean;
+    /**
+     * Whether its release is marked `retire` or `unpublish` in the stack file, so unprotected on purpose;
+     * the policy pack, which sees neither retainOnDelete nor the stack config, learns it from its config.
+     */
+    leaving?: boolean;
 }
 
 /** One broken rule. */
@@ -124,10 +129,10 @@ export function noPublicInDev(resource: NeutralResource, environment: Environmen
  * everything that makes an image public: removing a release deletes those leaves first (the engine
  * deletes dependents before what they depend on), so an unprotected one would be revoked before the
  * removal stops at a protected image. A release marked `unpublish: true` is exempt: revoking it is the
- * reviewed intent.
+ * reviewed intent; so is one marked `retire: true` (retained on delete) where retainOnDelete cannot be seen.
  */
 export function protectProdImages(resource: NeutralResource, environment: Environment): string[] {
-    if (environment !== "prod" || resource.unpublished === true) {
+    if (environment !== "prod" || resource.unpublished === true || resource.leaving === true) {
         return [];
     }
     const { protect, retainOnDelete } = resource.options;

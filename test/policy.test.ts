@@ -346,6 +346,19 @@ describe("The image-publisher policy pack", () => {
         assert.deepEqual(runResourcePolicy(policyNames.protectProdImages, resourceArgs("prod", { ...ami, options: { protect: true } })), []);
     });
 
+    it("lets the resources of a release its config names as leaving (retire or unpublish) go unprotected in prod, and no other release's", () => {
+        const grant = res("aws:ec2/amiLaunchPermission:AmiLaunchPermission", { group: "all" }, {}, "release-1.0-aws-x86_64-eu-west-1-public");
+        const ami = res("aws:ec2/ami:Ami", {}, {}, "release-1.0-aws-x86_64-ami");
+        const config = { leavingReleases: ["1.0"] } as { environment?: Environment };
+        for (const r of [grant, ami]) {
+            assert.equal(runResourcePolicy(policyNames.protectProdImages, resourceArgs("prod", r)).length, 1, `${r.name} without config`);
+            assert.deepEqual(runResourcePolicy(policyNames.protectProdImages, resourceArgs("prod", r, config)), [], `${r.name} leaving`);
+        }
+        const other = { ...ami, name: "release-1.0.1-aws-x86_64-ami" };
+        assert.equal(runResourcePolicy(policyNames.protectProdImages, resourceArgs("prod", other, config)).length, 1, "1.0.1 is not 1.0");
+        assert.ok(policies.find((p) => p.name === policyNames.protectProdImages)!.configSchema!.properties.leavingReleases);
+    });
+
     it("checks a gallery image definition's protect and ignoreChanges options", () => {
         const definition = res(galleryImageType, {}, { protect: true, ignoreChanges: ["identifier"] }, "os-def");
         const messages = runResourcePolicy(policyNames.noGalleryImageReplacement, resourceArgs("prod", definition));

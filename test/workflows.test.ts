@@ -85,7 +85,7 @@ function upStep(job: Job): Step {
     const step = job.steps.find((s) => /\bpulumi up\b/.test(s.run ?? ""));
     assert.ok(step, "no pulumi up step");
     const command = (step.run ?? "").replace(/\s*\\\n\s*/g, " ");
-    assert.match(command, /pulumi up --stack prod --yes --diff --policy-pack policy --continue-on-error --event-log "\$RUNNER_TEMP\/pulumi-events\.jsonl"/);
+    assert.match(command, /pulumi up --stack prod --yes --diff --policy-pack policy --policy-pack-config policy-config\.json --continue-on-error --event-log "\$RUNNER_TEMP\/pulumi-events\.jsonl"/);
     const cli = stepUsing(job, "pulumi/actions");
     assert.equal(cli.with, undefined, "the action only installs the CLI");
     assert.ok(job.steps.indexOf(cli) < job.steps.indexOf(step));
@@ -287,6 +287,15 @@ describe("Workflow publish.yml", () => {
         for (const login of ["aws-actions/configure-aws-credentials", "azure/login", "google-github-actions/auth"]) {
             assert.ok(index(stepUsing(job, login)) < index(pulumi), `${login} before up`);
         }
+    });
+
+    it("passes the policy pack the releases the stack file marks retire or unpublish, written before any cloud login", () => {
+        const writer = job.steps.find((s) => s.run === "npm run -s policy-config -- --stack prod > policy-config.json");
+        assert.ok(writer, "a step writes policy-config.json from the stack file");
+        const index = (s: Step) => job.steps.indexOf(s);
+        assert.ok(index(writer) < index(stepUsing(job, "aws-actions/configure-aws-credentials")));
+        assert.equal(writer.env, undefined, "no secret for it");
+        assert.match((upStep(job).run ?? "").replace(/\s*\\\n\s*/g, " "), / --policy-pack policy --policy-pack-config policy-config\.json /);
     });
 
     it("continues past a failing resource, writes the event log, and reports from it to chat even when the up failed", () => {
