@@ -1,16 +1,20 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Architecture, Cloud, Release as ReleaseSpec, StackConfig, renderTemplate } from "./config";
 import { AwsListing, AzureListing } from "./outputs";
-import { AwsImage } from "./aws/image";
-import { awsMarketplaceVersion } from "./aws/release-marketplace";
-import { AzureGallery } from "./azure/gallery";
-import { AzureImage } from "./azure/image";
-import { AzureMarketplaceVersion } from "./azure/partner-center";
-import { GcpImage, gceName } from "./gcp/image";
-import { AliCloudImage } from "./alicloud/image";
-import { AliCloudRegions } from "./alicloud/regions";
-import { OpenStackImage } from "./openstack/image";
-import { OpenStackClouds } from "./openstack/clouds";
+import type { AzureGallery } from "./azure/gallery";
+import type { AzureMarketplaceVersion } from "./azure/partner-center";
+import type { AliCloudRegions } from "./alicloud/regions";
+import type { OpenStackClouds } from "./openstack/clouds";
+
+// Each cloud's components, and with them its Pulumi SDK (hundreds of milliseconds to load), are
+// loaded only when the cloud is on; the types come from `import type`, which loads nothing.
+const awsImage = () => require("./aws/image") as typeof import("./aws/image");
+const awsMarketplace = () => require("./aws/release-marketplace") as typeof import("./aws/release-marketplace");
+const azureImage = () => require("./azure/image") as typeof import("./azure/image");
+const azurePartnerCenter = () => require("./azure/partner-center") as typeof import("./azure/partner-center");
+const gcpImage = () => require("./gcp/image") as typeof import("./gcp/image");
+const aliCloudImage = () => require("./alicloud/image") as typeof import("./alicloud/image");
+const openStackImage = () => require("./openstack/image") as typeof import("./openstack/image");
 
 /** Per-architecture values. */
 type PerArch<T> = Partial<Record<Architecture, T>>;
@@ -89,6 +93,8 @@ export class Release extends pulumi.ComponentResource {
         });
 
         if (config.aws.enabled && context.awsRegions) {
+            const { AwsImage } = awsImage();
+            const { awsMarketplaceVersion } = awsMarketplace();
             images.aws = {};
             for (const arch of release.architectures) {
                 const image = new AwsImage(`${name}-aws-${arch}`, {
@@ -103,6 +109,7 @@ export class Release extends pulumi.ComponentResource {
         }
 
         if (config.azure?.enabled && context.azure) {
+            const { AzureImage } = azureImage();
             images.azure = {};
             const versionIds: PerArch<pulumi.Output<Record<string, string>>> = {};
             for (const arch of release.architectures) {
@@ -115,6 +122,7 @@ export class Release extends pulumi.ComponentResource {
             }
             const mp = config.azure.marketplace;
             if (mp.enabled && config.secrets.partnerCenterClientSecret) {
+                const { AzureMarketplaceVersion } = azurePartnerCenter();
                 const plan = new AzureMarketplaceVersion(`${name}-azure-marketplace`, {
                     release, target: config.azure, environment: config.environment, versionIds,
                     clientSecret: pulumi.secret(config.secrets.partnerCenterClientSecret),
@@ -127,6 +135,7 @@ export class Release extends pulumi.ComponentResource {
         }
 
         if (config.gcp.enabled) {
+            const { GcpImage, gceName } = gcpImage();
             images.gcp = {};
             for (const arch of release.architectures) {
                 const replacement = args.successor && release.deprecation && config.gcp.project
@@ -138,6 +147,7 @@ export class Release extends pulumi.ComponentResource {
         }
 
         if (config.alicloud.enabled && context.alicloud) {
+            const { AliCloudImage } = aliCloudImage();
             images.alicloud = {};
             for (const arch of release.architectures) {
                 images.alicloud[arch] = new AliCloudImage(`${name}-alicloud-${arch}`, {
@@ -147,6 +157,7 @@ export class Release extends pulumi.ComponentResource {
         }
 
         if (config.openstack.enabled && context.openstack) {
+            const { OpenStackImage } = openStackImage();
             images.openstack = {};
             for (const arch of release.architectures) {
                 images.openstack[arch] = new OpenStackImage(`${name}-openstack-${arch}`, {

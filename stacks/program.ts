@@ -2,13 +2,16 @@ import * as pulumi from "@pulumi/pulumi";
 import { Release as ReleaseSpec, loadConfig, renderTemplate } from "../components/config";
 import { compareVersions } from "../components/outputs";
 import { Release, ReleaseCommunity, ReleaseImages, ReleaseMarketplace, StackContext } from "../components/release";
-import { AzureGallery } from "../components/azure/gallery";
-import { azurePreflight } from "../components/azure/preflight";
 import type { PermissionReader } from "../components/azure/blob-access";
-import { awsPreflight } from "../components/aws/preflight";
-import { AwsPublicAccess } from "../components/aws/public-access";
-import { AliCloudRegions } from "../components/alicloud/regions";
-import { OpenStackClouds } from "../components/openstack/clouds";
+
+// Each cloud's components, and with them its Pulumi SDK (hundreds of milliseconds to load), are
+// loaded only when the cloud is on; the types come from `typeof import`, which loads nothing.
+const azureGallery = () => require("../components/azure/gallery") as typeof import("../components/azure/gallery");
+const azurePreflights = () => require("../components/azure/preflight") as typeof import("../components/azure/preflight");
+const awsPreflights = () => require("../components/aws/preflight") as typeof import("../components/aws/preflight");
+const awsPublicAccess = () => require("../components/aws/public-access") as typeof import("../components/aws/public-access");
+const aliCloudRegions = () => require("../components/alicloud/regions") as typeof import("../components/alicloud/regions");
+const openStackClouds = () => require("../components/openstack/clouds") as typeof import("../components/openstack/clouds");
 
 /** The stack outputs; docs/outputs.md is their contract. */
 export interface StackOutputs {
@@ -42,15 +45,18 @@ export async function publish(options: PublishOptions = {}): Promise<StackOutput
 
     // Every preflight that can refuse runs before the first resource is registered.
     if (config.azure?.enabled) {
+        const { azurePreflight } = azurePreflights();
         await azurePreflight(config.azure, config.environment, { readPermissions: options.azurePermissions });
     }
     const context: StackContext = {};
     if (config.aws.enabled) {
         const imageNames = releases.flatMap((r) => r.architectures.map((arch) =>
             renderTemplate(config.naming.image, { product: config.product.name, version: r.version, arch, cloud: "aws" })));
+        const { awsPreflight } = awsPreflights();
         const preflight = await awsPreflight(config.aws, config.environment, imageNames);
         context.awsRegions = preflight.regions;
         if (config.environment === "prod" && config.aws.sharing.public && config.aws.sharing.unblockPublicAccess) {
+            const { AwsPublicAccess } = awsPublicAccess();
             const access = new AwsPublicAccess("aws-public-access", { regions: preflight.regions });
             context.awsSharingDependsOn = access.settings;
         }
@@ -58,12 +64,15 @@ export async function publish(options: PublishOptions = {}): Promise<StackOutput
 
     if (config.azure?.enabled) {
         const architectures = [...new Set(releases.flatMap((r) => r.architectures))].sort();
+        const { AzureGallery } = azureGallery();
         context.azure = new AzureGallery("azure", { target: config.azure, product: config.product.name, environment: config.environment, architectures });
     }
     if (config.alicloud.enabled) {
+        const { AliCloudRegions } = aliCloudRegions();
         context.alicloud = new AliCloudRegions("alicloud", { target: config.alicloud });
     }
     if (config.openstack.enabled) {
+        const { OpenStackClouds } = openStackClouds();
         context.openstack = new OpenStackClouds("openstack", { target: config.openstack, secrets: config.secrets.openstack });
     }
 

@@ -2,6 +2,7 @@ import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { answerInvoke, Fixtures, defaultFixtures } from "./fixtures";
 import { mockState } from "./mock-state";
+import { secretMarker } from "./secret-marker";
 
 /** The options a resource was registered with that matter to a reviewer. */
 export interface RecordedOptions {
@@ -71,8 +72,8 @@ export interface MockRunOptions {
     latency?: (type: string, name: string, inputs: Record<string, unknown>) => number;
 }
 
-/** The text that stands in for a secret value. */
-export const secretMarker = "[secret]";
+// In a file of its own, so that reading a stack file (tools/stack-config.ts) loads no Pulumi SDK.
+export { secretMarker };
 
 /** The ARM path of the azure-native resources whose IDs the program reads, built from their name inputs. */
 const azurePaths: Record<string, (i: Record<string, unknown>) => string> = {

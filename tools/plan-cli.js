@@ -44,7 +44,8 @@ function build() {
 
 build();
 const { main } = require(path.join(root, "bin", "tools", "plan.js"));
-main(process.argv.slice(2), { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) })
+// This process only plans, so it skips serialising dynamic providers, which the plan never prints.
+main(process.argv.slice(2), { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) }, { serialiseProviders: false })
     .then((code) => { process.exitCode = code; })
     .catch((error) => {
         process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);

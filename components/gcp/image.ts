@@ -1,4 +1,3 @@
-import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as gcp from "@pulumi/gcp";
 import { Architecture, GcpTarget, Release, renderTemplate } from "../config/model";
@@ -6,6 +5,10 @@ import { ShieldedInstanceInitialState } from "./compute-client";
 import { GcpArmImage } from "./arm-image";
 import { GcpImageDeprecation } from "./deprecation";
 import { importSource } from "../staging/stage";
+import { gceName } from "./names";
+
+// In a file of its own, so that config validation can use it without loading @pulumi/gcp.
+export { gceName };
 
 /** The role that lets a principal create disks and instances from an image. */
 export const IMAGE_USER_ROLE = "roles/compute.imageUser";
@@ -30,28 +33,6 @@ export interface GcpImageArgs {
     environment: "dev" | "prod";
     /** The URL of the image that replaces this one once the release is deprecated, such as the next release's selfLink. */
     replacement?: pulumi.Input<string>;
-}
-
-/**
- * A name GCE accepts for an image or a family: lower case, letters, digits and hyphens (dots,
- * underscores and anything else become hyphens, runs of hyphens collapse), starting with a letter
- * ("i-" is put in front otherwise), not ending with a hyphen, at most 63 characters. A longer name
- * keeps its first 54 characters and gets 8 hex digits of its SHA-256, so that two long names that
- * differ only at the end stay distinct.
- */
-export function gceName(raw: string): string {
-    let name = raw.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
-    if (name === "") {
-        throw new Error(`cannot make a GCE name out of ${JSON.stringify(raw)}`);
-    }
-    if (!/^[a-z]/.test(name)) {
-        name = `i-${name}`;
-    }
-    if (name.length > 63) {
-        const hash = crypto.createHash("sha256").update(name).digest("hex").slice(0, 8);
-        name = `${name.slice(0, 54).replace(/-+$/, "")}-${hash}`;
-    }
-    return name;
 }
 
 /** A label value GCE accepts: lower case letters, digits, "_" and "-", at most 63 characters. */

@@ -1,7 +1,7 @@
 import { CheckContext } from "./context";
 import { enabledClouds } from "./artifacts";
 import { Architecture, Cloud, renderTemplate } from "../model";
-import { gceName } from "../../gcp/image";
+import { gceName } from "../../gcp/names";
 
 /** The largest part of an Azure gallery image version: each of Major.Minor.Patch is a 32-bit signed integer. */
 const azureVersionPartMax = 2147483647;
