@@ -26,6 +26,14 @@ describe("Plan startup", function () {
         assert.deepStrictEqual(loaded.filter((p) => p.startsWith("@pulumi/") || p === "yaml" || p === "zod"), []);
     });
 
+    it("as the plan command's own process, leaves out what only serialising providers needs (npm's arborist, TypeScript)", () => {
+        const loaded = loadedBy(["cli"]);
+
+        // TypeScript itself is loaded here by ts-node, which runs this test's helper.
+        assert.ok(loaded.includes("@pulumi/pulumi"));
+        assert.deepStrictEqual(loaded.filter((p) => p.startsWith("@npmcli/") || p === "pacote" || p === "sigstore"), []);
+    });
+
     it("loads the Pulumi SDK of each cloud that is on, and no other: AWS alone loads @pulumi/aws only", () => {
         const awsOnly = {
             environment: "dev",

@@ -152,7 +152,7 @@ export async function main(argv: string[], io: PlanIo, options: PlanOptions = {}
             : args["diff-file"] !== undefined ? readStackConfig(args["diff-file"]) : undefined;
         // Loaded only now, after the arguments are known to be good: they pull in the program.
         if (options.serialiseProviders === false) {
-            (await import("./provider-serialisation")).skipProviderSerialisation();
+            (await import("./provider-serialisation")).skipProviderSerialisationForGood();
         }
         const { runPlan } = await import("./plan-run");
         const { validateOutputs } = await import("../components/outputs");

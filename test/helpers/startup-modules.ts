@@ -2,6 +2,7 @@
  * Run in a process of its own by test/plan-startup.test.ts: does one thing and prints, as JSON, the
  * packages it loaded (such as "@pulumi/aws" or "@pulumi/azure-native/compute").
  *   startup-modules.ts help            the plan command with --help
+ *   startup-modules.ts cli             the plan command of the dev stack as tools/plan-cli.js runs it
  *   startup-modules.ts plan CONFIG     the program under mocks, CONFIG being un-namespaced config as JSON
  */
 import * as path from "path";
@@ -26,6 +27,13 @@ async function main(): Promise<void> {
     if (mode === "help") {
         const { main: plan } = await import("../../tools/plan");
         await plan(["--help"], { out: () => undefined, err: () => undefined });
+    } else if (mode === "cli") {
+        const { main: plan } = await import("../../tools/plan");
+        let err = "";
+        const code = await plan(["--stack", "dev", "--format", "json", "--now", "2026-11-22"], { out: () => undefined, err: (t) => { err += t; } }, { serialiseProviders: false });
+        if (code !== 0) {
+            throw new Error(`the plan exited ${code}: ${err}`);
+        }
     } else {
         const { runPlan } = await import("../../tools/plan-run");
         const { cliConfig } = await import("../mocks");
