@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The offline plan, run as JavaScript compiled once into bin/ instead of compiling TypeScript on
-// every run: `node tools/plan-cli.js --stack prod [...]` takes the same flags as `npm run plan`.
+// every run: `npm run plan -- --stack prod [...]` runs this file, as does `node tools/plan-cli.js`.
 // It recompiles (tsc, incremental, tsconfig.build.json) only when a source file is newer than the
 // last build. Plain JavaScript on purpose: it must start without a TypeScript compiler.
 "use strict";
