@@ -8,7 +8,6 @@ import * as pulumi from "@pulumi/pulumi";
 import { runPlan } from "../tools/plan-run";
 import { runUnderMocks, RecordedResource } from "../tools/mocks";
 import { benchFixtures, prodWithReleases } from "./scenario";
-import { readStackConfig } from "../tools/stack-config";
 import { constructorFor } from "./constructors";
 
 const now = new Date("2026-11-22T00:00:00Z");
@@ -44,13 +43,12 @@ async function floor(recorded: RecordedResource[]): Promise<number> {
 
 async function main(): Promise<void> {
     const [mode, n] = [process.argv[2], Number(process.argv[3])];
-    // inprocess: the committed prod stack file, as the plan command reads it.
-    const config = mode === "inprocess" ? readStackConfig("Pulumi.prod.yaml") : prodWithReleases(n);
+    const config = prodWithReleases(n);
     // Warm up: load every module and run the program once, so both modes time only the work.
     const warm = await runPlan("prod", config, { now, fixtures: benchFixtures() });
     const start = process.hrtime.bigint();
     let resources: number;
-    if (mode === "plan" || mode === "inprocess") {
+    if (mode === "plan") {
         resources = (await runPlan("prod", config, { now, fixtures: benchFixtures() })).recorded.length;
     } else {
         resources = await floor(warm.recorded);

@@ -1,6 +1,7 @@
 import * as assert from "assert";
-import { CommunityShareState, communityShareKind, communityShareProvider } from "../components/alicloud/community-share";
+import { CommunityShareState, communityShareProvider } from "../components/alicloud/community-share";
 import { FakeClock } from "./helpers/clock";
+import { storedWithFormerKind } from "./helpers/former-kind";
 import { withEnv } from "./helpers/env";
 import { throughSerialisation } from "./helpers/serialise";
 import { EcsImage, EcsServer, startEcsServer } from "./servers/ecs";
@@ -14,7 +15,6 @@ describe("AliCloudCommunityShare", () => {
     let image: EcsImage;
 
     const state = (overrides: Partial<CommunityShareState> = {}): CommunityShareState => ({
-        resourceKind: communityShareKind,
         regionId: "ap-southeast-1",
         imageId: image.ImageId,
         isPublic: true,
@@ -72,6 +72,12 @@ describe("AliCloudCommunityShare", () => {
 
         assert.strictEqual(updated.outs.isPublic, false);
         assert.strictEqual(image.IsPublic, false);
+    });
+
+    it("neither updates nor replaces a share whose state still holds the former resourceKind input", async () => {
+        const diff = await provider().diff!("ap-southeast-1/m-1", storedWithFormerKind(state(), "alicloud:CommunityShare"), state());
+
+        assert.deepStrictEqual([diff.changes, diff.replaces], [false, []]);
     });
 
     it("replaces the share when it names another image", async () => {

@@ -1,7 +1,8 @@
 import * as assert from "assert";
 import { PollTimeoutError, RetriesExhaustedError } from "../components/dynamic/retry";
-import { ImportImageState, allImageStatuses, importImageKind, importImageProvider } from "../components/alicloud/import-image";
+import { ImportImageState, allImageStatuses, importImageProvider } from "../components/alicloud/import-image";
 import { FakeClock } from "./helpers/clock";
+import { storedWithFormerKind } from "./helpers/former-kind";
 import { setEnv, withEnv } from "./helpers/env";
 import { throughSerialisation } from "./helpers/serialise";
 import { EcsServer, startEcsServer } from "./servers/ecs";
@@ -13,7 +14,6 @@ const poll = { initialDelayMs: 10000, maxDelayMs: 60000, timeoutMs: 30 * 60 * 10
 
 function inputs(server: EcsServer, overrides: Partial<ImportImageState> = {}): ImportImageState {
     return {
-        resourceKind: importImageKind,
         regionId: "eu-central-1",
         endpoint: server.endpoint,
         protocol: "http",
@@ -260,6 +260,14 @@ describe("AliCloudImportImage", () => {
             new RegExp(`image ${old.id} in eu-central-1 is already named acmelinux-1592.4-arm64 but has description "acmelinux 1592.4 arm64" instead of "rebuilt"; it is left alone`));
         assert.strictEqual(server.calls("ImportImage").length, 1);
         assert.strictEqual(server.images.get(old.id)?.Description, "acmelinux 1592.4 arm64");
+    });
+
+    it("neither updates nor replaces an image whose state still holds the former resourceKind input", async () => {
+        const provider = importImageProvider({ clock: new FakeClock(0), retry, poll });
+        const old = await provider.create!(inputs(server));
+
+        const diff = await provider.diff!(old.id, storedWithFormerKind(old.outs, "alicloud:ImportImage"), inputs(server));
+        assert.deepStrictEqual([diff.changes, diff.replaces], [false, []]);
     });
 
     it("replaces in place of another name without deleting first", async () => {

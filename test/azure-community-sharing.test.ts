@@ -1,9 +1,10 @@
 import { strict as assert } from "assert";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import {
-    COMMUNITY_SHARING_KIND, CommunitySharingInputs, CommunitySharingProviderOptions, communitySharingProvider,
+    CommunitySharingInputs, CommunitySharingProviderOptions, communitySharingProvider,
 } from "../components/azure/community-sharing-provider";
 import { FakeClock } from "./helpers/clock";
+import { storedWithFormerKind } from "./helpers/former-kind";
 import { withEnvEach } from "./helpers/env";
 import { roundTrip } from "./helpers/serialise";
 import { AzureArmServer } from "./servers/azure-arm";
@@ -34,7 +35,6 @@ describe("CommunityGallerySharing provider", () => {
     });
 
     const inputs = (extra: Partial<CommunitySharingInputs> = {}): CommunitySharingInputs => ({
-        resourceKind: COMMUNITY_SHARING_KIND,
         subscriptionId: "00000000-1111-2222-3333-444444444444",
         resourceGroupName: "images",
         galleryName: "product_gallery",
@@ -154,6 +154,9 @@ describe("CommunityGallerySharing provider", () => {
         assert.deepEqual(moved.replaces, []);
         const same = await p.diff!("id", olds, inputs());
         assert.equal(same.changes, false);
+        // A sharing enabled before it had its type token still holds the resourceKind input that named it.
+        const stored = await p.diff!("id", storedWithFormerKind(olds, "azure:CommunitySharing"), inputs());
+        assert.deepEqual([stored.changes, stored.replaces], [false, []]);
     });
 
     it("still works after Pulumi's closure serialisation, calling the local server", async () => {

@@ -2,9 +2,10 @@ import { strict as assert } from "assert";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { API_VERSION, CONFIGURE_SCHEMA, PARTNER_CENTER_SCOPE, SUBMISSION_SCHEMA, partnerCenterClient } from "../components/azure/partner-center-client";
 import {
-    MARKETPLACE_VERSION_KIND, MarketplaceVersionInputs, MarketplaceVersionProviderOptions, marketplaceVersionProvider,
+    MarketplaceVersionInputs, MarketplaceVersionProviderOptions, marketplaceVersionProvider,
 } from "../components/azure/partner-center-provider";
 import { FakeClock } from "./helpers/clock";
+import { storedWithFormerKind } from "./helpers/former-kind";
 import { roundTrip } from "./helpers/serialise";
 import { localAccessToken } from "./servers/azure-arm";
 import { PartnerCenterServer } from "./servers/partner-center";
@@ -25,7 +26,6 @@ describe("AzureMarketplaceVersion provider (Partner Center)", () => {
     });
 
     const inputs = (extra: Partial<MarketplaceVersionInputs> = {}): MarketplaceVersionInputs => ({
-        resourceKind: MARKETPLACE_VERSION_KIND,
         offerId: "product-offer",
         planId: "standard",
         tenantId,
@@ -67,7 +67,7 @@ describe("AzureMarketplaceVersion provider (Partner Center)", () => {
         assert.deepEqual(server.planConfiguration("draft", server.otherPlanGuid)?.vmImageVersions, [], "the other plan is untouched");
         assert.equal(server.requests.find((r) => r.path === "/product")?.query.externalId, "product-offer");
         assert.deepEqual(result.outs, {
-            resourceKind: MARKETPLACE_VERSION_KIND, offerId: "product-offer", planId: "standard", tenantId, clientId: "66666666-7777-8888-9999-000000000000",
+            offerId: "product-offer", planId: "standard", tenantId, clientId: "66666666-7777-8888-9999-000000000000",
             versionNumber: "1592.4.0", images: inputs().images, deprecated: false, publish: false, endpoint: server.url, authorityHost: server.url,
             productId: server.productGuid, jobId: "job-1", status: "succeeded", state: "draft",
         });
@@ -225,6 +225,9 @@ describe("AzureMarketplaceVersion provider (Partner Center)", () => {
         const created = await p.create!(inputs());
         const secretOnly = await p.diff!(created.id, created.outs, inputs({ clientSecret: "rotated" }));
         assert.equal(secretOnly.changes, false);
+        // A version published before it had its type token still holds the resourceKind input that named it.
+        const stored = await p.diff!(created.id, storedWithFormerKind(created.outs, "azure:MarketplaceVersion"), inputs());
+        assert.deepEqual([stored.changes, stored.replaces], [false, []]);
         const deprecated = await p.diff!(created.id, created.outs, inputs({ deprecated: true }));
         assert.equal(deprecated.changes, true);
         assert.deepEqual(deprecated.replaces, []);

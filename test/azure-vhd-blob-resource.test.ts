@@ -6,13 +6,13 @@ import { vhdBlobProvider, VhdBlobInputs, VhdBlobOutputs } from "../components/az
 import { orderedHasher, runPool } from "../components/azure/vhd-pool";
 import { isAllZero, planRanges } from "../components/azure/vhd-ranges";
 import { locateBlob } from "../components/azure/vhd-target";
+import { storedWithFormerKind } from "./helpers/former-kind";
 import { runMocked } from "./mocks";
 
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const SHA = "ab".repeat(32);
 
 const state: VhdBlobOutputs = {
-    resourceKind: "azure:VhdBlob",
     url: "https://acct.blob.core.windows.net/vhds/product-1.2-x86_64.vhd",
     accountUrl: "https://acct.blob.core.windows.net",
     containerName: "vhds",
@@ -59,6 +59,11 @@ describe("VhdBlob", function () {
                 blobUrl: "https://acct.blob.core.windows.net/vhds/product-1.2-x86_64.vhd?sv=2024&sig=abc",
             }));
             assert.strictEqual(result.changes, false);
+        });
+
+        it("neither updates nor replaces a blob whose state still holds the former resourceKind input", async () => {
+            const result = await vhdBlobProvider.diff!("id", storedWithFormerKind(state, "azure:VhdBlob"), news());
+            assert.deepStrictEqual(result, { changes: false, replaces: [], deleteBeforeReplace: true });
         });
 
         it("plans a replacement while the source is not known yet", async () => {

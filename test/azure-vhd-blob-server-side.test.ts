@@ -81,7 +81,7 @@ describe("VhdBlob in server-side mode (Put Page From URL)", function () {
         assert.deepStrictEqual(stored?.metadata, { complete: "true", source: source.url, sourcesize: String(artifact.length) });
         assert.strictEqual(id, `${blobs.accountUrl}/vhds/${name}`);
         assert.deepStrictEqual({ ...outs, accountUrl: undefined }, {
-            resourceKind: "azure:VhdBlob", url: id, accountUrl: undefined, containerName: "vhds", blobName: name, accountName: "devstoreaccount1", auth: "key",
+            url: id, accountUrl: undefined, containerName: "vhds", blobName: name, accountName: "devstoreaccount1", auth: "key",
             source: source.url, size: artifact.length, bytesUploaded: artifact.length, rangesSkipped: 0,
         });
     });

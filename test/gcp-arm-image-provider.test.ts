@@ -2,13 +2,13 @@ import * as assert from "assert";
 import { ArmImageInputs, ArmImageOutputs, armImageDocument, armImageProvider, armImageRequestId } from "../components/gcp/arm-image-provider";
 import { ComputeClientOptions } from "../components/gcp/compute-client";
 import { FakeClock } from "./helpers/clock";
+import { storedWithFormerKind } from "./helpers/former-kind";
 import { GceServer } from "./servers/gce";
 
 const source = "https://storage.googleapis.com/images-bucket/flatcar-1592.4-arm64-gcpimage.tar.gz";
 
 function inputs(overrides: Partial<ArmImageInputs> = {}): ArmImageInputs {
     return {
-        resourceKind: "gcp:ArmImage",
         project: "images-project",
         name: "flatcar-1592-4-arm64",
         source,
@@ -190,6 +190,9 @@ describe("GcpArmImage provider", () => {
         const resource = await provider.diff!("id", old, inputs({ source: `${source}.v2`, family: "other" }));
         assert.deepStrictEqual([resource.changes, resource.replaces, resource.deleteBeforeReplace], [true, ["source", "family"], true]);
         assert.strictEqual((await provider.diff!("id", old, inputs())).changes, false);
+        // An image created before it had its type token still holds the resourceKind input that named it.
+        const stored = await provider.diff!("id", storedWithFormerKind(old, "gcp:ArmImage"), inputs());
+        assert.deepStrictEqual([stored.changes, stored.replaces], [false, []]);
 
         await provider.update!("id", old, inputs({ labels: { team: "os" } }));
         const [setLabels] = server.calls("POST", /setLabels$/);

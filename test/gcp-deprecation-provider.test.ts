@@ -2,13 +2,13 @@ import * as assert from "assert";
 import { ImageDeprecationInputs, deprecationMatches, imageDeprecationProvider } from "../components/gcp/deprecation-provider";
 import { ComputeClientOptions } from "../components/gcp/compute-client";
 import { FakeClock } from "./helpers/clock";
+import { storedWithFormerKind } from "./helpers/former-kind";
 import { GceServer } from "./servers/gce";
 
 const replacement = "projects/images-project/global/images/flatcar-1593-0-x86-64";
 
 function inputs(overrides: Partial<ImageDeprecationInputs> = {}): ImageDeprecationInputs {
     return {
-        resourceKind: "gcp:ImageDeprecation",
         project: "images-project",
         image: "flatcar-1592-4-x86-64",
         state: "DEPRECATED",
@@ -81,6 +81,9 @@ describe("GcpImageDeprecation provider", () => {
         const diff = await provider.diff!("id", inputs(), inputs({ deprecated: "2026-04-01T00:00:00.000Z" }));
         assert.deepStrictEqual([diff.changes, diff.replaces], [true, []]);
         assert.deepStrictEqual((await provider.diff!("id", inputs(), inputs({ image: "other" }))).replaces, ["image"]);
+        // A deprecation made before it had its type token still holds the resourceKind input that named it.
+        const stored = await provider.diff!("id", storedWithFormerKind(inputs(), "gcp:ImageDeprecation"), inputs());
+        assert.deepStrictEqual([stored.changes, stored.replaces], [false, []]);
 
         await provider.update!("id", inputs(), inputs({ deprecated: "2026-04-01T00:00:00.000Z" }));
         assert.strictEqual((server.images.get("images-project/flatcar-1592-4-x86-64")?.deprecated as { deprecated: string }).deprecated, "2026-04-01T00:00:00.000Z");

@@ -21,7 +21,6 @@ describe("GCP dynamic providers, serialised", () => {
         const { value: serialisedArm } = await roundTrip(() => arm, { allowSecrets: true });
         const { value: serialisedDeprecation } = await roundTrip(() => deprecation, { allowSecrets: true });
         const image: ArmImageInputs = {
-            resourceKind: "gcp:ArmImage",
             project: "images-project",
             name: "flatcar-1592-4-arm64",
             source: "https://storage.googleapis.com/images-bucket/flatcar-1592.4-arm64.tar.gz",
@@ -37,7 +36,7 @@ describe("GCP dynamic providers, serialised", () => {
         assert.strictEqual((server.calls("POST", /global\/images$/)[0].body as { architecture: string }).architecture, "ARM64");
 
         const status: ImageDeprecationInputs = {
-            resourceKind: "gcp:ImageDeprecation", project: "images-project", image: "flatcar-1592-4-arm64", state: "DEPRECATED", deprecated: "2026-03-01T00:00:00.000Z",
+            project: "images-project", image: "flatcar-1592-4-arm64", state: "DEPRECATED", deprecated: "2026-03-01T00:00:00.000Z",
         };
         await serialisedDeprecation.create!(status);
         assert.deepStrictEqual(server.images.get("images-project/flatcar-1592-4-arm64")?.deprecated, { state: "DEPRECATED", deprecated: "2026-03-01T00:00:00.000Z" });

@@ -1,7 +1,8 @@
 import * as assert from "assert";
 import { createHash } from "crypto";
-import { STAGED_ARTIFACT_KIND, StagedArtifactInputs, StagedArtifactOutputs, stagingProvider, StagingProviderOptions } from "../components/staging/provider";
+import { StagedArtifactInputs, StagedArtifactOutputs, stagingProvider, StagingProviderOptions } from "../components/staging/provider";
 import { FakeClock } from "./helpers/clock";
+import { storedWithFormerKind } from "./helpers/former-kind";
 import { roundTrip } from "./helpers/serialise";
 import { startArtifactSource } from "./servers/artifact-source";
 import { GcsServer } from "./servers/gcs";
@@ -52,10 +53,10 @@ describe("StagedArtifact provider", function () {
     });
 
     const gcsInputs = (extra: Partial<StagedArtifactInputs> = {}): StagedArtifactInputs => ({
-        resourceKind: STAGED_ARTIFACT_KIND, source: `s3://acmelinux-artifacts/${GCP_KEY}`, store: "gcs", bucket: "acmelinux-staging", key: GCP_KEY, ...extra,
+        source: `s3://acmelinux-artifacts/${GCP_KEY}`, store: "gcs", bucket: "acmelinux-staging", key: GCP_KEY, ...extra,
     });
     const ossInputs = (extra: Partial<StagedArtifactInputs> = {}): StagedArtifactInputs => ({
-        resourceKind: STAGED_ARTIFACT_KIND, source: `s3://acmelinux-artifacts/${ALI_KEY}`, store: "oss", bucket: "acmelinux-staging-eu", key: ALI_KEY, region: "eu-central-1", ...extra,
+        source: `s3://acmelinux-artifacts/${ALI_KEY}`, store: "oss", bucket: "acmelinux-staging-eu", key: ALI_KEY, region: "eu-central-1", ...extra,
     });
     const uploadPuts = () => gcs.calls("PUT", /^\/upload\//).filter((r) => r.contentRange !== "bytes */*");
 
@@ -297,6 +298,9 @@ describe("StagedArtifact provider", function () {
             assert.deepStrictEqual(await provider.diff!("id", olds, gcsInputs({ sha256: artifactSha, key: "other" })), { changes: true, replaces: ["key"], deleteBeforeReplace: false });
             assert.deepStrictEqual(await provider.diff!("id", olds, gcsInputs({ sha256: artifactSha, retain: true })), { changes: true, replaces: [], deleteBeforeReplace: true });
             assert.deepStrictEqual(await provider.diff!("id", olds, gcsInputs({ sha256: artifactSha })), { changes: false, replaces: [], deleteBeforeReplace: true });
+            // A copy staged before it had its type token still holds the resourceKind input that named it.
+            const stored = storedWithFormerKind(olds, "staging:StagedArtifact");
+            assert.deepStrictEqual(await provider.diff!("id", stored, gcsInputs({ sha256: artifactSha })), { changes: false, replaces: [], deleteBeforeReplace: true });
         });
 
         it("still stages into GCS and OSS after Pulumi's closure serialisation", async () => {

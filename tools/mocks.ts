@@ -2,6 +2,7 @@ import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { answerInvoke, Fixtures, defaultFixtures } from "./fixtures";
 import { mockState } from "./mock-state";
+import { secretMarker } from "./secret-marker";
 
 /** The options a resource was registered with that matter to a reviewer. */
 export interface RecordedOptions {
@@ -15,6 +16,8 @@ export interface RecordedOptions {
     deleteBeforeReplace?: boolean;
     /** How long the engine waits for create, update and delete, such as {create: "90m"}. */
     customTimeouts?: pulumi.CustomTimeouts;
+    /** The former types in its aliases, under which an existing stack may hold it (its URN is kept). */
+    aliasTypes?: string[];
 }
 
 /** One registered resource, as the offline plan and the tests see it. */
@@ -69,8 +72,8 @@ export interface MockRunOptions {
     latency?: (type: string, name: string, inputs: Record<string, unknown>) => number;
 }
 
-/** The text that stands in for a secret value. */
-export const secretMarker = "[secret]";
+// In a file of its own, so that reading a stack file (tools/stack-config.ts) loads no Pulumi SDK.
+export { secretMarker };
 
 /** The ARM path of the azure-native resources whose IDs the program reads, built from their name inputs. */
 const azurePaths: Record<string, (i: Record<string, unknown>) => string> = {
@@ -161,6 +164,15 @@ function nameOf(resource: unknown): string | undefined {
     return (resource as { __name?: string } | undefined)?.__name;
 }
 
+/** The types named by a resource's aliases; undefined when none names a type. */
+function aliasTypesOf(aliases: pulumi.CustomResourceOptions["aliases"]): string[] | undefined {
+    const types = (aliases ?? []).flatMap((a) => {
+        const type = typeof a === "object" && a !== null && !pulumi.Output.isInstance(a) ? (a as pulumi.Alias).type : undefined;
+        return typeof type === "string" ? [type] : [];
+    });
+    return types.length > 0 ? types : undefined;
+}
+
 interface Pending {
     record: RecordedResource;
     props: Record<string, unknown>;
@@ -227,6 +239,7 @@ export async function runUnderMocks<T>(program: () => Promise<T> | T, options: M
                     ignoreChanges: opts.ignoreChanges && opts.ignoreChanges.length > 0 ? [...opts.ignoreChanges] : undefined,
                     deleteBeforeReplace: opts.deleteBeforeReplace || undefined,
                     customTimeouts: opts.customTimeouts,
+                    aliasTypes: aliasTypesOf(opts.aliases),
                 },
                 custom: args.resource instanceof pulumi.CustomResource,
             },

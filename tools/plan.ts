@@ -1,7 +1,7 @@
 import * as path from "path";
 import { execFileSync } from "child_process";
 import { parseArgs } from "util";
-import { CliConfig, parseStackConfig, readStackConfig } from "./stack-config";
+import type { CliConfig } from "./stack-config";
 import type { Plan, PlanRun } from "./plan-run";
 import type { PlanDiff } from "./plan-diff";
 import type { Violation } from "../policy/rules";
@@ -34,6 +34,10 @@ export interface PlanIo {
 
 type Format = "tree" | "markdown" | "json";
 
+// Loaded once the flags are known to be good, so that --help and a bad flag load no YAML parser;
+// the program and its Pulumi SDKs are loaded later still (see main).
+const stackConfig = () => require("./stack-config") as typeof import("./stack-config");
+
 function git(args: string[], cwd: string): string {
     return execFileSync("git", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
 }
@@ -53,7 +57,7 @@ export function configAtRevision(revision: string, configFile: string): CliConfi
     }
     const relative = path.relative(root, path.resolve(configFile)).split(path.sep).join("/");
     try {
-        return parseStackConfig(git(["show", `${revision}:${relative}`], root), `${revision}:${relative}`);
+        return stackConfig().parseStackConfig(git(["show", `${revision}:${relative}`], root), `${revision}:${relative}`);
     } catch (error) {
         if ((error as { status?: number }).status !== undefined) {
             throw new Error(`--diff ${revision}: ${relative} does not exist at ${revision}`, { cause: error });
@@ -91,8 +95,17 @@ function differingLeaves(a: unknown, b: unknown, path: string): string[] {
     return [path];
 }
 
+/** How the command runs, beyond its flags. */
+export interface PlanOptions {
+    /**
+     * False to skip serialising dynamic providers, which the plan never prints (see
+     * tools/provider-serialisation.ts); only for a process that does nothing else, as tools/plan-cli.js.
+     */
+    serialiseProviders?: boolean;
+}
+
 /** Runs the plan command; returns the exit code. */
-export async function main(argv: string[], io: PlanIo): Promise<number> {
+export async function main(argv: string[], io: PlanIo, options: PlanOptions = {}): Promise<number> {
     let args;
     try {
         args = parseArgs({
@@ -133,11 +146,15 @@ export async function main(argv: string[], io: PlanIo): Promise<number> {
     }
     const configFile = args.config ?? `Pulumi.${args.stack}.yaml`;
     try {
+        const { readStackConfig } = stackConfig();
         const config = readStackConfig(configFile);
         // Read the other side before any plan runs, so that a bad revision or file fails at once.
         const other = args.diff !== undefined ? configAtRevision(args.diff, configFile)
             : args["diff-file"] !== undefined ? readStackConfig(args["diff-file"]) : undefined;
         // Loaded only now, after the arguments are known to be good: they pull in the program.
+        if (options.serialiseProviders === false) {
+            (await import("./provider-serialisation")).skipProviderSerialisationForGood();
+        }
         const { runPlan } = await import("./plan-run");
         const { validateOutputs } = await import("../components/outputs");
         const { checkResources, galleryImageReplacementFields, galleryImageType } = await import("../policy/rules");

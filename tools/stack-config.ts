@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import { Document, Node, isAlias, isCollection, isPair, parseDocument } from "yaml";
-import { secretMarker } from "./mocks";
+import { secretMarker } from "./secret-marker";
 import { maxConfigDepth, nestingDepth } from "../components/config/checks/depth";
 
 /** A stack's config as the CLI hands it to the program. */

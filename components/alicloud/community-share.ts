@@ -10,13 +10,8 @@ import { Ecs, EcsConnection, defaultEcsRetry, ecsCall, ecsClient, ecsErrorCode }
 import { EcsProviderOptions } from "./provider-options";
 import { withFormerType } from "../dynamic/named-type";
 
-/** The `resourceKind` input that names this resource to the offline plan and the policies. */
-export const communityShareKind = "alicloud:CommunityShare";
-
 /** The state of a community share, as the provider keeps it. */
 export interface CommunityShareState extends EcsConnection {
-    /** Always {@link communityShareKind}. */
-    resourceKind: string;
     /** The image shared. */
     imageId: string;
     /** Whether the image is a community image; false keeps it private (a deprecated release). */
@@ -74,6 +69,8 @@ export function communityShareProvider(options: EcsProviderOptions = {}): pulumi
         },
 
         async diff(_id: string, olds: CommunityShareState, news: CommunityShareState): Promise<pulumi.dynamic.DiffResult> {
+            // Only these inputs count, so the resourceKind input that a share created before its type
+            // token (alicloud:CommunityShare) still holds in the state changes nothing.
             const replaces = (["regionId", "imageId"] as const).filter((k) => olds[k] !== news[k]);
             return { changes: replaces.length > 0 || olds.isPublic !== news.isPublic, replaces, deleteBeforeReplace: true };
         },

@@ -10,16 +10,11 @@ import { Ecs, EcsConnection, defaultEcsRetry, ecsCall, ecsClient, ecsErrorCode }
 import { EcsProviderOptions, defaultImportPoll } from "./provider-options";
 import { withFormerType } from "../dynamic/named-type";
 
-/** The `resourceKind` input that names this resource to the offline plan and the policies. */
-export const importImageKind = "alicloud:ImportImage";
-
 /** DescribeImages lists only Available images unless it is given every status. */
 export const allImageStatuses = "Creating,Waiting,Available,CreateFailed,UnAvailable";
 
 /** The state of an imported image, as the provider keeps it. */
 export interface ImportImageState extends EcsConnection {
-    /** Always {@link importImageKind}. */
-    resourceKind: string;
     /** The image name. */
     imageName: string;
     /** The OSS bucket that holds the disk image, in the import region. */
@@ -46,7 +41,10 @@ export interface ImportImageState extends EcsConnection {
     status?: string;
 }
 
-/** The inputs whose change makes a new image. */
+/**
+ * The inputs whose change makes a new image. Nothing else is compared, so the resourceKind input that
+ * an image imported before it had its type token (alicloud:ImportImage) still holds changes nothing.
+ */
 const replaceKeys: (keyof ImportImageState)[] = [
     "regionId", "imageName", "ossBucket", "ossObject", "format", "diskImageSize", "architecture", "osType", "platform", "bootMode", "description",
 ];

@@ -18,13 +18,8 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { Clock, isTransientHttpError, pollUntil, realClock, retry } from "../dynamic/retry";
 
-/** The resourceKind input that names this dynamic resource to the offline plan and the policies. */
-export const COMMUNITY_SHARING_KIND = "azure:CommunitySharing";
-
 /** The settled inputs of the community sharing of one gallery. */
 export interface CommunitySharingInputs {
-    /** Always "azure:CommunitySharing". */
-    resourceKind: typeof COMMUNITY_SHARING_KIND;
     /** The subscription that holds the gallery. */
     subscriptionId: string;
     /** The gallery's resource group. */
@@ -177,7 +172,6 @@ async function enable(inputs: CommunitySharingInputs, options: CommunitySharingP
 /** The inputs as stored: only the known fields. */
 function settled(inputs: CommunitySharingInputs): CommunitySharingInputs {
     const out: CommunitySharingInputs = {
-        resourceKind: COMMUNITY_SHARING_KIND,
         subscriptionId: inputs.subscriptionId,
         resourceGroupName: inputs.resourceGroupName,
         galleryName: inputs.galleryName,
@@ -212,6 +206,8 @@ export function communitySharingProvider(options: CommunitySharingProviderOption
             return { inputs: news, failures };
         },
         async diff(_id: string, olds: CommunitySharingOutputs, news: CommunitySharingInputs): Promise<dynamic.DiffResult> {
+            // Only these inputs count, so the resourceKind that a sharing enabled before it had its type
+            // token (azure:CommunitySharing) still holds in the state changes nothing.
             const replaces = replacingKeys.filter((key) => olds[key] !== news[key]);
             const changed = (["endpoint", "authorityHost", "timeoutMinutes"] as const).filter((key) => olds[key] !== news[key]);
             return { changes: replaces.length + changed.length > 0, replaces, deleteBeforeReplace: false };

@@ -24,9 +24,6 @@ import {
     IngestionResource, PartnerCenterClient, PartnerCenterClientOptions, SUBMISSION_SCHEMA, guidOf, partnerCenterClient,
 } from "./partner-center-client";
 
-/** The resourceKind input that names this dynamic resource to the offline plan and the policies. */
-export const MARKETPLACE_VERSION_KIND = "azure:MarketplaceVersion";
-
 /** The states a plan version can be in, as this resource reports them. */
 export type MarketplaceState = "draft" | "preview" | "live" | "deprecated";
 
@@ -40,8 +37,6 @@ export interface MarketplaceVersionImage {
 
 /** The settled inputs of a plan version. */
 export interface MarketplaceVersionInputs {
-    /** Always "azure:MarketplaceVersion". */
-    resourceKind: typeof MARKETPLACE_VERSION_KIND;
     /** The offer's external ID (the product's). */
     offerId: string;
     /** The plan's external ID. */
@@ -328,7 +323,9 @@ export function marketplaceVersionProvider(options: MarketplaceVersionProviderOp
             const replaces = replacingKeys.filter((key) => olds[key] !== news[key]);
             const wanted = settled(news) as unknown as Record<string, unknown>;
             const had = olds as unknown as Record<string, unknown>;
-            const reported = ["productId", "jobId", "status", "state"];
+            // What the provider reports, and the resourceKind input that a version published before it had
+            // its type token (azure:MarketplaceVersion) still holds in the state: neither is a change.
+            const reported = ["productId", "jobId", "status", "state", "resourceKind"];
             const keys = new Set([...Object.keys(wanted), ...Object.keys(had)].filter((key) => !reported.includes(key)));
             const changed = [...keys].filter((key) => JSON.stringify(wanted[key]) !== JSON.stringify(had[key]));
             return { changes: changed.length > 0, replaces, deleteBeforeReplace: false };

@@ -17,13 +17,8 @@ import { withoutQuery } from "./vhd-errors";
 import { chunkSizeProblem } from "./vhd-ranges";
 import { accountNameOf, authFromEnvironment, BlobAuth, BlobAuthKind, locateBlob, openBlob } from "./vhd-target";
 
-/** The resourceKind input that names this dynamic resource to the offline plan and the policies. */
-export const VHD_BLOB_KIND = "azure:VhdBlob";
-
 /** The inputs as the provider receives them: plain values, secrets unwrapped. */
 export interface VhdBlobInputs {
-    /** Always "azure:VhdBlob" when registered by VhdBlob. */
-    resourceKind?: typeof VHD_BLOB_KIND;
     /** The artifact's URL. */
     sourceUrl: string;
     /** The blob's full URL, optionally with a SAS. */
@@ -50,8 +45,6 @@ export interface VhdBlobInputs {
 
 /** The outputs kept in the state: no key, no SAS, no presigned query. */
 export interface VhdBlobOutputs {
-    /** Always "azure:VhdBlob". */
-    resourceKind: typeof VHD_BLOB_KIND;
     /** The blob URL without any SAS. */
     url: string;
     /** The account's blob endpoint. */
@@ -138,7 +131,6 @@ async function create(inputs: VhdBlobInputs): Promise<pulumi.dynamic.CreateResul
         ...(inputs.parallelism === undefined ? {} : { parallelism: inputs.parallelism }),
     });
     const outs: VhdBlobOutputs = defined({
-        resourceKind: VHD_BLOB_KIND,
         url: result.url,
         ...location,
         accountName: auth.kind === "key" ? auth.accountName : accountNameOf(location.accountUrl),
@@ -166,6 +158,8 @@ export const vhdBlobProvider: pulumi.dynamic.ResourceProvider<VhdBlobInputs, Vhd
     },
 
     async diff(_id, olds, news) {
+        // Only these inputs count, so the resourceKind that a blob copied before it had its type token
+        // (azure:VhdBlob) still holds in the state changes nothing.
         const changed: string[] = [];
         const unknown = replacingInputs.filter((k) => news[k] === UNKNOWN);
         if (unknown.length > 0) {

@@ -8,13 +8,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ComputeClientOptions, ComputeImage, ShieldedInstanceInitialState, computeClient, hasStatus } from "./compute-client";
 
-/** The resourceKind input that names this dynamic resource to the offline plan and the policies. */
-export const ARM_IMAGE_KIND = "gcp:ArmImage";
-
 /** The settled inputs of an ARM64 image. */
 export interface ArmImageInputs {
-    /** Always "gcp:ArmImage". */
-    resourceKind: typeof ARM_IMAGE_KIND;
     /** The project the image is created in. */
     project: string;
     /** The image name, already GCE-safe. */
@@ -49,7 +44,10 @@ export interface ArmImageOutputs extends ArmImageInputs {
     creationTimestamp?: string;
 }
 
-/** The inputs whose change replaces the image (labels change in place). */
+/**
+ * The inputs whose change replaces the image (labels change in place). Nothing else is compared, so the
+ * resourceKind input that an image created before it had its type token (gcp:ArmImage) still holds changes nothing.
+ */
 const replacingKeys: (keyof ArmImageInputs)[] = [
     "project", "name", "source", "family", "description", "guestOsFeatures", "licenses", "storageLocations", "shieldedInstanceInitialState",
 ];
@@ -184,7 +182,6 @@ export function armImageProvider(options: ComputeClientOptions = {}): pulumi.dyn
             }
             if (!props) {
                 props = outputsOf({
-                    resourceKind: ARM_IMAGE_KIND,
                     project,
                     name,
                     source: image.rawDisk?.source ?? "",

@@ -7,13 +7,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ComputeClientOptions, DeprecationStatus, computeClient, hasStatus } from "./compute-client";
 
-/** The resourceKind input that names this dynamic resource to the offline plan and the policies. */
-export const IMAGE_DEPRECATION_KIND = "gcp:ImageDeprecation";
-
 /** The settled inputs of an image deprecation. */
 export interface ImageDeprecationInputs {
-    /** Always "gcp:ImageDeprecation". */
-    resourceKind: typeof IMAGE_DEPRECATION_KIND;
     /** The project of the image. */
     project: string;
     /** The name of the image to deprecate. */
@@ -83,6 +78,8 @@ export function imageDeprecationProvider(options: ComputeClientOptions = {}): pu
         },
 
         async diff(_id: string, olds: ImageDeprecationInputs, news: ImageDeprecationInputs): Promise<pulumi.dynamic.DiffResult> {
+            // Only these inputs count, so the resourceKind input that a deprecation made before it had its
+            // type token (gcp:ImageDeprecation) still holds in the state changes nothing.
             const changed = (key: keyof ImageDeprecationInputs) => (olds[key] ?? "") !== (news[key] ?? "");
             const replaces = (["project", "image"] as const).filter(changed);
             return { changes: replaces.length > 0 || (["state", "deprecated", "replacement"] as const).some(changed), replaces };
@@ -106,7 +103,6 @@ export function imageDeprecationProvider(options: ComputeClientOptions = {}): pu
             return {
                 id,
                 props: {
-                    resourceKind: IMAGE_DEPRECATION_KIND,
                     project,
                     image: imageName,
                     state: status.state as "DEPRECATED",

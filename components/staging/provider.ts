@@ -16,13 +16,8 @@ import { withoutQuery } from "./location";
 import type { SourceOptions } from "./source";
 import type { StagingTarget } from "./target";
 
-/** The resourceKind input that names this dynamic resource to the offline plan and the policies. */
-export const STAGED_ARTIFACT_KIND = "staging:StagedArtifact";
-
 /** The settled inputs. */
 export interface StagedArtifactInputs {
-    /** "staging:StagedArtifact", from callers that still name the kind in the inputs; the resource type says it now. */
-    resourceKind?: typeof STAGED_ARTIFACT_KIND;
     /** The artifact: s3://bucket/key or an https:// URL. */
     source: string;
     /** Its sha256 from config, lower-case hex. */
@@ -103,6 +98,8 @@ export function stagingProvider(options: StagingProviderOptions = {}): pulumi.dy
         },
 
         async diff(_id, olds, news) {
+            // Only these inputs count, so the resourceKind that a copy staged before it had its type token
+            // (staging:StagedArtifact) still holds in the state changes nothing.
             const replaces = replacing.filter((k) => k === "source"
                 ? withoutQuery(String(news.source)) !== olds.source
                 : k === "sha256" ? news.sha256 !== undefined && news.sha256 !== olds.sha256 : news[k] !== olds[k]);

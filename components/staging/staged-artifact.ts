@@ -4,6 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { stagingProvider } from "./provider";
+import { withFormerType } from "../dynamic/named-type";
 
 /** Arguments of {@link StagedArtifact}. */
 export interface StagedArtifactArgs {
@@ -26,8 +27,8 @@ export interface StagedArtifactArgs {
 let defaultProvider: ReturnType<typeof stagingProvider> | undefined;
 
 /**
- * A staged copy of an artifact. Registered as `pulumi-nodejs:dynamic:Resource` with the input
- * type `pulumi-nodejs:dynamic/staging:StagedArtifact`; its ID is the staged object's URI.
+ * A staged copy of an artifact, of type `pulumi-nodejs:dynamic/staging:StagedArtifact`, with an alias
+ * to the type it had before; its ID is the staged object's URI.
  */
 export class StagedArtifact extends pulumi.dynamic.Resource {
     /** The staged object: gs://bucket/key or oss://bucket/key. */
@@ -49,6 +50,6 @@ export class StagedArtifact extends pulumi.dynamic.Resource {
             size: undefined,
             checksum: undefined,
             bytesCopied: undefined,
-        }, opts, "staging", "StagedArtifact");
+        }, withFormerType(opts), "staging", "StagedArtifact");
     }
 }
