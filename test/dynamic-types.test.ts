@@ -19,7 +19,8 @@ const namedSince = [
 
 describe("Dynamic resources", () => {
     it("each register their own type token, never the former shared one, and no resourceKind input", async () => {
-        const run = await committedStackRun("prod");
+        // After release 1577.2's deprecation date, so that the GCP deprecation is registered too.
+        const run = await committedStackRun("prod", "2027-04-01");
         const dynamic = run.resources.filter((r) => r.type.startsWith("pulumi-nodejs:"));
 
         assert.deepStrictEqual(dynamic.filter((r) => r.type === formerType).map((r) => r.name), []);
@@ -30,7 +31,7 @@ describe("Dynamic resources", () => {
     });
 
     it("keep the former type as an alias, so that a stack created before keeps each resource instead of replacing it", async () => {
-        const run = await committedStackRun("prod");
+        const run = await committedStackRun("prod", "2027-04-01");
 
         const withoutAlias = run.resources.filter((r) => namedSince.includes(r.type) && !(r.options.aliasTypes ?? []).includes(formerType));
         assert.deepStrictEqual(withoutAlias.map((r) => `${r.type} ${r.name}`), []);

@@ -110,14 +110,22 @@ describe("A prod release over time (timeline)", () => {
         assert.ok(diff.refusals.some((r) => r.resource === "release-1577.2-aws-x86_64-snapshot" && /diskContainer/.test(r.reason)));
     });
 
-    // ---- Deprecation: what this branch's code does with a dated deprecation. Branch `deprecation`
-    // ---- changes these semantics (a date acts only once it has passed); adapt steps 4 and 5 there.
-    it("4. (deprecation) dating a deprecation in the future", async () => {
+    // ---- Deprecation: a date is a date. AWS and Azure schedule it themselves and get it at once;
+    // ---- every other cloud and both marketplaces change on the first run on or after it.
+    it("4. dating a deprecation in the future schedules it on AWS (every AMI and copy) and Azure, and changes nothing else", async () => {
         const diff = await timeline.step(dayBefore, (v) => { entry(v, "1577.2").deprecated = "2027-03-31"; });
         assert.deepStrictEqual(tally(diff), {
+            "create pulumi-nodejs:dynamic/aws:ImageDeprecation": 38,
+            "update azure-native:compute:GalleryImageVersion": 3,
+        });
+        assert.ok(diff.resources.every((r) => r.name.startsWith("release-1577.2-")));
+        assert.deepStrictEqual(diff.refusals, []);
+    });
+
+    it("5. passing the date deprecates it on GCP, AliCloud, Glance, Azure's latest and both marketplaces, replacing nothing", async () => {
+        const diff = await timeline.step(dayAfter);
+        assert.deepStrictEqual(tally(diff), {
             "create pulumi-nodejs:dynamic/gcp:ImageDeprecation": 2,
-            "update aws:ec2/ami:Ami": 2,
-            "update aws:ec2/amiCopy:AmiCopy": 36,
             "update azure-native:compute:GalleryImageVersion": 3,
             "update openstack:images/image:Image": 6,
             "update pulumi-nodejs:dynamic/alicloud:CommunityShare": 12,
@@ -125,12 +133,7 @@ describe("A prod release over time (timeline)", () => {
             "update pulumi-nodejs:dynamic/azure:MarketplaceVersion": 1,
         });
         assert.ok(diff.resources.every((r) => r.name.startsWith("release-1577.2-")));
-    });
-
-    it("5. (deprecation) passing the date", async () => {
-        const diff = await timeline.step(dayAfter);
-        assert.deepStrictEqual(tally(diff), {});
-        assert.ok(diff.kept.every((k) => k.properties.every((p) => p.path === "deprecationTime")));
+        assert.deepStrictEqual(diff.refusals, []);
     });
     // ---- End of the deprecation steps.
 
@@ -138,8 +141,10 @@ describe("A prod release over time (timeline)", () => {
         const diff = await timeline.step(dayAfter, (v) => { entry(v, "1577.2").retire = true; });
         assert.deepStrictEqual(tally(diff), {});
         assert.deepStrictEqual(diff.refusals, []);
+        // Its deprecations were never protected (deleting one only takes a deprecation back); retired, they are retained too.
         assert.deepStrictEqual(diff.lifecycle.map((l) => [l.release, l.old, l.new]), [
             ["release-1577.2", { protect: true, retainOnDelete: false }, { protect: false, retainOnDelete: true }],
+            ["release-1577.2", { protect: false, retainOnDelete: false }, { protect: false, retainOnDelete: true }],
         ]);
     });
 

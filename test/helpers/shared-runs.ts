@@ -28,9 +28,9 @@ export function sharedRun<T>(key: string, make: () => Promise<MockRun<T>>): Prom
 }
 
 /** The program over a committed stack file (Pulumi.<stack>.yaml), as the offline plan runs it on 2026-11-22. */
-export function committedStackRun(stack: "dev" | "prod"): Promise<MockRun<StackOutputs>> {
-    return sharedRun(`committed-${stack}`, () => {
+export function committedStackRun(stack: "dev" | "prod", now = "2026-11-22"): Promise<MockRun<StackOutputs>> {
+    return sharedRun(`committed-${stack}-${now}`, () => {
         const cfg = readStackConfig(`Pulumi.${stack}.yaml`);
-        return runUnderMocks(() => publish({ now: new Date("2026-11-22T00:00:00Z") }), { stack, config: cfg.values, secretKeys: cfg.secretKeys });
+        return runUnderMocks(() => publish({ now: new Date(`${now}T00:00:00Z`) }), { stack, config: cfg.values, secretKeys: cfg.secretKeys });
     });
 }
