@@ -8,10 +8,11 @@
 import * as assert from "assert";
 import * as sdk from "@aws-sdk/client-marketplace-catalog";
 import { CatalogSession, changeSetFailure, findChangeSets, findOrStartChangeSet } from "../components/aws/marketplace-catalog";
-import { MARKETPLACE_POLL_DEFAULTS } from "../components/aws/marketplace-schedule";
+import { changeSetName } from "../components/aws/marketplace-changeset";
+import { MARKETPLACE_POLL_DEFAULTS, pollCost } from "../components/aws/marketplace-schedule";
 import { createMarketplaceProvider, MarketplaceVersionInputs, MarketplaceVersionOutputs } from "../components/aws/marketplace-provider";
 import { findDeliveryOption, productDetails, recommendedInstanceType } from "../components/aws/marketplace-entity";
-import { useLocalMarketplace, versionInputs } from "./helpers/aws-marketplace";
+import { AMI, useLocalMarketplace, versionInputs } from "./helpers/aws-marketplace";
 import { FakeClock } from "./helpers/clock";
 import { MarketplaceCatalogServer } from "./servers/marketplace-catalog";
 
@@ -295,6 +296,29 @@ describe("AwsMarketplaceVersion against the local Catalog API", () => {
             assert.strictEqual(result.outs!.deliveryOptionId, option().Id);
         });
 
+        it("does not read the product while the change set has not SUCCEEDED", async () => {
+            server.plans.push({ durationMs: 3_600_000 });
+
+            const result = await provider.create(inputs({ waitForCompletion: false }));
+
+            assert.strictEqual(result.outs!.changeSetStatus, "APPLYING");
+            assert.deepStrictEqual(server.calls("DescribeEntity"), []);
+        });
+
+        it("sees a change set that ends just as a poll is due at that poll", async () => {
+            server.plans.push({ durationMs: 30_000 });
+
+            await provider.create(inputs());
+
+            assert.deepStrictEqual(server.calls("DescribeChangeSet").map((call) => call.at - server.calls("DescribeChangeSet")[0].at), [0, 30_000]);
+            assert.deepStrictEqual(pollCost(30_000), { describes: 2, noticedAtMs: 30_000 });
+        });
+
+        it("names its change sets by kind, version, architecture and AMI, with characters the API refuses replaced by -", () => {
+            assert.strictEqual(changeSetName("2.1.0/rc#1", "x86_64", AMI, "add"), `image-publisher AddDeliveryOptions 2.1.0-rc-1 x86_64 ${AMI}`);
+            assert.strictEqual(changeSetName("2.1.0", "arm64", AMI, "restrict"), `image-publisher RestrictDeliveryOptions 2.1.0 arm64 ${AMI}`);
+        });
+
         it("passes on an error the API gives for good, such as an unknown product, at once and as the API wrote it", async () => {
             await assert.rejects(provider.create(inputs({ productId: "prod-none" })),
                 (error: Error) => error.name === "ResourceNotFoundException" && error.message === "entity prod-none not found");
@@ -307,6 +331,29 @@ describe("AwsMarketplaceVersion against the local Catalog API", () => {
 
             await assert.rejects(provider.create(inputs({ pollTimeoutMinutes: 1 })),
                 /timed out after 60 s waiting for Marketplace change set changeset\d+ to finish \(it keeps running; a later run resumes it\)/);
+        });
+    });
+
+    describe("giving up", () => {
+        for (const operation of ["ListChangeSets", "StartChangeSet", "DescribeChangeSet", "DescribeEntity"]) {
+            it(`names ${operation} when it keeps being throttled, and keeps the last answer as the cause`, async () => {
+                server.fail("throttling", 1_000, operation);
+
+                const error = await provider.create(versionInputs(endpoint)).then(() => undefined, (e: Error) => e);
+
+                assert.ok(error instanceof Error, "create fails");
+                assert.strictEqual(error.message, `Marketplace ${operation}: gave up after 6 attempts: Rate exceeded`);
+                assert.strictEqual(((error.cause as Error).cause as Error).name, "ThrottlingException");
+            });
+        }
+
+        it("keeps the last ResourceInUseException as the cause when the product stays busy", async () => {
+            server.fail("resourceInUse", 1_000);
+
+            const error = await provider.create(inputs({ resourceInUseAttempts: 2 })).then(() => undefined, (e: Error) => e);
+
+            assert.ok(error instanceof Error, "create fails");
+            assert.strictEqual(((error.cause as Error).cause as Error).name, "ResourceInUseException");
         });
     });
 
@@ -391,6 +438,14 @@ describe("AwsMarketplaceVersion against the local Catalog API", () => {
 
             assert.deepStrictEqual(server.requests, []);
             assert.strictEqual(updated.outs!.restrictChangeSetId, state.restrictChangeSetId);
+        });
+
+        it("deprecating a published version reads its finished change set once, without polling it", async () => {
+            const state = await published();
+
+            await provider.update!(state.changeSetId, state, inputs({ deprecated: true }));
+
+            assert.strictEqual(server.calls("DescribeChangeSet").filter((call) => call.query.changeSetId === state.changeSetId).length, 1);
         });
 
         it("deprecating a version whose change set is still running waits for it, then restricts it", async () => {
@@ -533,7 +588,7 @@ describe("AwsMarketplaceVersion finding and starting change sets", () => {
 
         const started = await findOrStartChangeSet(s, { productId: "prod-x86", name: "n", tokenFor: () => "t", change: () => Promise.reject(new Error("no change is built")) });
 
-        assert.deepStrictEqual(started, { changeSetId: "cs-mid", resumed: true });
+        assert.deepStrictEqual(started, { changeSetId: "cs-mid" });
     });
 
     it("reads at most 50 pages of ListChangeSets", async () => {
