@@ -7,7 +7,7 @@
  */
 import * as assert from "assert";
 import * as sdk from "@aws-sdk/client-marketplace-catalog";
-import { CatalogSession, changeSetFailure, findChangeSets, findOrStartChangeSet } from "../components/aws/marketplace-catalog";
+import { CatalogSession, changeSetFailure, findChangeSets, findOrStartChangeSet, isResourceInUse } from "../components/aws/marketplace-catalog";
 import { changeSetName } from "../components/aws/marketplace-changeset";
 import { MARKETPLACE_POLL_DEFAULTS, pollCost } from "../components/aws/marketplace-schedule";
 import { createMarketplaceProvider, MarketplaceVersionInputs, MarketplaceVersionOutputs } from "../components/aws/marketplace-provider";
@@ -119,7 +119,8 @@ describe("AwsMarketplaceVersion inputs", () => {
 
         it("refuses un-deprecating a deprecated version, whether deprecated turns false or is removed, but not an unknown value", async () => {
             const olds = versionInputs(endpoint, { deprecated: true });
-            assert.deepStrictEqual(await refused({ deprecated: false }, olds), ["deprecated"]);
+            const refusal = await provider.check!(olds, versionInputs(endpoint, { deprecated: false }));
+            assert.deepStrictEqual(refusal.failures, [{ property: "deprecated", reason: "a restricted Marketplace version cannot be made public again; publish a new version instead" }]);
             assert.deepStrictEqual(await refused({ deprecated: undefined }, olds), ["deprecated"]);
             assert.deepStrictEqual(await refused({ deprecated: true }, olds), []);
             assert.deepStrictEqual(await refused({ deprecated: UNKNOWN as unknown as boolean }, olds), []);
@@ -162,7 +163,7 @@ describe("AwsMarketplaceVersion inputs", () => {
 
 describe("AwsMarketplaceVersion reading the Catalog's answers", () => {
     describe("a failed change set's error", () => {
-        it("gives the ID, status, FailureCode, description and each change's errors, one message", () => {
+        it("gives the ID, status, FailureCode, description and each change's errors, one message, with runs of spaces collapsed", () => {
             const error = changeSetFailure({
                 $metadata: {},
                 ChangeSetId: "cs-1",
@@ -171,12 +172,12 @@ describe("AwsMarketplaceVersion reading the Catalog's answers", () => {
                 FailureDescription: "The change set could not be applied.",
                 ChangeSet: [
                     { ChangeType: "AddDeliveryOptions", Entity: { Type: "AmiProduct@1.0", Identifier: "prod-x86" }, ErrorDetailList: [{ ErrorCode: "A1", ErrorMessage: "first" }] },
-                    { ErrorDetailList: [{}] },
+                    { ErrorDetailList: [{}, { ErrorCode: "B1", ErrorMessage: "runs  of   spaces" }] },
                     { ChangeType: "UpdateInformation" },
                 ],
             });
             assert.strictEqual(error.message, "Marketplace change set cs-1 FAILED: FailureCode CLIENT_ERROR: The change set could not be applied.: "
-                + "errors: AddDeliveryOptions prod-x86: A1: first; change : ERROR: ");
+                + "errors: AddDeliveryOptions prod-x86: A1: first; change : ERROR: ; change : B1: runs of spaces");
         });
 
         it("says when the change set gave no code and no error details", () => {
@@ -195,7 +196,7 @@ describe("AwsMarketplaceVersion reading the Catalog's answers", () => {
             assert.deepStrictEqual(productDetails({}), { Versions: [] });
         });
 
-        it("recommends the instance type of the newest version, the later one in the list when dates are equal or missing", () => {
+        it("recommends the instance type of the newest version, the later one in the list when dates are equal or missing, an undated one as oldest", () => {
             const version = (id: string, created: string | undefined, instanceType: string) => ({
                 Id: id, VersionTitle: id, ...(created ? { CreationDate: created } : {}),
                 DeliveryOptions: [{ Id: `do-${id}`, Recommendations: { InstanceType: instanceType } }],
@@ -203,6 +204,8 @@ describe("AwsMarketplaceVersion reading the Catalog's answers", () => {
             assert.strictEqual(recommendedInstanceType({ Versions: [version("a", "2025-01-01T00:00:00Z", "m5.large"), version("b", "2025-01-01T00:00:00Z", "m6i.large")] }, "x86_64"), "m6i.large");
             assert.strictEqual(recommendedInstanceType({ Versions: [version("a", undefined, "m5.large"), version("b", undefined, "m6i.large")] }, "x86_64"), "m6i.large");
             assert.strictEqual(recommendedInstanceType({ Versions: [version("a", "2025-02-01T00:00:00Z", "m5.large"), version("b", "2025-01-01T00:00:00Z", "m6i.large")] }, "x86_64"), "m5.large");
+            // A version without a creation date counts as older than any dated one.
+            assert.strictEqual(recommendedInstanceType({ Versions: [version("a", "2025-01-01T00:00:00Z", "m5.large"), version("b", undefined, "m6i.large")] }, "x86_64"), "m5.large");
         });
 
         it("skips options without a recommendation, and takes an option whose source does not say its architecture", () => {
@@ -503,6 +506,16 @@ describe("AwsMarketplaceVersion against the local Catalog API", () => {
                 /FAILED: FailureCode SERVER_FAULT: errors: RestrictDeliveryOptions prod-x86: INTERNAL_ERROR: try again/);
         });
 
+        it("deprecating waits for the restrict change set to end", async () => {
+            const state = await published();
+            server.plans.push({ durationMs: 3_600_000 });
+
+            const updated = (await provider.update!(state.changeSetId, state, inputs({ deprecated: true }))).outs!;
+
+            assert.strictEqual(updated.restrictChangeSetStatus, "SUCCEEDED");
+            assert.strictEqual(option().Visibility, "Restricted");
+        });
+
         it("deprecating with waitForCompletion false returns once the restrict change set is accepted", async () => {
             const state = await published();
             server.plans.push({ durationMs: 3_600_000 });
@@ -569,12 +582,13 @@ describe("AwsMarketplaceVersion finding and starting change sets", () => {
                 { ChangeSetId: "cs-x", ChangeSetName: "add 2.1.0 other", StartTime: "2026-01-02T00:00:00Z" },
                 { ChangeSetId: "cs-1", ChangeSetName: "add 2.1.0", StartTime: "2026-01-01T00:00:00Z" },
                 { ChangeSetId: "cs-2", ChangeSetName: "add 2.1.0", StartTime: "2026-01-02T00:00:00Z" },
+                { ChangeSetId: "cs-0", ChangeSetName: "add 2.1.0" },
             ],
         }));
 
         const found = await findChangeSets(s, "prod-x86", "add 2.1.0");
 
-        assert.deepStrictEqual(found.map((summary) => summary.ChangeSetId), ["cs-1", "cs-2", "cs-3"]);
+        assert.deepStrictEqual(found.map((summary) => summary.ChangeSetId), ["cs-0", "cs-1", "cs-2", "cs-3"], "one without a start time first");
     });
 
     it("resumes the newest change set that has not failed", async () => {
@@ -589,6 +603,12 @@ describe("AwsMarketplaceVersion finding and starting change sets", () => {
         const started = await findOrStartChangeSet(s, { productId: "prod-x86", name: "n", tokenFor: () => "t", change: () => Promise.reject(new Error("no change is built")) });
 
         assert.deepStrictEqual(started, { changeSetId: "cs-mid" });
+    });
+
+    it("takes only a ResourceInUseException for a busy product, whatever else is thrown", () => {
+        assert.strictEqual(isResourceInUse(Object.assign(new Error("busy"), { name: "ResourceInUseException" })), true);
+        assert.strictEqual(isResourceInUse(Object.assign(new Error("throttled"), { name: "ThrottlingException" })), false);
+        assert.strictEqual(isResourceInUse(undefined), false);
     });
 
     it("reads at most 50 pages of ListChangeSets", async () => {
