@@ -93,10 +93,32 @@ describe("GCP providers against the local Compute API", () => {
             assert.deepStrictEqual(deprecates().map((call) => call.body), [{ state: "DEPRECATED", replacement, deprecated: "2026-03-01T00:00:00.000Z" }]);
         });
 
+        it("compares replacements that are not project URLs, and times that are not dates, as whole texts", () => {
+            assert.strictEqual(deprecationMatches({ state: "DEPRECATED", replacement: "image-a" }, { state: "DEPRECATED", replacement: "image-b" }), false);
+            assert.strictEqual(deprecationMatches({ state: "DEPRECATED", deprecated: "soon" }, { state: "DEPRECATED", deprecated: "soon" }), true);
+        });
+
+        it("reads an image whose state is ACTIVE as not deprecated, and sends nothing to delete its deprecation", async () => {
+            server.seedImage(PROJECT, { name: "flatcar-1592-4-x86-64", deprecated: { state: "ACTIVE" } });
+            const provider = imageDeprecationProvider(options);
+
+            assert.deepStrictEqual(await provider.read!("projects/images-project/global/images/flatcar-1592-4-x86-64/deprecated"), {});
+            await provider.delete!("id", deprecation());
+            assert.deepStrictEqual(deprecates(), []);
+        });
+
+        it("refuses a deprecation ID with anything before or after it", async () => {
+            const provider = imageDeprecationProvider(options);
+            for (const id of ["x/projects/images-project/global/images/flatcar-1592-4-x86-64/deprecated", "projects/images-project/global/images/flatcar-1592-4-x86-64/deprecated/x"]) {
+                await assert.rejects(provider.read!(id), /not an image deprecation ID/, id);
+            }
+        });
+
         it("diffs: no change for the same inputs, in place for state, time or replacement, replaced for another project or image", async () => {
             const provider = imageDeprecationProvider(options);
             assert.deepStrictEqual(await provider.diff!("id", deprecation(), deprecation()), { changes: false, replaces: [] });
             assert.deepStrictEqual(await provider.diff!("id", deprecation({ replacement: "" }), deprecation({ replacement: undefined })), { changes: false, replaces: [] });
+            assert.deepStrictEqual(await provider.diff!("id", deprecation({ replacement: undefined }), deprecation({ replacement: "" })), { changes: false, replaces: [] });
             assert.deepStrictEqual(await provider.diff!("id", deprecation(), deprecation({ replacement: undefined })), { changes: true, replaces: [] });
             assert.deepStrictEqual(await provider.diff!("id", deprecation(), deprecation({ state: "OBSOLETE" as "DEPRECATED" })), { changes: true, replaces: [] });
             assert.deepStrictEqual(await provider.diff!("id", deprecation(), deprecation({ project: "other" })), { changes: true, replaces: ["project"] });
@@ -237,13 +259,13 @@ describe("GCP providers against the local Compute API", () => {
             });
         });
 
-        it("reads an image without optional fields as empty lists and no description", async () => {
-            const stored = server.seedImage(PROJECT, { name: "bare", rawDisk: { source } });
+        it("reads an image without optional fields as empty lists, no source and no description", async () => {
+            const stored = server.seedImage(PROJECT, { name: "bare" });
 
             const read = await armImageProvider(options).read!("projects/images-project/global/images/bare");
 
             assert.deepStrictEqual(read.props, {
-                resourceKind: "gcp:ArmImage", project: PROJECT, name: "bare", source, guestOsFeatures: [], licenses: [], labels: {}, storageLocations: [],
+                resourceKind: "gcp:ArmImage", project: PROJECT, name: "bare", source: "", guestOsFeatures: [], licenses: [], labels: {}, storageLocations: [],
                 selfLink: stored.selfLink, imageId: stored.id, status: "READY", creationTimestamp: stored.creationTimestamp,
             });
         });
@@ -263,6 +285,34 @@ describe("GCP providers against the local Compute API", () => {
         it("refuses to read an ID of another shape", async () => {
             await assert.rejects(armImageProvider(options).read!("projects/images-project/images/x"),
                 /^Error: not an image ID: projects\/images-project\/images\/x; expected projects\/<project>\/global\/images\/<name>$/);
+            for (const id of ["x/projects/images-project/global/images/bare", "projects/images-project/global/images/bare/deprecated"]) {
+                await assert.rejects(armImageProvider(options).read!(id), /not an image ID/, id);
+            }
+        });
+
+        it("delete waits for the delete operation to finish", async () => {
+            server.seedImage(PROJECT, { name: "flatcar-1592-4-arm64" });
+            server.operationPolls = 2;
+
+            await armImageProvider(options).delete!("id", { ...armImage(), selfLink: "", imageId: "", status: "READY" });
+
+            assert.strictEqual(server.calls("GET", /operations/).length, 3);
+        });
+
+        it("delete passes on a refusal other than an image that is gone", async () => {
+            server.seedImage(PROJECT, { name: "flatcar-1592-4-arm64" });
+            server.faults.push({ method: "DELETE", path: /flatcar-1592-4-arm64$/, status: 403, reason: "forbidden", times: 1 });
+
+            await assert.rejects(armImageProvider(options).delete!("id", { ...armImage(), selfLink: "", imageId: "", status: "READY" }),
+                /^Error: Compute API images\.delete images-project\/flatcar-1592-4-arm64: HTTP 403/);
+        });
+
+        it("update names the setLabels call the API refused", async () => {
+            const provider = armImageProvider(options);
+            const { outs } = await provider.create!(armImage());
+            server.faults.push({ method: "POST", path: /setLabels$/, status: 403, reason: "forbidden", times: 1 });
+
+            await assert.rejects(provider.update!("id", outs as ArmImageOutputs, armImage({ labels: {} })), /^Error: Compute API images\.setLabels images-project\/flatcar-1592-4-arm64: HTTP 403/);
         });
 
         it("delete of an image already gone waits for no operation", async () => {
@@ -310,6 +360,35 @@ describe("GCP providers against the local Compute API", () => {
 
             await assert.rejects(client.getImage(PROJECT, "x"), /gave up after 2 attempts: Compute API images\.get images-project\/x: /);
             server = await GceServer.start("test-token");
+        });
+
+        it("waits 1 s before the first retry and never more than 30 s, by default", async () => {
+            server.faults.push({ method: "GET", path: /images\/x$/, status: 503, reason: "backendError", times: 7 });
+            const client = computeClient({ endpoint: server.endpoint, token: async () => "test-token", clock, attempts: 8 });
+
+            assert.strictEqual(await client.getImage(PROJECT, "x"), undefined);
+
+            assert.strictEqual(clock.sleeps.length, 7);
+            assert.ok(clock.sleeps[0] >= 800 && clock.sleeps[0] <= 1000, `first wait ${clock.sleeps[0]}`);
+            assert.ok(clock.sleeps[6] >= 24000 && clock.sleeps[6] <= 30000, `last wait ${clock.sleeps[6]}`);
+        });
+
+        it("waits for an image 60 minutes by default, and keeps waiting while the image is not listed", async () => {
+            const client = computeClient({ endpoint: server.endpoint, token: async () => "test-token", clock });
+
+            await assert.rejects(client.waitForImage(PROJECT, "absent"), /^PollTimeoutError: timed out after 3600 s waiting for image absent to become READY/);
+        });
+
+        it("names the operation it polls when the poll keeps failing, and when it times out", async () => {
+            const client = computeClient({ ...options, attempts: 2, timeoutMs: 60_000 });
+            server.seedImage(PROJECT, { name: "flatcar" });
+            const operation = await client.deprecateImage(PROJECT, "flatcar", { state: "DEPRECATED" });
+            server.faults.push({ method: "GET", path: /operations/, status: 503, reason: "backendError", times: 2 });
+            await assert.rejects(client.waitForOperation(PROJECT, operation), new RegExp(`Compute API globalOperations\\.get ${operation.name}: HTTP 503`));
+
+            server.operationPolls = 1_000;
+            const slow = await client.deprecateImage(PROJECT, "flatcar", { state: "ACTIVE" });
+            await assert.rejects(client.waitForOperation(PROJECT, slow), new RegExp(`timed out after 60 s waiting for operation ${slow.name};`));
         });
 
         it("takes host, port and protocol from an endpoint URL, with the protocol's port by default", () => {
