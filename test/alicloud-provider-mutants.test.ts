@@ -66,6 +66,27 @@ describe("AliCloud providers against the local ECS API", () => {
             assert.deepStrictEqual(server.calls("DescribeImages").slice(0, 2).map((call) => [call.params.PageNumber, call.params.PageSize]), [["1", "100"], ["2", "100"]]);
         });
 
+        it("takes an earlier image found on a full first page without reading the next", async () => {
+            const existing = earlier();
+            for (let i = 0; i < 100; i++) {
+                server.addImage({ ImageName: `acmelinux-1592.4-arm64-rc${i}`, RegionId: "eu-central-1" });
+            }
+
+            const result = await provider().create!(inputs());
+
+            assert.strictEqual(result.id, existing.ImageId);
+            assert.deepStrictEqual(server.calls("DescribeImages").filter((call) => call.params.ImageName !== undefined).map((call) => call.params.PageNumber), ["1"]);
+        });
+
+        it("adopts an earlier image whose DescribeImages entry leaves a setting out", async () => {
+            const existing = earlier({ Platform: undefined as unknown as string });
+
+            const result = await provider().create!(inputs());
+
+            assert.strictEqual(result.id, existing.ImageId);
+            assert.deepStrictEqual(server.calls("ImportImage"), []);
+        });
+
         it("stops looking once it has seen as many images as the answer counts, even on a full page", async () => {
             for (let i = 0; i < 100; i++) {
                 server.addImage({ ImageName: `acmelinux-1592.4-arm64-rc${i}`, RegionId: "eu-central-1" });
@@ -174,6 +195,10 @@ describe("AliCloud providers against the local ECS API", () => {
 
             await assert.rejects(provider().create!(state()), (error: unknown) => ecsErrorCode(error) === "Forbidden.RAM");
             assert.deepStrictEqual(server.calls("ModifyImageSharePermission"), []);
+        });
+
+        it("reads the share of an image that is gone as gone", async () => {
+            assert.deepStrictEqual(await provider().read!("ap-southeast-1/m-missing", state({ imageId: "m-missing" })), {});
         });
 
         it("update returns the new state", async () => {
