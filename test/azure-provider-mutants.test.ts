@@ -9,6 +9,7 @@ import {
     MARKETPLACE_VERSION_KIND, MarketplaceVersionInputs, VmImageVersion, holdsEntry, marketplaceVersionProvider, technicalConfiguration, versionEntry, withEntry, withSkus,
 } from "../components/azure/partner-center-provider";
 import { COMMUNITY_SHARING_KIND, CommunitySharingInputs, communitySharingProvider } from "../components/azure/community-sharing-provider";
+import { describeJobError } from "../components/azure/partner-center-client";
 import { FakeClock } from "./helpers/clock";
 import { PartnerCenterServer } from "./servers/partner-center";
 
@@ -71,6 +72,14 @@ describe("AzureMarketplaceVersion rules", () => {
             assert.deepEqual(twice.failures, [{ property: "images", reason: "has an image type twice" }]);
         });
 
+        it("says a required input is required, takes numbers of several digits, and names an image without a type", async () => {
+            const result = await provider.check!({}, inputs("http://127.0.0.1:1", "s", { planId: "" }));
+            assert.deepEqual(result.failures, [{ property: "planId", reason: "is required" }]);
+            assert.deepEqual(await refused({ versionNumber: "1592.40.10" }), []);
+            const none = await provider.check!({}, inputs("http://127.0.0.1:1", "s", { images: [null as never] }));
+            assert.deepEqual(none.failures, [{ property: "images[0].imageType", reason: "\"undefined\" is not a Partner Center image type; allowed: x64Gen1, x64Gen2, arm64Gen2" }]);
+        });
+
         it("returns the inputs as given", async () => {
             const news = inputs("http://127.0.0.1:1", "s");
             assert.deepEqual(await provider.check!({}, news), { inputs: news, failures: [] });
@@ -90,6 +99,10 @@ describe("AzureMarketplaceVersion rules", () => {
             assert.equal(holdsEntry([{ ...entry, vmImages: [{ ...entry.vmImages[0], source: { sourceType: "other", sharedImage: entry.vmImages[0].source.sharedImage } }] }], entry), false);
             assert.equal(holdsEntry([{ versionNumber: "1592.4.1", vmImages: entry.vmImages }], entry), false);
             assert.equal(holdsEntry(undefined, entry), false);
+            const shared = entry.vmImages[0].source.sharedImage as Record<string, string>;
+            assert.equal(holdsEntry([{ ...entry, vmImages: [{ imageType: "x64Gen2", source: { ...entry.vmImages[0].source, sharedImage: { ...shared, tenantId: "other" } } }] }], entry), false);
+            assert.equal(holdsEntry([{ ...entry, vmImages: [{ imageType: "x64Gen2", source: { ...entry.vmImages[0].source, sharedImage: { ...shared, resourceId: "/other" } } }] }], entry), false);
+            assert.equal(holdsEntry([{ ...entry, vmImages: [{ imageType: "x64Gen2" } as never] }], entry), false);
             assert.equal(holdsEntry([{ versionNumber: "1592.4.0" } as VmImageVersion], { versionNumber: "1592.4.0", vmImages: [] }), true);
         });
 
@@ -119,7 +132,8 @@ describe("AzureMarketplaceVersion rules", () => {
         it("finds the technical configuration of the plan only, and none in no tree", () => {
             const plan = (id: string, externalId: string) => ({ $schema: "https://schema.mp.microsoft.com/schema/plan/2022-03-01-preview2", id, identity: { externalId } });
             const config = (id: string, planId: string) => ({ $schema: "https://schema.mp.microsoft.com/schema/virtual-machine-plan-technical-configuration/2022-03-01-preview3", id, plan: planId });
-            const tree = [plan("plan/1", "other"), plan("plan/2", "standard"), config("c1", "plan/1"), config("c2", "plan/2")];
+            const tree = [{ $schema: "https://schema.mp.microsoft.com/schema/plan/2022-03-01-preview2", id: "plan/0" }, plan("plan/1", "other"), plan("plan/2", "standard"),
+                config("c1", "plan/1"), config("c2", "plan/2")];
             assert.equal(technicalConfiguration(tree, "standard")?.id, "c2");
             assert.equal(technicalConfiguration(tree, "premium"), undefined);
             assert.equal(technicalConfiguration(undefined, "standard"), undefined);
@@ -135,6 +149,17 @@ describe("AzureMarketplaceVersion rules", () => {
             assert.deepEqual(await provider.diff!("id", state, inputs("u", "s", { endpoint: undefined })), { changes: true, replaces: [], deleteBeforeReplace: false });
             assert.deepEqual(await provider.diff!("id", state, inputs("u", "s", { planId: "premium" })), { changes: true, replaces: ["planId"], deleteBeforeReplace: false });
         });
+    });
+});
+
+describe("Partner Center job errors", () => {
+    it("quotes a text as it is, and an object as code, message and resource", () => {
+        assert.equal(describeJobError("plain text"), "plain text");
+        assert.equal(describeJobError({ code: "businessValidationError", message: "bad", resourceId: "r/1" }), "businessValidationError: bad (resource r/1)");
+        assert.equal(describeJobError({ message: "bad" }), "bad");
+        assert.equal(describeJobError({ code: 7, message: "bad", resourceId: 8 }), "bad");
+        assert.equal(describeJobError({ code: "x" }), "{\"code\":\"x\"}");
+        assert.equal(describeJobError(null), "null");
     });
 });
 
@@ -169,6 +194,52 @@ describe("AzureMarketplaceVersion against the local Partner Center", () => {
         assert.equal(again.outs.state, "live");
         assert.equal(server.configures.length, configures + 1, "one submission, to live");
         assert.deepEqual(server.configures[configures].resources.map((resource) => (resource.target as { targetType: string }).targetType), ["live"]);
+    });
+
+    it("lists each error of a failed configure job on its own line, and says when there is none", async () => {
+        server.outcomes.push({ result: "failed", errors: ["first", { code: "c", message: "second" }] }, { result: "failed", errors: [] });
+
+        await assert.rejects(provider().create!(inputs(server.url, server.clientSecret)),
+            { message: "configuring Partner Center version 1592.4.0 of product-offer/standard: configure job job-1 ended failed:\n  - first\n  - c: second" });
+        await assert.rejects(provider().create!(inputs(server.url, server.clientSecret)),
+            { message: "configuring Partner Center version 1592.4.0 of product-offer/standard: configure job job-2 ended failed without errors reported" });
+    });
+
+    it("waits 480 minutes for a submission by default, naming it", async () => {
+        server.outcomes.push({ result: "succeeded" }, { result: "never" });
+
+        await assert.rejects(provider().create!(inputs(server.url, server.clientSecret, { publish: true })),
+            /^PollTimeoutError: timed out after 28800 s waiting for submitting Partner Center version 1592\.4\.0 of product-offer\/standard to preview \(configure job job-2\)/);
+    });
+
+    it("takes an endpoint with trailing slashes", async () => {
+        const result = await provider().create!(inputs(server.url, server.clientSecret, { endpoint: `${server.url}//` }));
+
+        assert.equal(result.outs.status, "succeeded");
+    });
+
+    it("fails on a refused read of the draft instead of taking the plan as missing", async () => {
+        server.fail("resource-tree", 403, 1);
+
+        await assert.rejects(provider().create!(inputs(server.url, server.clientSecret)), /^Error: GET \/resource-tree\/[^:]+: HTTP 403/);
+    });
+
+    it("configures when the plan lacks the SKU of one of the version's image types, though it holds the version", async () => {
+        const two = inputs(server.url, server.clientSecret, { images: [{ imageType: "x64Gen2", resourceId: gen2Version }, { imageType: "arm64Gen2", resourceId: "/arm" }] });
+        await provider().create!(two);
+        server.planConfiguration("draft")!.skus = [{ imageType: "x64Gen2", skuId: "standard" }];
+        const configures = server.configures.length;
+
+        await provider().create!(two);
+
+        assert.equal(server.configures.length, configures + 1);
+    });
+
+    it("keeps no input left unset in the state", async () => {
+        const result = await provider().create!(inputs(server.url, server.clientSecret, { configureTimeoutMinutes: undefined, submissionTimeoutMinutes: 30 }));
+
+        assert.equal("configureTimeoutMinutes" in result.outs, false);
+        assert.equal(result.outs.submissionTimeoutMinutes, 30);
     });
 
     it("names the product, plan and version in its ID, and leaves Partner Center alone on delete", async () => {
