@@ -11,6 +11,8 @@ import {
 import { COMMUNITY_SHARING_KIND, CommunitySharingInputs, communitySharingProvider } from "../components/azure/community-sharing-provider";
 import { describeJobError } from "../components/azure/partner-center-client";
 import { FakeClock } from "./helpers/clock";
+import { withEnvEach } from "./helpers/env";
+import { AzureArmServer } from "./servers/azure-arm";
 import { PartnerCenterServer } from "./servers/partner-center";
 
 const tenantId = "11111111-2222-3333-4444-555555555555";
@@ -275,5 +277,44 @@ describe("CommunityGallerySharing rules", () => {
         }
         assert.deepEqual(await provider.diff!("id", olds, sharing({ resourceGroupName: "other", subscriptionId: "s" })),
             { changes: true, replaces: ["subscriptionId", "resourceGroupName"], deleteBeforeReplace: false });
+    });
+});
+
+describe("CommunityGallerySharing against the local ARM API", () => {
+    let server: AzureArmServer;
+
+    withEnvEach({
+        AZURE_TENANT_ID: tenantId,
+        AZURE_CLIENT_ID: "66666666-7777-8888-9999-000000000000",
+        AZURE_CLIENT_SECRET: "sharing-test-secret",
+        AZURE_TOKEN_CREDENTIALS: "EnvironmentCredential",
+        AZURE_AUTHORITY_HOST: undefined,
+        ARM_TENANT_ID: undefined,
+        ARM_CLIENT_ID: undefined,
+        ARM_CLIENT_SECRET: undefined,
+    });
+
+    beforeEach(async () => {
+        server = await new AzureArmServer().start();
+    });
+
+    afterEach(async () => {
+        await server.close();
+    });
+
+    const sharing = (extra: Partial<CommunitySharingInputs> = {}): CommunitySharingInputs => ({
+        resourceKind: COMMUNITY_SHARING_KIND, subscriptionId: "00000000-1111-2222-3333-444444444444", resourceGroupName: "images", galleryName: "product_gallery",
+        endpoint: server.url, authorityHost: server.url, ...extra,
+    });
+
+    it("keeps the timeout in the state when it is set, and no timeout key when it is not", async () => {
+        const provider = communitySharingProvider({ clock: new FakeClock(0), random: () => 0.5 });
+
+        const timed = await provider.create!(sharing({ timeoutMinutes: 5 }));
+        const untimed = await provider.update!("id", timed.outs, sharing());
+
+        assert.equal(timed.outs.timeoutMinutes, 5);
+        assert.equal("timeoutMinutes" in untimed.outs, false);
+        assert.equal(untimed.outs.publicName, timed.outs.publicName);
     });
 });
