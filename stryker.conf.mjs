@@ -5,15 +5,48 @@
 // lib/cli/options(.mjs), and mocha 12 ships them as .cjs files (lib/cli/run-helpers.cjs,
 // options.cjs), which that require cannot find, so the runner does not start. mocha 11.7.5 has
 // plain .js files in lib/cli and is inside the runner's peer range (mocha >= 7.2 < 13).
+
+/**
+ * The areas measured one at a time (README, "Mutation testing"): `MUTATE_AREA=<name> npm run mutate`
+ * mutates the area's files with the test files that exercise them, and keeps the area's own report
+ * (reports/mutation/<name>.json) and incremental file, so that `npm run bench` shows every area's
+ * last score side by side.
+ */
+export const areas = {
+    "aws-marketplace": {
+        mutate: ["components/aws/marketplace-*.ts"],
+        tests: ["test/aws-marketplace.test.ts", "test/aws-marketplace-faults.test.ts", "test/aws-marketplace-mutants.test.ts"],
+    },
+    "gcp-providers": {
+        mutate: ["components/gcp/deprecation-provider.ts", "components/gcp/arm-image-provider.ts", "components/gcp/compute-client.ts"],
+        tests: ["test/gcp-deprecation-provider.test.ts", "test/gcp-arm-image-provider.test.ts", "test/gcp-provider-mutants.test.ts"],
+    },
+    "alicloud-providers": {
+        mutate: ["components/alicloud/import-image.ts", "components/alicloud/community-share.ts", "components/alicloud/ecs-client.ts"],
+        tests: ["test/alicloud-import-image.test.ts", "test/alicloud-community-share.test.ts", "test/alicloud-provider-mutants.test.ts"],
+    },
+    "azure-providers": {
+        mutate: ["components/azure/community-sharing-provider.ts", "components/azure/partner-center-provider.ts", "components/azure/partner-center-client.ts"],
+        tests: ["test/azure-community-sharing.test.ts", "test/azure-partner-center.test.ts", "test/azure-provider-mutants.test.ts"],
+    },
+};
+
+const areaName = process.env.MUTATE_AREA;
+const area = areaName === undefined ? undefined : areas[areaName];
+if (areaName !== undefined && area === undefined) {
+    throw new Error(`MUTATE_AREA=${areaName} is not an area; allowed: ${Object.keys(areas).join(", ")}`);
+}
+const reportName = areaName ?? "mutation";
+
 /** @type {import("@stryker-mutator/api/core").PartialStrykerOptions} */
 export default {
-    mutate: ["components/**/*.ts", "stacks/**/*.ts"],
+    mutate: area?.mutate ?? ["components/**/*.ts", "stacks/**/*.ts"],
     testRunner: "mocha",
     mochaOptions: {
         config: ".mocharc.json",
         // MUTATE_TESTS="test/config.test.ts,..." narrows a quick run to some test files; the score
-        // is then a lower bound.
-        spec: process.env.MUTATE_TESTS ? process.env.MUTATE_TESTS.split(",") : ["test/**/*.test.ts"],
+        // is then a lower bound. An area brings its own test files.
+        spec: process.env.MUTATE_TESTS ? process.env.MUTATE_TESTS.split(",") : (area?.tests ?? ["test/**/*.test.ts"]),
     },
     // Each mutant runs only the tests that reached it in the dry run.
     coverageAnalysis: "perTest",
@@ -23,7 +56,7 @@ export default {
     ignoreStatic: true,
     // Only what changed since the last report is tested again.
     incremental: true,
-    incrementalFile: "reports/stryker-incremental.json",
+    incrementalFile: area ? `reports/stryker-incremental-${areaName}.json` : "reports/stryker-incremental.json",
     // The machine is shared: one test process.
     concurrency: 1,
     // The TypeScript checker would make a run about ten times slower on two cores; ts-node
@@ -32,8 +65,8 @@ export default {
     tempDirName: "reports/.stryker-tmp",
     ignorePatterns: [".tools", "reports", "bench/out", ".azurite", "bin", "dist"],
     reporters: ["html", "json", "clear-text", "progress"],
-    htmlReporter: { fileName: "reports/mutation/mutation.html" },
-    jsonReporter: { fileName: "reports/mutation/mutation.json" },
+    htmlReporter: { fileName: `reports/mutation/${reportName}.html` },
+    jsonReporter: { fileName: `reports/mutation/${reportName}.json` },
     timeoutMS: 10000,
     // The whole suite takes 90 s alone and far longer on a busy machine; the initial run with
     // coverage must not be cut off.

@@ -1,6 +1,8 @@
 /**
- * The mutation score of the last Stryker run (`npm run mutate`), read from its JSON report
- * (reports/mutation/mutation.json, mutation-testing-report-schema). The score is Stryker's:
+ * The mutation score of the last Stryker runs (`npm run mutate`), read from their JSON reports
+ * (reports/mutation/*.json, mutation-testing-report-schema: mutation.json for a run over everything,
+ * <area>.json for a run of one MUTATE_AREA; where two reports hold the same file, the newer one
+ * counts). The score is Stryker's:
  * killed and timed-out mutants over those plus the survivors and the mutants no test reaches;
  * ignored mutants and ones that do not compile do not count.
  */
@@ -21,11 +23,11 @@ export interface MutationArea {
     score?: number;
 }
 
-/** The report's date and the score of each area, or undefined when there is no report. */
+/** The reports' date and the score of each area, or undefined when there is no report. */
 export interface MutationScore {
-    /** The report file. */
+    /** The report files read. */
     report: string;
-    /** When the report was written. */
+    /** When the newest report was written. */
     modified: string;
     /** Each area. */
     areas: MutationArea[];
@@ -43,20 +45,49 @@ export const mutationAreas: Record<string, RegExp> = {
     "components/config/": /^components\/config\//,
     "dynamic providers": /^components\/(dynamic\/|.*-provider\.ts$|azure\/vhd-|alicloud\/(import-image|community-share|ecs-client)\.ts$|gcp\/compute-client\.ts$|aws\/marketplace-|azure\/partner-center-client\.ts$)/,
     "stacks/": /^stacks\//,
+    "AWS Marketplace provider": /^components\/aws\/marketplace-/,
+    "GCP deprecation and ARM64 image providers": /^components\/gcp\/(deprecation-provider|arm-image-provider|compute-client)\.ts$/,
+    "AliCloud import-image and community-share providers": /^components\/alicloud\/(import-image|community-share|ecs-client)\.ts$/,
+    "Azure community sharing and Partner Center providers": /^components\/azure\/(community-sharing-provider|partner-center-provider|partner-center-client)\.ts$/,
 };
 
-/** The score of every area of the report at `file` (paths relative to the working directory); undefined when there is none. */
+/** The JSON reports at `file`: the file itself, or every .json file of the directory. */
+function reportFiles(file: string): string[] {
+    if (!fs.statSync(file).isDirectory()) {
+        return [file];
+    }
+    return fs.readdirSync(file).filter((name) => name.endsWith(".json")).map((name) => path.join(file, name));
+}
+
+/** Each mutated file's mutants, from the newest report that holds the file. */
+function mergedFiles(files: string[]): Record<string, { mutants: ReportMutant[] }> {
+    const merged: Record<string, { mutants: ReportMutant[] }> = {};
+    const byAge = [...files].sort((a, b) => fs.statSync(a).mtimeMs - fs.statSync(b).mtimeMs);
+    for (const file of byAge) {
+        const report = JSON.parse(fs.readFileSync(file, "utf8")) as Report;
+        for (const [name, entry] of Object.entries(report.files)) {
+            const relative = (path.isAbsolute(name) ? path.relative(process.cwd(), name) : name).split(path.sep).join("/");
+            merged[relative] = entry;
+        }
+    }
+    return merged;
+}
+
+/**
+ * The score of every area of the report at `file`, or of the reports in the directory `file` (paths
+ * relative to the working directory); undefined when there is none.
+ */
 export function mutationScore(file: string, areas: Record<string, RegExp> = mutationAreas): MutationScore | undefined {
-    if (!fs.existsSync(file)) {
+    const reports = fs.existsSync(file) ? reportFiles(file) : [];
+    if (reports.length === 0) {
         return undefined;
     }
-    const report = JSON.parse(fs.readFileSync(file, "utf8")) as Report;
+    const merged = mergedFiles(reports);
     const scored = Object.entries(areas).map(([area, pattern]) => {
         let files = 0;
         let detected = 0;
         let undetected = 0;
-        for (const [name, { mutants }] of Object.entries(report.files)) {
-            const relative = (path.isAbsolute(name) ? path.relative(process.cwd(), name) : name).split(path.sep).join("/");
+        for (const [relative, { mutants }] of Object.entries(merged)) {
             if (!pattern.test(relative)) {
                 continue;
             }
@@ -67,5 +98,6 @@ export function mutationScore(file: string, areas: Record<string, RegExp> = muta
         const total = detected + undetected;
         return { name: area, files, detected, undetected, ...(total > 0 ? { score: (100 * detected) / total } : {}) };
     });
-    return { report: file, modified: fs.statSync(file).mtime.toISOString(), areas: scored };
+    const newest = Math.max(...reports.map((report) => fs.statSync(report).mtimeMs));
+    return { report: reports.join(", "), modified: new Date(newest).toISOString(), areas: scored };
 }

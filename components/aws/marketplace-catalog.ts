@@ -130,8 +130,6 @@ export interface ChangeSetRequest {
 export interface StartedChangeSet {
     /** The change set ID. */
     changeSetId: string;
-    /** True when an earlier run had already started it and nothing new was submitted. */
-    resumed: boolean;
 }
 
 /**
@@ -143,7 +141,7 @@ export async function findOrStartChangeSet(session: CatalogSession, request: Cha
     const earlier = await findChangeSets(session, request.productId, request.name);
     const live = [...earlier].reverse().find((summary) => !UNSUCCESSFUL_STATUSES.includes(summary.Status ?? ""));
     if (live?.ChangeSetId) {
-        return { changeSetId: live.ChangeSetId, resumed: true };
+        return { changeSetId: live.ChangeSetId };
     }
     const change = await request.change();
     const token = request.tokenFor(earlier.length);
@@ -163,9 +161,11 @@ export async function findOrStartChangeSet(session: CatalogSession, request: Cha
         if (!output.ChangeSetId) {
             throw new Error(`Marketplace StartChangeSet for product ${request.productId} returned no change set ID`);
         }
-        return { changeSetId: output.ChangeSetId, resumed: false };
+        return { changeSetId: output.ChangeSetId };
     } catch (error) {
-        if (error instanceof RetriesExhaustedError && isResourceInUse(error.cause)) {
+        // Only the busy retry gives up with RetriesExhaustedError (callCatalog turns its own into a
+        // plain Error), and it retries nothing but ResourceInUseException.
+        if (error instanceof RetriesExhaustedError) {
             throw new Error(`Marketplace product ${request.productId} was still busy with another change set after ${error.attempts} attempts `
                 + `to start "${request.name}": ${messageOf(error.cause)}`, { cause: error });
         }
