@@ -5,9 +5,9 @@
  * from. Written against the mutants Stryker found alive (README, "Mutation testing").
  */
 import * as assert from "assert";
-import { CommunityShareState, communityShareKind, communityShareProvider } from "../components/alicloud/community-share";
+import { CommunityShareState, communityShareProvider } from "../components/alicloud/community-share";
 import { ecsCredentials, ecsErrorCode, isRetryableEcsError } from "../components/alicloud/ecs-client";
-import { ImportImageState, importImageKind, importImageProvider } from "../components/alicloud/import-image";
+import { ImportImageState, importImageProvider } from "../components/alicloud/import-image";
 import { FakeClock } from "./helpers/clock";
 import { withEnv } from "./helpers/env";
 import { EcsImage, EcsServer, startEcsServer } from "./servers/ecs";
@@ -29,7 +29,6 @@ describe("AliCloud providers against the local ECS API", () => {
 
     describe("AliCloudImportImage", () => {
         const inputs = (overrides: Partial<ImportImageState> = {}): ImportImageState => ({
-            resourceKind: importImageKind,
             regionId: "eu-central-1",
             endpoint: server.endpoint,
             protocol: "http",
@@ -158,7 +157,6 @@ describe("AliCloud providers against the local ECS API", () => {
         });
 
         const state = (overrides: Partial<CommunityShareState> = {}): CommunityShareState => ({
-            resourceKind: communityShareKind,
             regionId: "ap-southeast-1",
             imageId: image.ImageId,
             isPublic: true,

@@ -6,9 +6,9 @@
  */
 import { strict as assert } from "assert";
 import {
-    MARKETPLACE_VERSION_KIND, MarketplaceVersionInputs, VmImageVersion, holdsEntry, marketplaceVersionProvider, technicalConfiguration, versionEntry, withEntry, withSkus,
+    MarketplaceVersionInputs, VmImageVersion, holdsEntry, marketplaceVersionProvider, technicalConfiguration, versionEntry, withEntry, withSkus,
 } from "../components/azure/partner-center-provider";
-import { COMMUNITY_SHARING_KIND, CommunitySharingInputs, communitySharingProvider } from "../components/azure/community-sharing-provider";
+import { CommunitySharingInputs, communitySharingProvider } from "../components/azure/community-sharing-provider";
 import { describeJobError } from "../components/azure/partner-center-client";
 import { FakeClock } from "./helpers/clock";
 import { withEnvEach } from "./helpers/env";
@@ -22,7 +22,6 @@ const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 /** The sample release's inputs, aimed at `url`. */
 function inputs(url: string, secret: string, extra: Partial<MarketplaceVersionInputs> = {}): MarketplaceVersionInputs {
     return {
-        resourceKind: MARKETPLACE_VERSION_KIND,
         offerId: "product-offer",
         planId: "standard",
         tenantId,
@@ -258,7 +257,7 @@ describe("AzureMarketplaceVersion against the local Partner Center", () => {
 describe("CommunityGallerySharing rules", () => {
     const provider = communitySharingProvider({ clock: new FakeClock(0), random: () => 0.5 });
     const sharing = (extra: Partial<CommunitySharingInputs> = {}): CommunitySharingInputs => ({
-        resourceKind: COMMUNITY_SHARING_KIND, subscriptionId: "00000000-1111-2222-3333-444444444444", resourceGroupName: "images", galleryName: "product_gallery",
+        subscriptionId: "00000000-1111-2222-3333-444444444444", resourceGroupName: "images", galleryName: "product_gallery",
         ...extra,
     });
 
@@ -303,7 +302,7 @@ describe("CommunityGallerySharing against the local ARM API", () => {
     });
 
     const sharing = (extra: Partial<CommunitySharingInputs> = {}): CommunitySharingInputs => ({
-        resourceKind: COMMUNITY_SHARING_KIND, subscriptionId: "00000000-1111-2222-3333-444444444444", resourceGroupName: "images", galleryName: "product_gallery",
+        subscriptionId: "00000000-1111-2222-3333-444444444444", resourceGroupName: "images", galleryName: "product_gallery",
         endpoint: server.url, authorityHost: server.url, ...extra,
     });
 

@@ -19,7 +19,6 @@ const source = "https://storage.googleapis.com/images-bucket/flatcar-1592.4-arm6
 /** The deprecation of the sample x86-64 image. */
 function deprecation(overrides: Partial<ImageDeprecationInputs> = {}): ImageDeprecationInputs {
     return {
-        resourceKind: "gcp:ImageDeprecation",
         project: PROJECT,
         image: "flatcar-1592-4-x86-64",
         state: "DEPRECATED",
@@ -32,7 +31,6 @@ function deprecation(overrides: Partial<ImageDeprecationInputs> = {}): ImageDepr
 /** The sample ARM64 image. */
 function armImage(overrides: Partial<ArmImageInputs> = {}): ArmImageInputs {
     return {
-        resourceKind: "gcp:ArmImage",
         project: PROJECT,
         name: "flatcar-1592-4-arm64",
         source,
@@ -139,7 +137,7 @@ describe("GCP providers against the local Compute API", () => {
             const id = "projects/images-project/global/images/flatcar-1592-4-x86-64/deprecated";
 
             assert.deepStrictEqual(await provider.read!(id), {
-                id, props: { resourceKind: "gcp:ImageDeprecation", project: PROJECT, image: "flatcar-1592-4-x86-64", state: "OBSOLETE" },
+                id, props: { project: PROJECT, image: "flatcar-1592-4-x86-64", state: "OBSOLETE" },
             });
             await assert.rejects(provider.read!("projects/images-project/global/images/flatcar-1592-4-x86-64"),
                 /^Error: not an image deprecation ID: projects\/images-project\/global\/images\/flatcar-1592-4-x86-64; expected projects\/<project>\/global\/images\/<name>\/deprecated$/);
@@ -250,7 +248,7 @@ describe("GCP providers against the local Compute API", () => {
             assert.deepStrictEqual(read, {
                 id: "projects/images-project/global/images/flatcar-1592-4-arm64",
                 props: {
-                    resourceKind: "gcp:ArmImage", project: PROJECT, name: "flatcar-1592-4-arm64", source, guestOsFeatures: ["GVNIC"], licenses: ["l"],
+                    project: PROJECT, name: "flatcar-1592-4-arm64", source, guestOsFeatures: ["GVNIC"], licenses: ["l"],
                     labels: { team: "os" }, storageLocations: ["eu"], description: "imported",
                     // The client library answers the repeated fields the image does not set as empty lists.
                     shieldedInstanceInitialState: { pk: { content: "UEs=", fileType: "X509" }, keks: [], dbs: [], dbxs: [] },
@@ -265,7 +263,7 @@ describe("GCP providers against the local Compute API", () => {
             const read = await armImageProvider(options).read!("projects/images-project/global/images/bare");
 
             assert.deepStrictEqual(read.props, {
-                resourceKind: "gcp:ArmImage", project: PROJECT, name: "bare", source: "", guestOsFeatures: [], licenses: [], labels: {}, storageLocations: [],
+                project: PROJECT, name: "bare", source: "", guestOsFeatures: [], licenses: [], labels: {}, storageLocations: [],
                 selfLink: stored.selfLink, imageId: stored.id, status: "READY", creationTimestamp: stored.creationTimestamp,
             });
         });
