@@ -75,16 +75,16 @@ describe("aws:ImageDeprecation provider, against a local EC2 API", () => {
             assert.strictEqual(server.image("us-east-1", COPY)?.deprecationTime, "2027-03-31T00:00:00.000Z");
         });
 
-        it("sends a passed date as the next whole minute plus one: the nearest time EC2 accepts", async () => {
+        it("sends a passed date as the next whole minute plus five: the nearest time EC2 accepts from a runner whose clock may lag", async () => {
             const created = await provider().create!(inputs({ date: "2026-11-01" }));
-            // The clock reads 10:00:30; 10:01 is the next whole minute, and one minute's margin makes 10:02.
-            assert.strictEqual(server.image("eu-central-1", AMI)?.deprecationTime, "2026-11-22T10:02:00.000Z");
-            assert.strictEqual((created.outs as ImageDeprecationOutputs).deprecationTime, "2026-11-22T10:02:00.000Z");
+            // The clock reads 10:00:30; 10:01 is the next whole minute, and five minutes' margin makes 10:06.
+            assert.strictEqual(server.image("eu-central-1", AMI)?.deprecationTime, "2026-11-22T10:06:00.000Z");
+            assert.strictEqual((created.outs as ImageDeprecationOutputs).deprecationTime, "2026-11-22T10:06:00.000Z");
         });
 
         it("sends a date that is today, but whose midnight has passed, the same way", async () => {
             await provider().create!(inputs({ date: "2026-11-22" }));
-            assert.strictEqual(server.image("eu-central-1", AMI)?.deprecationTime, "2026-11-22T10:02:00.000Z");
+            assert.strictEqual(server.image("eu-central-1", AMI)?.deprecationTime, "2026-11-22T10:06:00.000Z");
         });
 
         it("sends nothing on a rerun that finds the wanted time already set", async () => {

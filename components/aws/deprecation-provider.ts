@@ -51,9 +51,13 @@ export const EC2_RETRY = { attempts: 6, baseDelayMs: 1_000, maxDelayMs: 20_000 }
  * How far past "now" a time sent for a passed date lies. EnableImageDeprecation: "You can't specify a
  * date in the past", and "If you specify a value for seconds, Amazon EC2 rounds the seconds to the
  * nearest minute" (EC2 API Reference, EnableImageDeprecation, DeprecateAt): so the next whole minute,
- * plus one minute for the request's way to EC2 and for clocks that differ.
+ * plus a margin for the request's way to EC2 and for a runner whose clock is behind EC2's. EC2 takes a
+ * request signed up to 15 minutes off its own clock (RequestExpired, EC2 API Reference, "Common client
+ * error codes"), so a runner a minute or two behind is not refused, and one minute of margin would then
+ * send a time EC2 already sees as past. Five minutes covers the skew that still signs; a deprecation
+ * that starts five minutes late is no harm.
  */
-export const PASSED_DATE_MARGIN_MS = 60_000;
+export const PASSED_DATE_MARGIN_MS = 5 * 60_000;
 
 const MINUTE = 60_000;
 
