@@ -10,7 +10,9 @@
  * - a malformed one: InvalidAMIID.Malformed (400);
  * - a DeprecateAt in the past ("You can't specify a date in the past", EC2 API Reference,
  *   EnableImageDeprecation): InvalidParameterValue (400). The code is EC2's common one for a bad
- *   parameter value; the exact message EC2 gives was not verified.
+ *   parameter value ("Common client error codes"). The message is a guess: the API reference, the SDK
+ *   models and the public issues searched give no text for this refusal, so tests match the code
+ *   only, never the message.
  * - a DeprecateAt more than 10 years ahead (2 for a public AMI), as the same reference says.
  * Seconds are rounded to the nearest minute, as the reference says EC2 does.
  */
