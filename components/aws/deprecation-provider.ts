@@ -8,6 +8,13 @@
  * - read: DescribeImages' DeprecationTime; an AMI without one (or gone) reads as gone, so the next run
  *   sets it again.
  * - delete (the date left config): DisableImageDeprecation, unless the AMI has no deprecation or is gone.
+ * - public AMIs (Amazon EC2 User Guide, "Deprecate an AMI"): "by default, the deprecation date of all public
+ *   AMIs is set to two years from the AMI creation date", and "to cancel the deprecation or move it to a
+ *   later date, you must make the AMI private"; EnableImageDeprecation caps DeprecateAt at 2 years from
+ *   creation for a public AMI (EC2 API Reference). So a date later than creation + 2 years is refused
+ *   before any call, naming the AMI, region, date and limit; and delete sends no DisableImageDeprecation
+ *   for a public AMI, which cannot cancel its deprecation: the AMI keeps the time it carries (the public
+ *   default, or the date this provider set) until someone makes it private.
  *
  * Every call is retried on throttling (RequestLimitExceeded), 5xx and timeouts, with bounded backoff.
  * The SDK is imported inside the methods and the clock comes through the options, so the provider
@@ -30,6 +37,16 @@ export interface ImageDeprecationInputs {
 export interface ImageDeprecationOutputs extends ImageDeprecationInputs {
     /** The DeprecationTime the AMI carries, as EC2 reports it. */
     deprecationTime: string;
+}
+
+/** What DescribeImages says of an AMI, as far as its deprecation goes. */
+interface AmiFacts {
+    /** Its DeprecationTime, if any. */
+    deprecationTime?: string;
+    /** Whether it is public. */
+    isPublic: boolean;
+    /** When it was made, as EC2 reports it. */
+    creationDate?: string;
 }
 
 /** How a provider is made; tests aim it at a local server and a simulated clock. */
@@ -60,6 +77,17 @@ export const EC2_RETRY = { attempts: 6, baseDelayMs: 1_000, maxDelayMs: 20_000 }
 export const PASSED_DATE_MARGIN_MS = 5 * 60_000;
 
 const MINUTE = 60_000;
+
+/**
+ * The latest deprecation time EC2 takes for a public AMI: two years after its creation (EC2 API Reference,
+ * EnableImageDeprecation, DeprecateAt). Counted in calendar years of UTC; EC2 does not say how it counts
+ * them, so a date within a day of the limit is a guess either way.
+ */
+export function publicDeprecationLimit(creationMs: number): number {
+    const limit = new Date(creationMs);
+    limit.setUTCFullYear(limit.getUTCFullYear() + 2);
+    return limit.getTime();
+}
 
 /** The date's midnight UTC, in ms. */
 function midnightOf(date: string): number {
@@ -128,13 +156,13 @@ export function imageDeprecationProvider(options: ImageDeprecationProviderOption
         }
     };
 
-    /** The AMI's DeprecationTime: undefined when it has none, null when the AMI does not exist. */
-    const currentTime = async (region: string, imageId: string): Promise<string | undefined | null> => {
+    /** What DescribeImages says of the AMI; null when it does not exist. */
+    const describe = async (region: string, imageId: string): Promise<AmiFacts | null> => {
         const { sdk, client } = await session(region);
         try {
             const out = await call(`DescribeImages ${imageId} in ${region}`, () => client.send(new sdk.DescribeImagesCommand({ ImageIds: [imageId] })));
             const image = out.Images?.find((i) => i.ImageId === imageId);
-            return image ? image.DeprecationTime : null;
+            return image ? { deprecationTime: image.DeprecationTime, isPublic: image.Public === true, creationDate: image.CreationDate } : null;
         } catch (error) {
             if (codeOf(error) === "InvalidAMIID.NotFound") {
                 return null;
@@ -143,13 +171,27 @@ export function imageDeprecationProvider(options: ImageDeprecationProviderOption
         }
     };
 
+    /** The AMI's DeprecationTime: undefined when it has none, null when the AMI does not exist. */
+    const currentTime = async (region: string, imageId: string): Promise<string | undefined | null> => {
+        const facts = await describe(region, imageId);
+        return facts ? facts.deprecationTime : null;
+    };
+
     const apply = async (inputs: ImageDeprecationInputs): Promise<ImageDeprecationOutputs> => {
-        const current = await currentTime(inputs.region, inputs.imageId);
-        if (current === null) {
+        const facts = await describe(inputs.region, inputs.imageId);
+        if (facts === null) {
             throw new Error(`cannot deprecate AMI ${inputs.imageId} in ${inputs.region}: it does not exist`);
         }
+        const current = facts.deprecationTime;
         if (deprecationSatisfied(current, inputs.date, clock.now())) {
             return { ...inputs, deprecationTime: current! };
+        }
+        const created = Date.parse(facts.creationDate ?? "");
+        if (facts.isPublic && !Number.isNaN(created) && deprecationTimeFor(inputs.date, clock.now()).getTime() > publicDeprecationLimit(created)) {
+            throw new Error(`cannot deprecate public AMI ${inputs.imageId} in ${inputs.region} from ${inputs.date}: ` +
+                `EC2 takes no deprecation time later than 2 years after a public AMI's creation ` +
+                `(created ${new Date(created).toISOString()}, so ${new Date(publicDeprecationLimit(created)).toISOString()} at the latest); ` +
+                `it deprecates the AMI at that limit by default. Allowed: a date up to the limit, or make the AMI private first`);
         }
         const { sdk, client } = await session(inputs.region);
         // The time is decided per attempt, so that a retry after a wait still sends a time ahead.
@@ -197,8 +239,10 @@ export function imageDeprecationProvider(options: ImageDeprecationProviderOption
         },
 
         async delete(_id: string, props: ImageDeprecationOutputs): Promise<void> {
-            const current = await currentTime(props.region, props.imageId);
-            if (!current) {
+            const facts = await describe(props.region, props.imageId);
+            // A public AMI's deprecation cannot be cancelled (only by making the AMI private, EC2 User Guide,
+            // "Deprecate an AMI"): it keeps the time it carries, and nothing is sent.
+            if (!facts?.deprecationTime || facts.isPublic) {
                 return;
             }
             const { sdk, client } = await session(props.region);

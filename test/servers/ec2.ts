@@ -13,7 +13,12 @@
  *   parameter value ("Common client error codes"). The message is a guess: the API reference, the SDK
  *   models and the public issues searched give no text for this refusal, so tests match the code
  *   only, never the message.
- * - a DeprecateAt more than 10 years ahead (2 for a public AMI), as the same reference says.
+ * - a DeprecateAt more than 10 years ahead, or for a public AMI more than 2 years after its creation, as
+ *   the same reference says (counted here in calendar years of UTC; how EC2 counts them is not documented).
+ * A public AMI carries a deprecation time of its creation + 2 years by default, and DisableImageDeprecation
+ * on it goes back to that default rather than cancelling it (Amazon EC2 User Guide, "Deprecate an AMI":
+ * "by default, the deprecation date of all public AMIs is set to two years from the AMI creation date";
+ * to cancel it or move it later "you must make the AMI private").
  * Seconds are rounded to the nearest minute, as the reference says EC2 does.
  */
 import * as http from "http";
@@ -66,6 +71,13 @@ export interface Ec2Image {
 const XMLNS = "http://ec2.amazonaws.com/doc/2016-11-15/";
 const YEAR_MS = 365.25 * 24 * 3_600_000;
 
+/** Two calendar years after `ms`: a public AMI's default deprecation time and its latest one. */
+export function twoYearsAfter(ms: number): number {
+    const at = new Date(ms);
+    at.setUTCFullYear(at.getUTCFullYear() + 2);
+    return at.getTime();
+}
+
 function xmlEscape(text: string): string {
     return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
@@ -111,7 +123,11 @@ export class Ec2Server {
 
     /** Adds an AMI in a region. */
     addImage(region: string, image: Ec2Image): void {
-        this.images.set(`${region}/${image.imageId}`, { createdAt: this.clock(), ...image });
+        const added: Ec2Image = { createdAt: this.clock(), ...image };
+        if (added.isPublic && !("deprecationTime" in image)) {
+            added.deprecationTime = new Date(twoYearsAfter(added.createdAt!)).toISOString();
+        }
+        this.images.set(`${region}/${image.imageId}`, added);
     }
 
     /** The AMI as the server keeps it. */
@@ -209,7 +225,7 @@ export class Ec2Server {
                 if (at <= now) {
                     return fail(400, "InvalidParameterValue", "The deprecation time must be in the future; you can't specify a date in the past.");
                 }
-                const limit = image.isPublic ? (image.createdAt ?? now) + 2 * YEAR_MS : now + 10 * YEAR_MS;
+                const limit = image.isPublic ? twoYearsAfter(image.createdAt ?? now) : now + 10 * YEAR_MS;
                 if (at > limit) {
                     return fail(400, "InvalidParameterValue", `The deprecation time can't be more than ${image.isPublic ? "2 years after the creation of a public AMI" : "10 years from now"}.`);
                 }
@@ -221,7 +237,11 @@ export class Ec2Server {
                 if (!image) {
                     return;
                 }
-                delete image.deprecationTime;
+                if (image.isPublic) {
+                    image.deprecationTime = new Date(twoYearsAfter(image.createdAt ?? this.clock())).toISOString();
+                } else {
+                    delete image.deprecationTime;
+                }
                 return ok(wrap("<return>true</return>"));
             }
             default:
