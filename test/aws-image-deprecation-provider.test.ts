@@ -130,6 +130,26 @@ describe("aws:ImageDeprecation provider, against a local EC2 API", () => {
             assert.strictEqual(server.image("eu-central-1", AMI)?.deprecationTime, "2027-06-30T00:00:00.000Z");
         });
 
+        it("sees drift when a refresh finds another time on the AMI, and the update sets the wanted one", async () => {
+            const p = provider();
+            const created = await p.create!(inputs());
+            server.image("eu-central-1", AMI)!.deprecationTime = "2027-01-15T08:00:00.000Z";
+            const read = await p.read!(created.id, created.outs as ImageDeprecationOutputs);
+            const refreshed = read.props as ImageDeprecationOutputs;
+            const diff = await p.diff!(created.id, refreshed, inputs());
+            assert.deepStrictEqual([diff.changes, diff.replaces], [true, []]);
+            await p.update!(created.id, refreshed, inputs());
+            assert.strictEqual(server.image("eu-central-1", AMI)?.deprecationTime, "2027-03-31T00:00:00.000Z");
+        });
+
+        it("sees drift for a passed date when the AMI carries a time still far ahead (a public AMI's default), and none once it is deprecated", async () => {
+            const p = provider();
+            const state = { ...inputs({ date: "2026-11-01" }), deprecationTime: "2028-11-22T10:00:30.000Z" };
+            assert.strictEqual((await p.diff!(`eu-central-1/${AMI}`, state, inputs({ date: "2026-11-01" }))).changes, true);
+            const deprecated = { ...state, deprecationTime: "2026-11-01T00:00:00.000Z" };
+            assert.strictEqual((await p.diff!(`eu-central-1/${AMI}`, deprecated, inputs({ date: "2026-11-01" }))).changes, false);
+        });
+
         it("replaces for another AMI or region, and sees no change for the same inputs", async () => {
             const p = provider();
             const created = await p.create!(inputs());

@@ -5,6 +5,8 @@
  * - create / update: the date's midnight UTC while it is still ahead; once it is not, the nearest time
  *   EC2 accepts (see {@link deprecationTimeFor}). EnableImageDeprecation is sent only when the AMI does
  *   not already carry that time (or, for a passed date, is not already deprecated): a rerun sends nothing.
+ * - diff: a change when the date moves, or when the time the AMI carries (as read by a refresh) does not
+ *   do what the date asks, by the same rule as create's "already set" (see {@link deprecationSatisfied}).
  * - read: DescribeImages' DeprecationTime; an AMI without one (or gone) reads as gone, so the next run
  *   sets it again.
  * - delete (the date left config): DisableImageDeprecation, unless the AMI has no deprecation or is gone.
@@ -219,7 +221,11 @@ export function imageDeprecationProvider(options: ImageDeprecationProviderOption
 
         async diff(_id: string, olds: ImageDeprecationOutputs, news: ImageDeprecationInputs): Promise<dynamic.DiffResult> {
             const replaces = (["region", "imageId"] as const).filter((key) => olds[key] !== news[key]);
-            return { changes: replaces.length > 0 || olds.date !== news.date, replaces, deleteBeforeReplace: false };
+            // The time the AMI carries (as last read or set) counts, not only the date: a time changed by
+            // hand, a public AMI's default, or one left by an earlier version of this program is drift, and
+            // the update sets the wanted time. The rule is the create path's "already set".
+            const drifted = !deprecationSatisfied(olds.deprecationTime, news.date, clock.now());
+            return { changes: replaces.length > 0 || olds.date !== news.date || drifted, replaces, deleteBeforeReplace: false };
         },
 
         async update(_id: string, _olds: ImageDeprecationOutputs, news: ImageDeprecationInputs): Promise<dynamic.UpdateResult<ImageDeprecationOutputs>> {
