@@ -111,7 +111,8 @@ describe("aws:ImageDeprecation provider, against a local EC2 API", () => {
             await p.create!(inputs());
             await p.update!(created.id, created.outs as ImageDeprecationOutputs, inputs());
             assert.strictEqual(server.calls("EnableImageDeprecation").length, 1);
-            assert.strictEqual(server.calls("DescribeImages").length, 3);
+            // One read before and one after the first Enable (it shows at once here), one per rerun.
+            assert.strictEqual(server.calls("DescribeImages").length, 4);
         });
 
         it("sends nothing for a passed date when the AMI is deprecated already, however long ago", async () => {
@@ -234,7 +235,7 @@ describe("aws:ImageDeprecation provider, against a local EC2 API", () => {
         it("retries 5xx answers of every call", async () => {
             server.faults.push({ action: "DescribeImages", kind: "internal", times: 1 }, { action: "EnableImageDeprecation", kind: "unavailable", times: 1 });
             await provider().create!(inputs());
-            assert.deepStrictEqual(server.calls("DescribeImages").map((r) => r.status), [500, 200]);
+            assert.deepStrictEqual(server.calls("DescribeImages").map((r) => r.status), [500, 200, 200]);
             assert.deepStrictEqual(server.calls("EnableImageDeprecation").map((r) => r.status), [503, 200]);
             assert.strictEqual(server.image("eu-central-1", AMI)?.deprecationTime, "2027-03-31T00:00:00.000Z");
         });
@@ -273,6 +274,27 @@ describe("aws:ImageDeprecation provider, against a local EC2 API", () => {
         it("does not retry a refusal", async () => {
             await assert.rejects(provider().create!(inputs({ imageId: "ami-00000000000000001" })));
             assert.strictEqual(server.calls("DescribeImages").length, 1);
+        });
+    });
+
+    describe("eventual consistency", () => {
+        it("waits until DescribeImages shows the time set, polling with growing waits", async () => {
+            server.visibilityDelayMs = 10_000;
+            const created = await provider().create!(inputs());
+            assert.strictEqual((created.outs as ImageDeprecationOutputs).deprecationTime, "2027-03-31T00:00:00.000Z");
+            // Before Enable, then after 0, 2, 4 (6 s in all) and 8 more seconds (14 s): the time shows after 10 s.
+            assert.deepStrictEqual(clock.sleeps, [2_000, 4_000, 8_000]);
+            assert.strictEqual(server.calls("DescribeImages").length, 5);
+            const read = await provider().read!(created.id, created.outs as ImageDeprecationOutputs);
+            assert.strictEqual((read.props as ImageDeprecationOutputs).deprecationTime, "2027-03-31T00:00:00.000Z");
+        });
+
+        it("gives up after 2 minutes, as terraform-provider-aws does, naming the AMI and the time awaited", async () => {
+            server.visibilityDelayMs = 3_600_000;
+            await assert.rejects(provider().create!(inputs()),
+                /EC2 EnableImageDeprecation ami-0123456789abcdef0 in eu-central-1: timed out after 120 s waiting for DescribeImages to show the deprecation time 2027-03-31T00:00:00.000Z/);
+            assert.strictEqual(clock.sleeps.reduce((a, b) => a + b, 0), 120_000);
+            assert.strictEqual(server.calls("EnableImageDeprecation").length, 1);
         });
     });
 

@@ -5,6 +5,8 @@
  * - create / update: the date's midnight UTC while it is still ahead; once it is not, the nearest time
  *   EC2 accepts (see {@link deprecationTimeFor}). EnableImageDeprecation is sent only when the AMI does
  *   not already carry that time (or, for a passed date, is not already deprecated): a rerun sends nothing.
+ *   After it, DescribeImages is polled until it shows the time sent (see {@link VISIBLE_POLL}), as
+ *   terraform-provider-aws does, so that the state and the next read agree with what was set.
  * - diff: a change when the date moves, or when the time the AMI carries (as read by a refresh) does not
  *   do what the date asks, by the same rule as create's "already set" (see {@link deprecationSatisfied}).
  * - read: DescribeImages' DeprecationTime; an AMI without one (or gone) reads as gone, so the next run
@@ -23,7 +25,7 @@
  * survives closure serialisation and tests run it on a simulated clock.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { Clock, RetriesExhaustedError, isTransientHttpError, realClock, retry } from "../dynamic/retry";
+import { Clock, PollTimeoutError, RetriesExhaustedError, isTransientHttpError, pollUntil, realClock, retry } from "../dynamic/retry";
 
 /** The settled inputs of an AMI deprecation. */
 export interface ImageDeprecationInputs {
@@ -65,6 +67,13 @@ export interface ImageDeprecationProviderOptions {
 
 /** The retry schedule of every EC2 call: 6 attempts, from 1 s doubling to at most 20 s. */
 export const EC2_RETRY = { attempts: 6, baseDelayMs: 1_000, maxDelayMs: 20_000 };
+
+/**
+ * How long to wait for DescribeImages to show a time just set: EC2 is eventually consistent, and
+ * terraform-provider-aws waits up to 2 minutes for it (waitImageDeprecationTimeUpdated,
+ * internal/service/ec2/ami.go). Polled from 2 s, doubling to at most 15 s.
+ */
+export const VISIBLE_POLL = { initialDelayMs: 2_000, maxDelayMs: 15_000, timeoutMs: 120_000 };
 
 /**
  * How far past "now" a time sent for a passed date lies. EnableImageDeprecation: "You can't specify a
@@ -158,8 +167,11 @@ export function imageDeprecationProvider(options: ImageDeprecationProviderOption
         }
     };
 
-    /** What DescribeImages says of the AMI; null when it does not exist. */
-    const describe = async (region: string, imageId: string): Promise<AmiFacts | null> => {
+    /**
+     * What DescribeImages says of the AMI; null when it does not exist. Not named `describe`: closure
+     * serialisation leaves a name that is also a global (mocha's describe, in tests) uncaptured.
+     */
+    const describeAmi = async (region: string, imageId: string): Promise<AmiFacts | null> => {
         const { sdk, client } = await session(region);
         try {
             const out = await call(`DescribeImages ${imageId} in ${region}`, () => client.send(new sdk.DescribeImagesCommand({ ImageIds: [imageId] })));
@@ -175,12 +187,12 @@ export function imageDeprecationProvider(options: ImageDeprecationProviderOption
 
     /** The AMI's DeprecationTime: undefined when it has none, null when the AMI does not exist. */
     const currentTime = async (region: string, imageId: string): Promise<string | undefined | null> => {
-        const facts = await describe(region, imageId);
+        const facts = await describeAmi(region, imageId);
         return facts ? facts.deprecationTime : null;
     };
 
     const apply = async (inputs: ImageDeprecationInputs): Promise<ImageDeprecationOutputs> => {
-        const facts = await describe(inputs.region, inputs.imageId);
+        const facts = await describeAmi(inputs.region, inputs.imageId);
         if (facts === null) {
             throw new Error(`cannot deprecate AMI ${inputs.imageId} in ${inputs.region}: it does not exist`);
         }
@@ -203,6 +215,21 @@ export function imageDeprecationProvider(options: ImageDeprecationProviderOption
             sent = at.toISOString();
             return client.send(new sdk.EnableImageDeprecationCommand({ ImageId: inputs.imageId, DeprecateAt: at }));
         });
+        const wanted = Date.parse(sent);
+        try {
+            await pollUntil({
+                ...VISIBLE_POLL,
+                clock,
+                what: `DescribeImages to show the deprecation time ${sent} of AMI ${inputs.imageId} in ${inputs.region}`,
+                check: () => currentTime(inputs.region, inputs.imageId),
+                done: (shown) => typeof shown === "string" && Date.parse(shown) === wanted,
+            });
+        } catch (error) {
+            if (error instanceof PollTimeoutError) {
+                throw new Error(`EC2 EnableImageDeprecation ${inputs.imageId} in ${inputs.region}: ${error.message}`, { cause: error });
+            }
+            throw error;
+        }
         return { ...inputs, deprecationTime: sent };
     };
 
@@ -245,7 +272,7 @@ export function imageDeprecationProvider(options: ImageDeprecationProviderOption
         },
 
         async delete(_id: string, props: ImageDeprecationOutputs): Promise<void> {
-            const facts = await describe(props.region, props.imageId);
+            const facts = await describeAmi(props.region, props.imageId);
             // A public AMI's deprecation cannot be cancelled (only by making the AMI private, EC2 User Guide,
             // "Deprecate an AMI"): it keeps the time it carries, and nothing is sent.
             if (!facts?.deprecationTime || facts.isPublic) {

@@ -19,7 +19,9 @@
  * on it goes back to that default rather than cancelling it (Amazon EC2 User Guide, "Deprecate an AMI":
  * "by default, the deprecation date of all public AMIs is set to two years from the AMI creation date";
  * to cancel it or move it later "you must make the AMI private").
- * Seconds are rounded to the nearest minute, as the reference says EC2 does.
+ * Seconds are rounded to the nearest minute, as the reference says EC2 does. EC2 is eventually consistent:
+ * with `visibilityDelayMs` set, DescribeImages keeps showing an AMI's earlier deprecation time for that
+ * long (on the server's clock) after EnableImageDeprecation.
  */
 import * as http from "http";
 import { AddressInfo } from "net";
@@ -66,6 +68,10 @@ export interface Ec2Image {
     createdAt?: number;
     /** The DeprecationTime, as EC2 reports it (milliseconds included). */
     deprecationTime?: string;
+    /** The time DescribeImages still shows until `visibleFrom`, after a change not yet visible. */
+    shownBefore?: string;
+    /** When the last change becomes visible to DescribeImages, in ms. */
+    visibleFrom?: number;
 }
 
 const XMLNS = "http://ec2.amazonaws.com/doc/2016-11-15/";
@@ -88,6 +94,8 @@ export class Ec2Server {
     public readonly requests: Ec2Request[] = [];
     /** Pending faults; each is used up as it answers. */
     public readonly faults: Ec2Fault[] = [];
+    /** How long after EnableImageDeprecation DescribeImages keeps showing the earlier time, in ms. */
+    public visibilityDelayMs = 0;
     /** The AMIs, keyed by region and ID. */
     private readonly images = new Map<string, Ec2Image>();
     private readonly hanging = new Set<http.ServerResponse>();
@@ -208,7 +216,7 @@ export class Ec2Server {
                 const items = found.map((i) => `<item><imageId>${i.imageId}</imageId><imageState>available</imageState>` +
                     `<isPublic>${i.isPublic === true}</isPublic>` +
                     `<creationDate>${new Date(i.createdAt ?? 0).toISOString()}</creationDate>` +
-                    (i.deprecationTime ? `<deprecationTime>${i.deprecationTime}</deprecationTime>` : "") + "</item>").join("");
+                    (this.shownTime(i) ? `<deprecationTime>${this.shownTime(i)}</deprecationTime>` : "") + "</item>").join("");
                 return ok(wrap(`<imagesSet>${items}</imagesSet>`));
             }
             case "EnableImageDeprecation": {
@@ -229,6 +237,10 @@ export class Ec2Server {
                 if (at > limit) {
                     return fail(400, "InvalidParameterValue", `The deprecation time can't be more than ${image.isPublic ? "2 years after the creation of a public AMI" : "10 years from now"}.`);
                 }
+                if (this.visibilityDelayMs > 0) {
+                    image.shownBefore = this.shownTime(image);
+                    image.visibleFrom = now + this.visibilityDelayMs;
+                }
                 image.deprecationTime = new Date(at).toISOString();
                 return ok(wrap("<return>true</return>"));
             }
@@ -247,6 +259,11 @@ export class Ec2Server {
             default:
                 return fail(400, "InvalidAction", `The action ${action} is not valid for this web service.`);
         }
+    }
+
+    /** The deprecation time DescribeImages shows now: the earlier one while a change is not yet visible. */
+    private shownTime(image: Ec2Image): string | undefined {
+        return image.visibleFrom !== undefined && this.clock() < image.visibleFrom ? image.shownBefore : image.deprecationTime;
     }
 
     private requestId(): string {
