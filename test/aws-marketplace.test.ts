@@ -274,7 +274,12 @@ describe("AwsMarketplaceVersion", () => {
             assert.strictEqual(updated.outs!.deliveryOptionId, "do-1");
         });
 
-        it("rejects invalid inputs and making a deprecated version public again, and lets unknown values through", async () => {
+        it("sees no change when config no longer deprecates a restricted version (restricted by an earlier program version before its date): it stays restricted", async () => {
+            const diff = await provider.diff!("changeset000001", olds({ deprecated: true }), versionInputs("http://127.0.0.1:1", { deprecated: false }));
+            assert.deepStrictEqual(diff, { changes: false, replaces: [], deleteBeforeReplace: false });
+        });
+
+        it("rejects invalid inputs, lets unknown values through, and takes a restricted version no longer deprecated in config", async () => {
             const bad = await provider.check!({} as MarketplaceVersionInputs, versionInputs(endpoint, {
                 amiId: "image-1", architecture: "riscv64" as "x86_64", accessRoleArn: "role", scanningPort: 0, versionTitle: "",
                 securityGroups: [{ ipProtocol: "icmp", fromPort: 30, toPort: 20, ipRanges: [] }],
@@ -283,7 +288,7 @@ describe("AwsMarketplaceVersion", () => {
                 ["accessRoleArn", "amiId", "architecture", "scanningPort", "securityGroups[0]", "versionTitle"]);
 
             const undeprecate = await provider.check!(versionInputs(endpoint, { deprecated: true }), versionInputs(endpoint, { deprecated: false }));
-            assert.deepStrictEqual(undeprecate.failures!.map((failure) => failure.property), ["deprecated"]);
+            assert.strictEqual(undeprecate.failures, undefined, "a prod preview before the date must not fail");
 
             const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
             const preview = await provider.check!({} as MarketplaceVersionInputs, versionInputs(endpoint, { amiId: unknown }));
@@ -320,11 +325,16 @@ describe("AwsMarketplaceVersion", () => {
             assert.strictEqual(updated.outs!.changeSetId, state.changeSetId);
         });
 
-        it("refuses to make a restricted version public again", async () => {
+        it("keeps a restricted version restricted when an update comes with deprecated: false, and submits nothing", async () => {
             const state = await published();
             const deprecated = (await provider.update!(state.changeSetId, state, versionInputs(endpoint, { deprecated: true }))).outs!;
+            const starts = server.calls("StartChangeSet").length;
 
-            await assert.rejects(provider.update!(state.changeSetId, deprecated, versionInputs(endpoint, { deprecated: false })), /cannot be made public again/);
+            const updated = await provider.update!(state.changeSetId, deprecated, versionInputs(endpoint, { deprecated: false, waitForCompletion: false }));
+            assert.strictEqual(updated.outs!.deprecated, true);
+            assert.strictEqual(updated.outs!.waitForCompletion, false);
+            assert.strictEqual(server.calls("StartChangeSet").length, starts);
+            assert.strictEqual(server.products.get("prod-x86")!.versions[1].DeliveryOptions[0].Visibility, "Restricted");
         });
 
         it("delete restricts the delivery option, and a second delete submits nothing", async () => {

@@ -120,7 +120,7 @@ describe("AzureImage", () => {
         assert.equal(named(run, "product-1592.4-azure-arm64-vhd").inputs.sourceUrl, "https://artifacts.example.com/product-1592.4-arm64.vhd");
     });
 
-    it("excludes a release from latest once its date has passed and sets its end-of-life date; a current release has neither", async () => {
+    it("excludes a release from latest once its date has passed, and sends no end-of-life date then (Azure refuses a past one) but keeps the one a version has; a current release has neither", async () => {
         const deprecated = release("1590.0", { deprecation: { time: "2026-12-01T00:00:00Z", date: "2026-12-01", passed: true } });
         const run = await runMocked(() => publish([deprecated, release("1592.4")], azureTarget(), "prod"), { stack: "prod" });
         const versions = versionsOf(run.resources);
@@ -129,10 +129,12 @@ describe("AzureImage", () => {
             const profile = v.inputs.publishingProfile as Record<string, unknown>;
             if (v.inputs.galleryImageVersionName === "1590.0.0") {
                 assert.equal(profile.excludeFromLatest, true, v.name);
-                assert.equal(profile.endOfLifeDate, "2026-12-01T00:00:00Z", v.name);
+                assert.equal(profile.endOfLifeDate, undefined, v.name);
+                assert.deepEqual(v.options.ignoreChanges, ["publishingProfile.endOfLifeDate"], v.name);
             } else {
                 assert.equal(profile.excludeFromLatest, undefined, v.name);
                 assert.equal(profile.endOfLifeDate, undefined, v.name);
+                assert.equal(v.options.ignoreChanges, undefined, v.name);
             }
         }
     });
@@ -146,6 +148,7 @@ describe("AzureImage", () => {
             const profile = v.inputs.publishingProfile as Record<string, unknown>;
             assert.equal(profile.endOfLifeDate, "2027-03-31T00:00:00Z", v.name);
             assert.equal(profile.excludeFromLatest, undefined, v.name);
+            assert.equal(v.options.ignoreChanges, undefined, v.name);
         }
     });
 

@@ -116,7 +116,8 @@ describe("Deprecation lifecycle on the prod stack (release 1577.2, dated 2027-03
                 for (const version of some(plan, GALLERY_VERSION, RELEASE)) {
                     const profile = version.inputs.publishingProfile as Record<string, unknown>;
                     assert.strictEqual(profile.excludeFromLatest, true, version.name);
-                    assert.strictEqual(profile.endOfLifeDate, `${DATE}T00:00:00Z`, version.name);
+                    // Azure refuses a past end-of-life date: no longer sent, the one set before the date is kept.
+                    assert.strictEqual(profile.endOfLifeDate, undefined, version.name);
                 }
                 assert.ok(some(plan, AWS_DEPRECATION, RELEASE).every((d) => d.inputs.date === DATE));
             });

@@ -78,6 +78,18 @@ describe("Replacement table", () => {
         assert.deepStrictEqual([...(replacementTable[type].keeps ?? [])].sort(), Object.keys(changed).filter((f) => keptAt(type, f)).sort(), "every kept input is tried");
     });
 
+    it("keeps an AWS Marketplace version restricted, as the provider's diff does: deprecated true -> false is no change, false -> true is one", async () => {
+        const type = "pulumi-nodejs:dynamic/aws:MarketplaceVersion";
+        const provider = createMarketplaceProvider();
+        const state = (deprecated: boolean) => ({ ...versionInputs("http://127.0.0.1:1", { deprecated }), changeSetId: "changeset000001", changeSetStatus: "SUCCEEDED" });
+        const undeprecate = await provider.diff!("changeset000001", state(true), versionInputs("http://127.0.0.1:1", { deprecated: false }));
+        assert.strictEqual(undeprecate.changes, false);
+        assert.strictEqual(keptAt(type, "deprecated", true), true);
+        const deprecate = await provider.diff!("changeset000001", state(false), versionInputs("http://127.0.0.1:1", { deprecated: true }));
+        assert.strictEqual(deprecate.changes, true);
+        assert.strictEqual(keptAt(type, "deprecated", false), false);
+    });
+
     it("says which inputs replace an AMI and which update it", () => {
         assert.strictEqual(replacesAt("aws:ec2/ami:Ami", "ebsBlockDevices[0].volumeSize"), true);
         assert.strictEqual(replacesAt("aws:ec2/ami:Ami", "description"), false);

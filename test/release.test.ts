@@ -108,7 +108,7 @@ describe("Release", () => {
         const versions = ofType(run, "azure-native:compute:GalleryImageVersion");
         const old = versions.filter((v) => v.name.startsWith("release-1.0"));
         assert.ok(old.length > 0 && old.every((v) => (v.inputs.publishingProfile as any).excludeFromLatest === true
-            && (v.inputs.publishingProfile as any).endOfLifeDate === "2027-01-31T00:00:00Z"));
+            && (v.inputs.publishingProfile as any).endOfLifeDate === undefined));
         const current = versions.filter((v) => v.name.startsWith("release-1.1"));
         assert.strictEqual(current.length, 2);
         assert.ok(current.every((v) => (v.inputs.publishingProfile as any).excludeFromLatest !== true));

@@ -295,7 +295,7 @@ export function diffPlans(before: Plan, after: Plan, context: DiffContext): Plan
         const found: { path: string; old?: unknown; new?: unknown }[] = [];
         differences(withoutPaths(o.inputs, ignoreChanges), withoutPaths(r.inputs, ignoreChanges), "", found);
         const properties: PropertyChange[] = found
-            .filter((p) => !ignored(p.path, ignoreChanges) && !keptAt(r.type, p.path))
+            .filter((p) => !ignored(p.path, ignoreChanges) && !keptAt(r.type, p.path, p.old))
             .map((p) => ({ ...p, replaces: replacesAt(r.type, p.path) }));
         // An input this resource ignored before and no longer does (its release now says reapplySettings)
         // is what it was published with in the cloud, which the offline plan cannot know: where it

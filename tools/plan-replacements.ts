@@ -6,6 +6,8 @@ export interface ReplacementFacts {
     replaces: string[];
     /** Top-level inputs the provider's diff leaves alone: a change of them is no change, and the published value stays. */
     keeps?: string[];
+    /** Top-level inputs whose change away from this old value the provider's diff leaves alone (the state keeps the old value). */
+    keepsFrom?: Record<string, unknown>;
     /** Whether the provider deletes the old resource before it creates the new one. */
     deleteBeforeReplace?: boolean;
     /** The provider schema or source that says so. */
@@ -30,8 +32,15 @@ export function replacesAt(type: string, path: string): boolean {
     return replacementFacts(type).replaces.includes(top);
 }
 
-/** Whether the provider of this type leaves a change at this input path alone (its diff reports no change). */
-export function keptAt(type: string, path: string): boolean {
+/**
+ * Whether the provider of this type leaves a change at this input path alone (its diff reports no change):
+ * always for a `keeps` input, and for a `keepsFrom` input when its old value is the one kept.
+ */
+export function keptAt(type: string, path: string, oldValue?: unknown): boolean {
     const top = path.split(/[.[]/)[0];
-    return (replacementFacts(type).keeps ?? []).includes(top);
+    const facts = replacementFacts(type);
+    if ((facts.keeps ?? []).includes(top)) {
+        return true;
+    }
+    return path === top && facts.keepsFrom !== undefined && top in facts.keepsFrom && facts.keepsFrom[top] === oldValue;
 }

@@ -60,7 +60,10 @@ export class AwsImage extends pulumi.ComponentResource {
         // The deprecation time is set by an aws:ImageDeprecation per AMI and copy, which decides the time
         // when it runs; the plan carries the date only. `deprecationTime` is ignored on the AMI and copies
         // always: AMIs deprecated by earlier versions of this program carry it in their inputs, and without
-        // the ignore the provider's update would send it unset and un-deprecate them.
+        // the ignore the provider's update would send it unset and un-deprecate them. A refresh makes the
+        // same true of every AMI: it reads the time the aws:ImageDeprecation set (or a public AMI's default)
+        // into the AMI's state, and without the ignore the next up plans deprecation_time -> null, on which
+        // the aws provider calls DisableImageDeprecation (terraform-provider-aws, internal/service/ec2/ami.go).
         const deprecationIgnore = ["deprecationTime"];
         const published: pulumi.CustomResourceOptions = prod ? { parent: this, protect: true } : { parent: this };
 

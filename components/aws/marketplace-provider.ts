@@ -11,7 +11,11 @@
  *   that FAILED after an early return shows as such; `pulumi up --replace` then starts a new one
  *   under a new token (the token counts earlier failed change sets of the same name).
  * - diff: productId, amiId, architecture or version replace; deprecated false -> true updates
- *   (RestrictDeliveryOptions); endpoint and wait settings update the state only; the published
+ *   (RestrictDeliveryOptions); deprecated true -> false is no change, and the state keeps
+ *   deprecated: true: a restricted delivery option cannot be made public again (AWS Marketplace Catalog
+ *   API, "Restrict an AMI delivery option": a restricted version cannot be reinstated), and an earlier
+ *   version of this program restricted versions whose date was still ahead (release 1577.2), which
+ *   config now says are not deprecated until the date; refusing would fail every run until then; endpoint and wait settings update the state only; the published
  *   texts (versionTitle, releaseNotes, usage, OS, security groups, instance type, role) are not
  *   sent again, and the state keeps what was published. A status change never replaces.
  * - delete: cancels a change set still PREPARING; waits for one APPLYING (it can no longer be
@@ -122,9 +126,6 @@ function validate(olds: Partial<MarketplaceVersionInputs>, news: MarketplaceVers
             }
         });
     }
-    if (olds.deprecated === true && news.deprecated !== true && news.deprecated !== (UNKNOWN as unknown)) {
-        failures.push({ property: "deprecated", reason: "a restricted Marketplace version cannot be made public again; publish a new version instead" });
-    }
     return failures;
 }
 
@@ -207,7 +208,8 @@ export function createMarketplaceProvider(options: MarketplaceProviderOptions = 
 
         async diff(_id, olds, news) {
             const replaces = REPLACING_FIELDS.filter((field) => olds[field] !== news[field]);
-            const deprecation = Boolean(olds.deprecated) !== Boolean(news.deprecated);
+            // Only false -> true is a change: a restricted version stays restricted (see the header).
+            const deprecation = news.deprecated === true && olds.deprecated !== true;
             const operational = OPERATIONAL_FIELDS.some((field) => olds[field] !== news[field]);
             return { changes: replaces.length > 0 || deprecation || operational, replaces, deleteBeforeReplace: false };
         },
@@ -255,12 +257,10 @@ export function createMarketplaceProvider(options: MarketplaceProviderOptions = 
         },
 
         async update(_id, olds, news) {
-            if (olds.deprecated === true && news.deprecated !== true) {
-                throw new Error(`Marketplace version "${olds.versionTitle}" of product ${olds.productId} is restricted and cannot be made public again; publish a new version instead`);
-            }
             const state: MarketplaceVersionOutputs = {
                 ...olds,
-                deprecated: news.deprecated,
+                // A restricted version stays restricted, and its state says so (see the header).
+                deprecated: olds.deprecated === true ? true : news.deprecated,
                 waitForCompletion: news.waitForCompletion,
                 endpoint: news.endpoint,
                 pollTimeoutMinutes: news.pollTimeoutMinutes,

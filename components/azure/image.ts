@@ -110,11 +110,15 @@ export class AzureImage extends pulumi.ComponentResource {
                 // The end-of-life date is informational (Azure Compute Gallery docs: "users will still be able to
                 // create VMs from versions past the end-of-life date"), so it is set as soon as config dates the
                 // release; leaving "latest" changes what users get, so it waits for the date.
-                ...(release.deprecation ? { endOfLifeDate: release.deprecation.time } : {}),
+                // Azure refuses an end-of-life date that is not ahead: "EndOfLifeDate must be set to a future
+                // date" (MicrosoftDocs/azure-docs#86025). So it is sent only while the date is ahead; once it
+                // has passed it is left out and ignored, so that a version that got it keeps it and a new
+                // version (a region or generation added late, `release deprecate` writing today) gets none.
+                ...(release.deprecation && !release.deprecation.passed ? { endOfLifeDate: release.deprecation.time } : {}),
                 ...(release.deprecation?.passed ? { excludeFromLatest: true } : {}),
             },
             tags,
-        }, { parent: this, protect: prod }));
+        }, { parent: this, protect: prod, ...(release.deprecation?.passed ? { ignoreChanges: ["publishingProfile.endOfLifeDate"] } : {}) }));
 
         this.versionIds = pulumi.all(versions.map((v) => v.id)).apply((ids) =>
             Object.fromEntries(definitions.map((d, i) => [d.generation, ids[i]])) as Partial<Record<HyperVGeneration, string>>);

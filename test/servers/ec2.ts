@@ -10,9 +10,18 @@
  * - a malformed one: InvalidAMIID.Malformed (400);
  * - a DeprecateAt in the past ("You can't specify a date in the past", EC2 API Reference,
  *   EnableImageDeprecation): InvalidParameterValue (400). The code is EC2's common one for a bad
- *   parameter value; the exact message EC2 gives was not verified.
- * - a DeprecateAt more than 10 years ahead (2 for a public AMI), as the same reference says.
- * Seconds are rounded to the nearest minute, as the reference says EC2 does.
+ *   parameter value ("Common client error codes"). The message is a guess: the API reference, the SDK
+ *   models and the public issues searched give no text for this refusal, so tests match the code
+ *   only, never the message.
+ * - a DeprecateAt more than 10 years ahead, or for a public AMI more than 2 years after its creation, as
+ *   the same reference says (counted here in calendar years of UTC; how EC2 counts them is not documented).
+ * A public AMI carries a deprecation time of its creation + 2 years by default, and DisableImageDeprecation
+ * on it goes back to that default rather than cancelling it (Amazon EC2 User Guide, "Deprecate an AMI":
+ * "by default, the deprecation date of all public AMIs is set to two years from the AMI creation date";
+ * to cancel it or move it later "you must make the AMI private").
+ * Seconds are rounded to the nearest minute, as the reference says EC2 does. EC2 is eventually consistent:
+ * with `visibilityDelayMs` set, DescribeImages keeps showing an AMI's earlier deprecation time for that
+ * long (on the server's clock) after EnableImageDeprecation.
  */
 import * as http from "http";
 import { AddressInfo } from "net";
@@ -59,10 +68,21 @@ export interface Ec2Image {
     createdAt?: number;
     /** The DeprecationTime, as EC2 reports it (milliseconds included). */
     deprecationTime?: string;
+    /** The time DescribeImages still shows until `visibleFrom`, after a change not yet visible. */
+    shownBefore?: string;
+    /** When the last change becomes visible to DescribeImages, in ms. */
+    visibleFrom?: number;
 }
 
 const XMLNS = "http://ec2.amazonaws.com/doc/2016-11-15/";
 const YEAR_MS = 365.25 * 24 * 3_600_000;
+
+/** Two calendar years after `ms`: a public AMI's default deprecation time and its latest one. */
+export function twoYearsAfter(ms: number): number {
+    const at = new Date(ms);
+    at.setUTCFullYear(at.getUTCFullYear() + 2);
+    return at.getTime();
+}
 
 function xmlEscape(text: string): string {
     return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
@@ -74,6 +94,8 @@ export class Ec2Server {
     public readonly requests: Ec2Request[] = [];
     /** Pending faults; each is used up as it answers. */
     public readonly faults: Ec2Fault[] = [];
+    /** How long after EnableImageDeprecation DescribeImages keeps showing the earlier time, in ms. */
+    public visibilityDelayMs = 0;
     /** The AMIs, keyed by region and ID. */
     private readonly images = new Map<string, Ec2Image>();
     private readonly hanging = new Set<http.ServerResponse>();
@@ -109,7 +131,11 @@ export class Ec2Server {
 
     /** Adds an AMI in a region. */
     addImage(region: string, image: Ec2Image): void {
-        this.images.set(`${region}/${image.imageId}`, { createdAt: this.clock(), ...image });
+        const added: Ec2Image = { createdAt: this.clock(), ...image };
+        if (added.isPublic && !("deprecationTime" in image)) {
+            added.deprecationTime = new Date(twoYearsAfter(added.createdAt!)).toISOString();
+        }
+        this.images.set(`${region}/${image.imageId}`, added);
     }
 
     /** The AMI as the server keeps it. */
@@ -190,7 +216,7 @@ export class Ec2Server {
                 const items = found.map((i) => `<item><imageId>${i.imageId}</imageId><imageState>available</imageState>` +
                     `<isPublic>${i.isPublic === true}</isPublic>` +
                     `<creationDate>${new Date(i.createdAt ?? 0).toISOString()}</creationDate>` +
-                    (i.deprecationTime ? `<deprecationTime>${i.deprecationTime}</deprecationTime>` : "") + "</item>").join("");
+                    (this.shownTime(i) ? `<deprecationTime>${this.shownTime(i)}</deprecationTime>` : "") + "</item>").join("");
                 return ok(wrap(`<imagesSet>${items}</imagesSet>`));
             }
             case "EnableImageDeprecation": {
@@ -207,9 +233,13 @@ export class Ec2Server {
                 if (at <= now) {
                     return fail(400, "InvalidParameterValue", "The deprecation time must be in the future; you can't specify a date in the past.");
                 }
-                const limit = image.isPublic ? (image.createdAt ?? now) + 2 * YEAR_MS : now + 10 * YEAR_MS;
+                const limit = image.isPublic ? twoYearsAfter(image.createdAt ?? now) : now + 10 * YEAR_MS;
                 if (at > limit) {
                     return fail(400, "InvalidParameterValue", `The deprecation time can't be more than ${image.isPublic ? "2 years after the creation of a public AMI" : "10 years from now"}.`);
+                }
+                if (this.visibilityDelayMs > 0) {
+                    image.shownBefore = this.shownTime(image);
+                    image.visibleFrom = now + this.visibilityDelayMs;
                 }
                 image.deprecationTime = new Date(at).toISOString();
                 return ok(wrap("<return>true</return>"));
@@ -219,12 +249,21 @@ export class Ec2Server {
                 if (!image) {
                     return;
                 }
-                delete image.deprecationTime;
+                if (image.isPublic) {
+                    image.deprecationTime = new Date(twoYearsAfter(image.createdAt ?? this.clock())).toISOString();
+                } else {
+                    delete image.deprecationTime;
+                }
                 return ok(wrap("<return>true</return>"));
             }
             default:
                 return fail(400, "InvalidAction", `The action ${action} is not valid for this web service.`);
         }
+    }
+
+    /** The deprecation time DescribeImages shows now: the earlier one while a change is not yet visible. */
+    private shownTime(image: Ec2Image): string | undefined {
+        return image.visibleFrom !== undefined && this.clock() < image.visibleFrom ? image.shownBefore : image.deprecationTime;
     }
 
     private requestId(): string {
