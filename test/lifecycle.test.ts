@@ -66,14 +66,22 @@ describe("Release (the component) under mocks", () => {
         assert.deepStrictEqual(ami(reapplied)?.options.ignoreChanges, ["deprecationTime"], "only what the component itself always ignores");
     });
 
-    it("leaves a prod release's deprecations unprotected, so that removing its date undoes them, and retains them when it retires", async () => {
+    it("leaves a prod release's deprecations unprotected, so that removing its date undoes them, deletes them with their image, and retains them when it retires", async () => {
         const c = baseConfig("prod");
         c.releases[0].deprecated = "2026-06-30";
+        c.gcp = { enabled: true, project: "images-prod" };
+        c.releases[0].artifacts.gcp = "gs://artifacts/{version}/{product}-{version}-{arch}-gcpimage.tar.gz";
         const dated = await runMocked(() => publish({ now: new Date("2026-07-01T00:00:00Z") }), { stack: "prod", config: c });
         const markers = (run: typeof dated) => custom(run).filter((r) => /ImageDeprecation$/.test(r.type));
         assert.ok(markers(dated).length >= 2);
         assert.deepStrictEqual(markers(dated).filter((r) => r.options.protect === true).map((r) => r.name), []);
         assert.deepStrictEqual(custom(dated).filter((r) => !/ImageDeprecation$/.test(r.type) && r.options.protect !== true).map((r) => r.name), []);
+        // Deleted with their image: removing the whole release, which the protected images refuse, cannot take them back first.
+        assert.ok(markers(dated).some((r) => r.type === "pulumi-nodejs:dynamic/gcp:ImageDeprecation"));
+        for (const marker of markers(dated)) {
+            const image = marker.name.replace(/-deprecation$/, "").replace(/^(release-1\.0-gcp-[a-z0-9_]+)$/, "$1-image");
+            assert.strictEqual(marker.options.deletedWith, image, marker.name);
+        }
         c.releases[0].retire = true;
         const retired = await runMocked(() => publish({ now: new Date("2026-07-01T00:00:00Z") }), { stack: "prod", config: c });
         assert.ok(markers(retired).every((r) => r.options.retainOnDelete === true));

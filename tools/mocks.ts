@@ -18,6 +18,8 @@ export interface RecordedOptions {
     customTimeouts?: pulumi.CustomTimeouts;
     /** The former types in its aliases, under which an existing stack may hold it (its URN is kept). */
     aliasTypes?: string[];
+    /** The logical name of the resource whose delete deletes it too, so that the engine skips its own delete then. */
+    deletedWith?: string;
 }
 
 /** One registered resource, as the offline plan and the tests see it. */
@@ -240,6 +242,7 @@ export async function runUnderMocks<T>(program: () => Promise<T> | T, options: M
                     deleteBeforeReplace: opts.deleteBeforeReplace || undefined,
                     customTimeouts: opts.customTimeouts,
                     aliasTypes: aliasTypesOf(opts.aliases),
+                    deletedWith: nameOf(opts.deletedWith),
                 },
                 custom: args.resource instanceof pulumi.CustomResource,
             },

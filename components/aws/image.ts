@@ -109,7 +109,7 @@ export class AwsImage extends pulumi.ComponentResource {
             }],
             tags,
         }, { ...published, ignoreChanges: deprecationIgnore, customTimeouts: { create: "30m" } });
-        this.deprecate(`${name}-ami`, sourceRegion, ami.id, release);
+        this.deprecate(`${name}-ami`, sourceRegion, ami, release);
 
         const ids: Record<string, pulumi.Output<string>> = { [sourceRegion]: ami.id };
         const snapshots: Record<string, pulumi.Output<string>> = { [sourceRegion]: snapshot.id };
@@ -122,7 +122,7 @@ export class AwsImage extends pulumi.ComponentResource {
                 sourceAmiRegion: sourceRegion,
                 tags,
             }, { ...published, ignoreChanges: deprecationIgnore, customTimeouts: { create: `${target.timeouts.copyMinutes}m` } });
-            this.deprecate(`${name}-${region}`, region, copy.id, release);
+            this.deprecate(`${name}-${region}`, region, copy, release);
             ids[region] = copy.id;
             snapshots[region] = copy.ebsBlockDevices.apply((devices) => devices?.[0]?.snapshotId ?? "");
         }
@@ -142,10 +142,15 @@ export class AwsImage extends pulumi.ComponentResource {
         this.registerOutputs({ imageIds: this.imageIds });
     }
 
-    /** The AMI's deprecation from the release's date on, when config gives one (AWS schedules it itself). */
-    private deprecate(name: string, region: string, imageId: pulumi.Output<string>, release: Release): void {
+    /**
+     * The AMI's deprecation from the release's date on, when config gives one (AWS schedules it itself).
+     * `deletedWith` the image: when the image goes too (a whole release removed), the engine skips the
+     * deprecation's own delete, so a removal that the protected images refuse cannot un-deprecate
+     * them first (the engine checks protect only when each delete runs, pkg/resource/deploy/step.go).
+     */
+    private deprecate(name: string, region: string, image: aws.ec2.Ami | aws.ec2.AmiCopy, release: Release): void {
         if (release.deprecation) {
-            new AwsImageDeprecation(`${name}-deprecation`, { region, imageId, date: release.deprecation.date }, { parent: this });
+            new AwsImageDeprecation(`${name}-deprecation`, { region, imageId: image.id, date: release.deprecation.date }, { parent: this, deletedWith: image });
         }
     }
 

@@ -138,7 +138,7 @@ export class GcpImage extends pulumi.ComponentResource {
             parent: this, protect: environment === "prod", ...(staged.dependsOn.length > 0 ? { dependsOn: staged.dependsOn } : {}),
         };
 
-        let created: { name: pulumi.Output<string>; selfLink: pulumi.Output<string> };
+        let created: pulumi.CustomResource & { name: pulumi.Output<string>; selfLink: pulumi.Output<string> };
         if (architecture === "arm64") {
             created = new GcpArmImage(`${name}-image`, image, imageOpts);
         } else {
@@ -175,7 +175,7 @@ export class GcpImage extends pulumi.ComponentResource {
                 image: created.name,
                 deprecated: release.deprecation.time,
                 replacement: args.replacement,
-            }, { parent: this });
+            }, { parent: this, deletedWith: created }); // a removed release's deprecation is not taken back on the way (see AwsImage)
         }
 
         this.imageName = created.name;
