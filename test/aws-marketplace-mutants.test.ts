@@ -117,14 +117,12 @@ describe("AwsMarketplaceVersion inputs", () => {
             assert.deepStrictEqual(await refused({ securityGroups: UNKNOWN as unknown as [] }), []);
         });
 
-        it("refuses un-deprecating a deprecated version, whether deprecated turns false or is removed, but not an unknown value", async () => {
+        it("accepts a deprecated version turning back, which the provider keeps restricted instead of failing every run", async () => {
             const olds = versionInputs(endpoint, { deprecated: true });
-            const refusal = await provider.check!(olds, versionInputs(endpoint, { deprecated: false }));
-            assert.deepStrictEqual(refusal.failures, [{ property: "deprecated", reason: "a restricted Marketplace version cannot be made public again; publish a new version instead" }]);
-            assert.deepStrictEqual(await refused({ deprecated: undefined }, olds), ["deprecated"]);
+            assert.deepStrictEqual((await provider.check!(olds, versionInputs(endpoint, { deprecated: false }))).failures, undefined);
+            assert.deepStrictEqual(await refused({ deprecated: undefined }, olds), []);
             assert.deepStrictEqual(await refused({ deprecated: true }, olds), []);
             assert.deepStrictEqual(await refused({ deprecated: UNKNOWN as unknown as boolean }, olds), []);
-            assert.deepStrictEqual(await refused({ deprecated: false }, versionInputs(endpoint, { deprecated: false })), []);
         });
     });
 
@@ -415,12 +413,12 @@ describe("AwsMarketplaceVersion against the local Catalog API", () => {
     });
 
     describe("update", () => {
-        it("refuses to make a restricted version public again, naming the version and product, and calls nothing", async () => {
+        it("keeps a restricted version restricted when config no longer deprecates it, and calls nothing", async () => {
             const state = await published({ deprecated: true });
             server.resetTraffic();
 
-            await assert.rejects(provider.update!(state.changeSetId, state, inputs()),
-                /^Error: Marketplace version "Example Linux 2\.1\.0" of product prod-x86 is restricted and cannot be made public again; publish a new version instead$/);
+            const updated = await provider.update!(state.changeSetId, state, inputs());
+            assert.strictEqual(updated.outs!.deprecated, true);
             assert.deepStrictEqual(server.requests, []);
         });
 
