@@ -4,9 +4,8 @@ import { FakeClock } from "./helpers/clock";
 import { storedWithFormerKind } from "./helpers/former-kind";
 import { withEnv } from "./helpers/env";
 import { throughSerialisation } from "./helpers/serialise";
+import { accessKeyId, communityShareState } from "./helpers/alicloud";
 import { EcsImage, EcsServer, startEcsServer } from "./servers/ecs";
-
-const accessKeyId = "LTAI5tImagePublisherTest";
 
 const retry = { attempts: 4, baseDelayMs: 1000, maxDelayMs: 8000 };
 
@@ -14,14 +13,7 @@ describe("AliCloudCommunityShare", () => {
     let server: EcsServer;
     let image: EcsImage;
 
-    const state = (overrides: Partial<CommunityShareState> = {}): CommunityShareState => ({
-        regionId: "ap-southeast-1",
-        imageId: image.ImageId,
-        isPublic: true,
-        endpoint: server.endpoint,
-        protocol: "http",
-        ...overrides,
-    });
+    const state = (overrides: Partial<CommunityShareState> = {}): CommunityShareState => communityShareState(server, image.ImageId, overrides);
     const provider = () => communityShareProvider({ clock: new FakeClock(0), retry });
 
     withEnv({ ALIBABA_CLOUD_ACCESS_KEY_ID: accessKeyId, ALIBABA_CLOUD_ACCESS_KEY_SECRET: "test-secret" });

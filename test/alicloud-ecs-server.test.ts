@@ -1,9 +1,8 @@
 import * as assert from "assert";
 import { ecsClient, ecsErrorCode } from "../components/alicloud/ecs-client";
 import { withEnv } from "./helpers/env";
+import { accessKeyId } from "./helpers/alicloud";
 import { EcsServer, startEcsServer } from "./servers/ecs";
-
-const accessKeyId = "LTAI5tImagePublisherTest";
 
 /** The ECS error code a call fails with, or "" when it succeeds. */
 async function codeOf(call: () => Promise<unknown>): Promise<string> {

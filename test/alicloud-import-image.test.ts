@@ -1,35 +1,17 @@
 import * as assert from "assert";
 import { PollTimeoutError, RetriesExhaustedError } from "../components/dynamic/retry";
-import { ImportImageState, allImageStatuses, importImageProvider } from "../components/alicloud/import-image";
+import { allImageStatuses, importImageProvider } from "../components/alicloud/import-image";
 import { FakeClock } from "./helpers/clock";
 import { storedWithFormerKind } from "./helpers/former-kind";
 import { setEnv, withEnv } from "./helpers/env";
 import { throughSerialisation } from "./helpers/serialise";
+import { accessKeyId, importImageInputs } from "./helpers/alicloud";
 import { EcsServer, startEcsServer } from "./servers/ecs";
-
-const accessKeyId = "LTAI5tImagePublisherTest";
 
 const retry = { attempts: 4, baseDelayMs: 1000, maxDelayMs: 8000 };
 const poll = { initialDelayMs: 10000, maxDelayMs: 60000, timeoutMs: 30 * 60 * 1000 };
 
-function inputs(server: EcsServer, overrides: Partial<ImportImageState> = {}): ImportImageState {
-    return {
-        regionId: "eu-central-1",
-        endpoint: server.endpoint,
-        protocol: "http",
-        imageName: "acmelinux-1592.4-arm64",
-        ossBucket: "acmelinux-artifacts-eu-central-1",
-        ossObject: "1592.4/acmelinux-1592.4-arm64.qcow2",
-        format: "qcow2",
-        diskImageSize: 20,
-        architecture: "arm64",
-        osType: "linux",
-        platform: "Others Linux",
-        bootMode: "UEFI",
-        description: "acmelinux 1592.4 arm64",
-        ...overrides,
-    };
-}
+const inputs = importImageInputs;
 
 describe("AliCloudImportImage", () => {
     let server: EcsServer;

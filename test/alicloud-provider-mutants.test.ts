@@ -9,41 +9,21 @@ import { CommunityShareState, communityShareProvider } from "../components/alicl
 import { ecsCredentials, ecsErrorCode, isRetryableEcsError } from "../components/alicloud/ecs-client";
 import { ImportImageState, importImageProvider } from "../components/alicloud/import-image";
 import { FakeClock } from "./helpers/clock";
-import { withEnv } from "./helpers/env";
-import { EcsImage, EcsServer, startEcsServer } from "./servers/ecs";
+import { communityShareState, importImageInputs, useLocalEcs } from "./helpers/alicloud";
+import { EcsImage, EcsServer } from "./servers/ecs";
 
-const accessKeyId = "LTAI5tImagePublisherTest";
 const retry = { attempts: 3, baseDelayMs: 1000, maxDelayMs: 8000 };
 const poll = { initialDelayMs: 10000, maxDelayMs: 60000, timeoutMs: 30 * 60 * 1000 };
 
 describe("AliCloud providers against the local ECS API", () => {
+    const local = useLocalEcs();
     let server: EcsServer;
-
-    withEnv({ ALIBABA_CLOUD_ACCESS_KEY_ID: accessKeyId, ALIBABA_CLOUD_ACCESS_KEY_SECRET: "test-secret" });
-    beforeEach(async () => {
-        server = await startEcsServer({ accessKeyId });
-    });
-    afterEach(async () => {
-        await server.close();
+    beforeEach(() => {
+        server = local();
     });
 
     describe("AliCloudImportImage", () => {
-        const inputs = (overrides: Partial<ImportImageState> = {}): ImportImageState => ({
-            regionId: "eu-central-1",
-            endpoint: server.endpoint,
-            protocol: "http",
-            imageName: "acmelinux-1592.4-arm64",
-            ossBucket: "acmelinux-artifacts-eu-central-1",
-            ossObject: "1592.4/acmelinux-1592.4-arm64.qcow2",
-            format: "qcow2",
-            diskImageSize: 20,
-            architecture: "arm64",
-            osType: "linux",
-            platform: "Others Linux",
-            bootMode: "UEFI",
-            description: "acmelinux 1592.4 arm64",
-            ...overrides,
-        });
+        const inputs = (overrides: Partial<ImportImageState> = {}): ImportImageState => importImageInputs(server, overrides);
         const provider = () => importImageProvider({ clock: new FakeClock(0), retry, poll });
 
         /** An image of the sample's name and settings, as an earlier run would have imported it. */
@@ -156,14 +136,7 @@ describe("AliCloud providers against the local ECS API", () => {
             image = server.addImage({ ImageName: "acmelinux-1592.4-x86_64", RegionId: "ap-southeast-1" });
         });
 
-        const state = (overrides: Partial<CommunityShareState> = {}): CommunityShareState => ({
-            regionId: "ap-southeast-1",
-            imageId: image.ImageId,
-            isPublic: true,
-            endpoint: server.endpoint,
-            protocol: "http",
-            ...overrides,
-        });
+        const state = (overrides: Partial<CommunityShareState> = {}): CommunityShareState => communityShareState(server, image.ImageId, overrides);
         const provider = () => communityShareProvider({ clock: new FakeClock(0), retry });
 
         it("asks for the sharing of the image in its region, 100 entries a page", async () => {
