@@ -117,7 +117,8 @@ describe("Release", () => {
         assert.strictEqual((run.outputs.marketplace as any)["1.1"].azure.arm64.state, "live");
     });
 
-    it("gives a deprecated GCP image the newest live release as replacement, never a newer deprecated one", async () => {
+    /** A GCP-only prod stack of 1.0 (deprecated 2027-01-31), 1.1, and 1.2 (deprecated 2027-02-28). */
+    const gcpReleasesDated = () => {
         const c = baseConfig("prod");
         c.aws.enabled = false;
         const artifacts = { gcp: "gs://artifacts/{version}/{product}-{arch}-gcpimage.tar.gz" };
@@ -127,6 +128,11 @@ describe("Release", () => {
             { version: "1.2", artifacts, deprecated: "2027-02-28" },
         ];
         c.gcp = { enabled: true, project: "test-images", sharing: { public: true } };
+        return c;
+    };
+
+    it("gives a deprecated GCP image the newest live release as replacement, never a newer deprecated one", async () => {
+        const c = gcpReleasesDated();
         const run = await runMocked(() => publish({ now: new Date("2027-03-01T00:00:00Z") }), { stack: "prod", config: c });
         assert.strictEqual(named(run, "release-1.0-gcp-x86_64-deprecation").inputs.replacement,
             "https://www.googleapis.com/compute/v1/projects/test-images/global/images/testlinux-1-1-x86-64");
@@ -134,15 +140,7 @@ describe("Release", () => {
     });
 
     it("takes as GCP replacement the newest release not deprecated as of the clock, even one dated for later", async () => {
-        const c = baseConfig("prod");
-        c.aws.enabled = false;
-        const artifacts = { gcp: "gs://artifacts/{version}/{product}-{arch}-gcpimage.tar.gz" };
-        c.releases = [
-            { version: "1.0", artifacts, deprecated: "2027-01-31" },
-            { version: "1.1", artifacts },
-            { version: "1.2", artifacts, deprecated: "2027-02-28" },
-        ];
-        c.gcp = { enabled: true, project: "test-images", sharing: { public: true } };
+        const c = gcpReleasesDated();
         const run = await runMocked(() => publish({ now: new Date("2027-02-01T00:00:00Z") }), { stack: "prod", config: c });
         assert.strictEqual(named(run, "release-1.0-gcp-x86_64-deprecation").inputs.replacement,
             "https://www.googleapis.com/compute/v1/projects/test-images/global/images/testlinux-1-2-x86-64");
