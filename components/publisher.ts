@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { Architecture, Cloud, Release } from "./config";
+import { Architecture, Cloud, Release, VariantEntry } from "./config";
 
 /** Per-architecture values. */
 export type PerArch<T> = Partial<Record<Architecture, T>>;
@@ -10,8 +10,10 @@ export interface ImageRequest {
     release: Release;
     /** x86_64 or arm64. */
     architecture: Architecture;
-    /** The image name, rendered from `naming.image` for this cloud. */
+    /** The image name, rendered from `naming.image` for this cloud (and variant). */
     imageName: string;
+    /** The variant, when variants are configured; its image settings go over the stack's. */
+    variant?: VariantEntry;
 }
 
 /** What a cloud published for one image, and what it adds to the stack outputs. */
@@ -41,7 +43,8 @@ export interface CloudPublisher<I extends PublishedImage = PublishedImage> {
     image(name: string, request: ImageRequest, parent: pulumi.Resource): I;
     /**
      * Registers what the cloud publishes once per release after its images, such as a marketplace
-     * plan that takes every architecture at once; returns its listing per architecture.
+     * plan that takes every architecture at once; returns its listing per architecture. Called once per
+     * variant (with it) when variants are configured.
      */
-    finishRelease?(name: string, release: Release, images: PerArch<I>, parent: pulumi.Resource): PerArch<pulumi.Output<unknown>> | undefined;
+    finishRelease?(name: string, release: Release, images: PerArch<I>, parent: pulumi.Resource, variant?: VariantEntry): PerArch<pulumi.Output<unknown>> | undefined;
 }

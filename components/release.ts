@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { Cloud, Release as ReleaseSpec, StackConfig, renderTemplate } from "./config";
+import { Cloud, Release as ReleaseSpec, StackConfig, renderTemplate, variantsOf } from "./config";
 import { AwsListing, AzureListing } from "./outputs";
 import { CloudPublisher, PerArch, PublishedImage } from "./publisher";
 import { releaseTransformation } from "./lifecycle";
@@ -47,29 +47,41 @@ export class Release extends pulumi.ComponentResource {
             ...opts, transformations: [...(opts?.transformations ?? []), releaseTransformation(args.release, args.config.environment)],
         });
         const { release, config } = args;
-        const images: Record<string, PerArch<pulumi.Output<Record<string, string>>>> = {};
-        const marketplace: Record<string, PerArch<pulumi.Output<unknown>>> = {};
-        const community: Record<string, PerArch<pulumi.Output<string>>> = {};
+        // cloud → architecture → value, or cloud → variant → architecture → value with variants.
+        const images: Record<string, unknown> = {};
+        const marketplace: Record<string, unknown> = {};
+        const community: Record<string, unknown> = {};
 
         for (const publisher of args.publishers) {
             const cloud = publisher.cloud;
-            const published: PerArch<PublishedImage> = {};
-            images[cloud] = {};
-            for (const arch of release.architectures) {
-                const imageName = renderTemplate(config.naming.image, { product: config.product.name, version: release.version, arch, cloud });
-                const image = publisher.image(`${name}-${cloud}-${arch}`, { release, architecture: arch, imageName }, this);
-                published[arch] = image;
-                images[cloud][arch] = image.imageIds;
-                if (image.listing) {
-                    (marketplace[cloud] ??= {})[arch] = image.listing;
+            for (const variant of variantsOf(config, cloud)) {
+                // With variants, each variant's images sit under its name, in the resource names and
+                // the outputs alike; without, the names and outputs are those of a stack without variants.
+                const slot = <T>(byCloud: Record<string, unknown>): PerArch<T> => (variant
+                    ? (((byCloud[cloud] ??= {}) as Record<string, PerArch<T>>)[variant.name] ??= {})
+                    : ((byCloud[cloud] ??= {}) as PerArch<T>));
+                const prefix = variant ? `${name}-${cloud}-${variant.name}` : `${name}-${cloud}`;
+                const variantRelease = variant ? { ...release, artifacts: release.variantArtifacts?.[variant.name] ?? release.artifacts } : release;
+                const published: PerArch<PublishedImage> = {};
+                const imageIds = slot<pulumi.Output<Record<string, string>>>(images);
+                for (const arch of release.architectures) {
+                    const imageName = renderTemplate(config.naming.image, {
+                        product: config.product.name, version: release.version, arch, cloud, variant: variant?.name,
+                    });
+                    const image = publisher.image(`${prefix}-${arch}`, { release: variantRelease, architecture: arch, imageName, variant }, this);
+                    published[arch] = image;
+                    imageIds[arch] = image.imageIds;
+                    if (image.listing) {
+                        slot<pulumi.Output<unknown>>(marketplace)[arch] = image.listing;
+                    }
+                    if (image.communityId) {
+                        slot<pulumi.Output<string>>(community)[arch] = image.communityId;
+                    }
                 }
-                if (image.communityId) {
-                    (community[cloud] ??= {})[arch] = image.communityId;
+                const listings = publisher.finishRelease?.(prefix, variantRelease, published, this, variant);
+                if (listings) {
+                    Object.assign(slot<pulumi.Output<unknown>>(marketplace), listings);
                 }
-            }
-            const listings = publisher.finishRelease?.(`${name}-${cloud}`, release, published, this);
-            if (listings) {
-                marketplace[cloud] = listings;
             }
         }
 

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { StackConfig } from "../config";
+import { StackConfig, alicloudTargetFor } from "../config";
 import { CloudPublisher, ImageRequest, PublishedImage } from "../publisher";
 import { AliCloudImage } from "./image";
 import { AliCloudRegions } from "./regions";
@@ -26,7 +26,7 @@ export class AliCloudPublisher implements CloudPublisher {
             throw new Error("AliCloudPublisher.image before setUp");
         }
         const image = new AliCloudImage(name, {
-            ...request, product: config.product.name, environment: config.environment, target: config.alicloud, regions: this.regions,
+            ...request, product: config.product.name, environment: config.environment, target: alicloudTargetFor(config.alicloud, request.variant), regions: this.regions,
         }, { parent });
         return { imageIds: image.imageIds };
     }

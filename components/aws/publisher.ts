@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { Release, StackConfig, renderTemplate } from "../config";
+import { Release, StackConfig, awsTargetFor, isListed, renderTemplate, variantsOf } from "../config";
 import { CloudPublisher, ImageRequest, PublishedImage } from "../publisher";
 import { AwsImage } from "./image";
 import { awsPreflight } from "./preflight";
@@ -22,8 +22,8 @@ export class AwsPublisher implements CloudPublisher {
 
     async preflight(): Promise<void> {
         const { config } = this;
-        const imageNames = this.releases.flatMap((r) => r.architectures.map((arch) =>
-            renderTemplate(config.naming.image, { product: config.product.name, version: r.version, arch, cloud: "aws" })));
+        const imageNames = this.releases.flatMap((r) => variantsOf(config, "aws").flatMap((variant) => r.architectures.map((arch) =>
+            renderTemplate(config.naming.image, { product: config.product.name, version: r.version, arch, cloud: "aws", variant: variant?.name }))));
         this.regions = (await awsPreflight(config.aws, config.environment, imageNames)).regions;
     }
 
@@ -38,9 +38,12 @@ export class AwsPublisher implements CloudPublisher {
         const { config } = this;
         const image = new AwsImage(name, {
             ...request, product: config.product.name, environment: config.environment,
-            target: config.aws, regions: this.regions, sharingDependsOn: this.sharingDependsOn,
+            target: awsTargetFor(config.aws, request.variant), regions: this.regions, sharingDependsOn: this.sharingDependsOn,
         }, { parent });
-        const listing = awsMarketplaceVersion(`${name}-marketplace`, request.release, request.architecture, image.regionImageIds, config, { parent });
+        // With variants, only the variant aws.marketplace.variant names goes to the products.
+        const listing = isListed(config, "aws", request.variant)
+            ? awsMarketplaceVersion(`${name}-marketplace`, request.release, request.architecture, image.regionImageIds, config, { parent })
+            : undefined;
         return { imageIds: image.imageIds, ...(listing ? { listing } : {}) };
     }
 }

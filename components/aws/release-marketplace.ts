@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { Architecture, Release, StackConfig, renderTemplate } from "../config";
+import { Architecture, Release, StackConfig, marketplaceVariant, renderTemplate } from "../config";
 import { AwsListing } from "../outputs";
 import { AwsMarketplaceVersion } from "./marketplace";
 import { MARKETPLACE_REGION } from "./marketplace-changeset";
@@ -36,7 +36,7 @@ export function marketplaceReleaseNotes(config: StackConfig, release: Release, a
 
 /** What a listing template's placeholders stand for. */
 function listingValues(config: StackConfig, release: Release, arch: Architecture) {
-    return { product: config.product.name, version: release.version, arch };
+    return { product: config.product.name, version: release.version, arch, variant: marketplaceVariant(config, "aws") };
 }
 
 /**

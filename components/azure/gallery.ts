@@ -34,6 +34,8 @@ export interface AzureGalleryArgs {
     environment: "dev" | "prod";
     /** The architectures any release ships; each gets a definition per configured generation (arm64: V2 only). */
     architectures: Architecture[];
+    /** With variants: each variant that goes to Azure, with its target; each gets its own definitions. */
+    variants?: { name: string; target: AzureTarget }[];
 }
 
 /** One image definition of the gallery. */
@@ -76,7 +78,7 @@ export class AzureGallery extends pulumi.ComponentResource {
     public readonly sharing?: CommunityGallerySharing;
     /** The gallery's public name, when shared with the community. */
     public readonly publicName?: pulumi.Output<string>;
-    /** The image definitions, keyed "<arch>/<generation>". */
+    /** The image definitions, keyed "<arch>/<generation>", or "<variant>:<arch>/<generation>" with variants. */
     public readonly definitions: Record<string, GalleryDefinition>;
 
     constructor(name: string, args: AzureGalleryArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -159,30 +161,35 @@ export class AzureGallery extends pulumi.ComponentResource {
 
         this.definitions = {};
         const wanted = allArchitectures.filter((arch) => args.architectures.includes(arch));
-        for (const arch of wanted) {
-            for (const generation of generationsFor(arch, target.image.hyperVGenerations)) {
-                const sku = definitionSku(target.image.sku, product, arch, generation);
-                const definition = definitionName(sku);
-                const resource = new compute.GalleryImage(`${name}-${arch}-${generation.toLowerCase()}`, {
-                    galleryImageName: definition,
-                    galleryName: this.gallery.name,
-                    resourceGroupName: this.resourceGroupName,
-                    location: target.location,
-                    identifier: { publisher: target.image.publisher, offer: target.image.offer, sku },
-                    osType: "Linux",
-                    osState: "Generalized",
-                    hyperVGeneration: generation,
-                    architecture: azureArchitecture(arch),
-                    features: definitionFeatures(target, generation),
-                    // "Must be set to true if the gallery image features are being updated" (GalleryImageProperties,
-                    // Compute REST API): without it a change of security type, disk controllers or accelerated
-                    // networking fails the update instead of applying.
-                    allowUpdateImage: true,
-                    description: `${product} for ${arch}, Hyper-V generation ${generation === "V1" ? 1 : 2}`,
-                    eula: target.gallery.eula,
-                    tags,
-                }, prod ? { parent: this, protect: true, ignoreChanges: definitionReplacingFields } : { parent: this });
-                this.definitions[definitionKey(arch, generation)] = { name: definition, architecture: arch, generation, resource };
+        // Without variants, one set of definitions under the names a stack without variants has always had.
+        for (const variant of args.variants ?? [undefined]) {
+            const image = (variant?.target ?? target).image;
+            for (const arch of wanted) {
+                for (const generation of generationsFor(arch, image.hyperVGenerations)) {
+                    const sku = definitionSku(target.image.sku, product, arch, generation, variant?.name);
+                    const definition = definitionName(sku);
+                    const resourceName = variant ? `${name}-${variant.name}-${arch}-${generation.toLowerCase()}` : `${name}-${arch}-${generation.toLowerCase()}`;
+                    const resource = new compute.GalleryImage(resourceName, {
+                        galleryImageName: definition,
+                        galleryName: this.gallery.name,
+                        resourceGroupName: this.resourceGroupName,
+                        location: target.location,
+                        identifier: { publisher: target.image.publisher, offer: target.image.offer, sku },
+                        osType: "Linux",
+                        osState: "Generalized",
+                        hyperVGeneration: generation,
+                        architecture: azureArchitecture(arch),
+                        features: definitionFeatures(variant?.target ?? target, generation),
+                        // "Must be set to true if the gallery image features are being updated" (GalleryImageProperties,
+                        // Compute REST API): without it a change of security type, disk controllers or accelerated
+                        // networking fails the update instead of applying.
+                        allowUpdateImage: true,
+                        description: `${product}${variant ? ` ${variant.name}` : ""} for ${arch}, Hyper-V generation ${generation === "V1" ? 1 : 2}`,
+                        eula: target.gallery.eula,
+                        tags,
+                    }, prod ? { parent: this, protect: true, ignoreChanges: definitionReplacingFields } : { parent: this });
+                    this.definitions[definitionKey(arch, generation, variant?.name)] = { name: definition, architecture: arch, generation, resource };
+                }
             }
         }
 
@@ -196,9 +203,9 @@ export class AzureGallery extends pulumi.ComponentResource {
         });
     }
 
-    /** The definition of an architecture and generation; throws, naming what exists, when there is none. */
-    definitionFor(architecture: Architecture, generation: HyperVGeneration): GalleryDefinition {
-        const found = this.definitions[definitionKey(architecture, generation)];
+    /** The definition of an architecture and generation (and variant); throws, naming what exists, when there is none. */
+    definitionFor(architecture: Architecture, generation: HyperVGeneration, variant?: string): GalleryDefinition {
+        const found = this.definitions[definitionKey(architecture, generation, variant)];
         if (!found) {
             throw new Error(`the gallery has no image definition for ${architecture} Hyper-V ${generation}; it has: ${Object.keys(this.definitions).join(", ") || "none"}` +
                 (architecture === "arm64" ? " (arm64 needs V2 in azure.image.hyperVGenerations)" : ""));

@@ -7,7 +7,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as compute from "@pulumi/azure-native/compute";
-import { Architecture, AzureTarget, Release } from "../config";
+import { Architecture, AzureTarget, Release, VariantEntry } from "../config";
 import { AzureGallery } from "./gallery";
 import { HyperVGeneration, communityImageId, galleryVersionName, generationsFor, primaryGeneration } from "./names";
 import { VhdBlob } from "./vhd-blob";
@@ -24,6 +24,8 @@ export interface AzureImageArgs {
     product: string;
     /** The image name, rendered from the naming template; the VHD blob is named after it. */
     imageName: string;
+    /** The variant, when variants are configured: it picks its own definitions, family and labels. */
+    variant?: VariantEntry;
     /** "dev" or "prod"; prod protects the versions. */
     environment: "dev" | "prod";
     /** The stack's gallery, with its storage account and definitions. */
@@ -80,7 +82,7 @@ export class AzureImage extends pulumi.ComponentResource {
             throw new Error(`release ${release.version}: ${architecture} cannot be published to Azure with Hyper-V generations ` +
                 `${target.image.hyperVGenerations.join(", ")}; arm64 needs V2 in azure.image.hyperVGenerations`);
         }
-        const definitions = generations.map((generation) => gallery.definitionFor(architecture, generation));
+        const definitions = generations.map((generation) => gallery.definitionFor(architecture, generation, args.variant?.name));
         this.versionName = galleryVersionName(release.version);
         const tags = { ...target.tags, product: args.product, version: release.version, architecture };
 

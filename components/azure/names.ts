@@ -17,7 +17,7 @@ export const marketplaceImageTypes = ["x64Gen1", "x64Gen2", "arm64Gen2"] as cons
 export type MarketplaceImageType = typeof marketplaceImageTypes[number];
 
 /** The placeholders a definition's SKU template may use: a definition outlives every release. */
-const definitionPlaceholders = ["product", "arch", "cloud"];
+const definitionPlaceholders = ["product", "arch", "cloud", "variant"];
 
 /** Azure's name of an architecture. */
 export function azureArchitecture(arch: Architecture): "x64" | "Arm64" {
@@ -63,14 +63,14 @@ export function marketplaceImageType(arch: Architecture, generation: HyperVGener
  * for arm64 (unless the template already names the architecture) and "-gen1" for generation V1.
  * Adding an architecture or a generation later never changes an existing definition's SKU.
  */
-export function definitionSku(template: string, product: string, arch: Architecture, generation: HyperVGeneration): string {
+export function definitionSku(template: string, product: string, arch: Architecture, generation: HyperVGeneration, variant?: string): string {
     const placeholders = [...template.matchAll(/\{([^}]*)\}/g)].map((m) => m[1]);
     const refused = placeholders.filter((p) => !definitionPlaceholders.includes(p));
     if (refused.length > 0) {
         throw new Error(`azure.image.sku "${template}" uses ${refused.map((p) => `{${p}}`).join(", ")}, but an image definition serves every release; ` +
             `allowed: ${definitionPlaceholders.map((p) => `{${p}}`).join(", ")}`);
     }
-    let sku = renderTemplate(template, { product, version: "", arch, cloud: "azure" });
+    let sku = renderTemplate(template, { product, version: "", arch, cloud: "azure", variant });
     if (arch === "arm64" && !placeholders.includes("arch")) {
         sku += "-arm64";
     }
@@ -90,8 +90,8 @@ export function definitionName(sku: string): string {
 }
 
 /** The key of one definition in the gallery's lookup. */
-export function definitionKey(arch: Architecture, generation: HyperVGeneration): string {
-    return `${arch}/${generation}`;
+export function definitionKey(arch: Architecture, generation: HyperVGeneration, variant?: string): string {
+    return variant === undefined ? `${arch}/${generation}` : `${variant}:${arch}/${generation}`;
 }
 
 /** The community gallery image version ID that anyone can launch. */

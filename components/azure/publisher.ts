@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { Architecture, AzureTarget, Release, StackConfig } from "../config";
+import { Architecture, AzureTarget, Release, StackConfig, VariantEntry, azureTargetFor, isListed, variantsOf } from "../config";
 import { CloudPublisher, ImageRequest, PerArch, PublishedImage } from "../publisher";
 import type { PermissionReader } from "./blob-access";
 import { AzureGallery } from "./gallery";
@@ -39,7 +39,11 @@ export class AzurePublisher implements CloudPublisher<AzurePublishedImage> {
     setUp(): void {
         const { config } = this;
         const architectures = [...new Set(this.releases.flatMap((r) => r.architectures))].sort();
-        this.gallery = new AzureGallery("azure", { target: this.target, product: config.product.name, environment: config.environment, architectures });
+        const variants = config.variants === undefined ? undefined
+            : variantsOf(config, "azure").flatMap((v) => (v ? [{ name: v.name, target: azureTargetFor(this.target, v) }] : []));
+        this.gallery = new AzureGallery("azure", {
+            target: this.target, product: config.product.name, environment: config.environment, architectures, ...(variants ? { variants } : {}),
+        });
     }
 
     image(name: string, request: ImageRequest, parent: pulumi.Resource): AzurePublishedImage {
@@ -48,7 +52,7 @@ export class AzurePublisher implements CloudPublisher<AzurePublishedImage> {
             throw new Error("AzurePublisher.image before setUp");
         }
         const image = new AzureImage(name, {
-            ...request, product: config.product.name, environment: config.environment, target: this.target, gallery: this.gallery,
+            ...request, product: config.product.name, environment: config.environment, target: azureTargetFor(this.target, request.variant), gallery: this.gallery,
         }, { parent });
         return {
             imageIds: image.imageIds,
@@ -57,10 +61,11 @@ export class AzurePublisher implements CloudPublisher<AzurePublishedImage> {
         };
     }
 
-    finishRelease(name: string, release: Release, images: PerArch<AzurePublishedImage>, parent: pulumi.Resource): PerArch<pulumi.Output<unknown>> | undefined {
+    finishRelease(name: string, release: Release, images: PerArch<AzurePublishedImage>, parent: pulumi.Resource, variant?: VariantEntry): PerArch<pulumi.Output<unknown>> | undefined {
         const { config } = this;
         const mp = this.target.marketplace;
-        if (!mp.enabled || !config.secrets.partnerCenterClientSecret) {
+        // With variants, only the variant azure.marketplace.variant names goes to the plan.
+        if (!mp.enabled || !config.secrets.partnerCenterClientSecret || !isListed(config, "azure", variant)) {
             return undefined;
         }
         const versionIds = Object.fromEntries(Object.entries(images).map(([arch, image]) => [arch, image.versionIds]));

@@ -3,3 +3,4 @@ export * from "./schema";
 export * from "./validate";
 export * from "./load";
 export * from "./catalogue";
+export * from "./variants";

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import {
     alicloudSchema, architectures, awsSchema, azureSchema, clouds, gcpSchema, openstackSchema, releaseSchema,
-    secretsSchema, stackConfigSchema,
+    secretsSchema, stackConfigSchema, variantSchema,
 } from "./schema";
 
 /** x86_64 or arm64. */
@@ -22,6 +22,8 @@ export type GcpTarget = z.output<typeof gcpSchema>;
 export type AliCloudTarget = z.output<typeof alicloudSchema>;
 /** The OpenStack target block. */
 export type OpenStackTarget = z.output<typeof openstackSchema>;
+/** One variant entry as the schema yields it. */
+export type VariantEntry = z.output<typeof variantSchema>;
 /** The secrets block (plaintext here; wrap with pulumi.secret before use). */
 export type Secrets = z.output<typeof secretsSchema>;
 
@@ -54,8 +56,10 @@ export interface Release {
     major: string;
     /** The architectures this release ships. */
     architectures: Architecture[];
-    /** The artifacts of each cloud, per architecture. */
-    artifacts: Record<Cloud, Partial<Record<Architecture, Artifact>>>;
+    /** The artifacts of each cloud, per architecture (templates rendered without a variant). */
+    artifacts: ReleaseArtifacts;
+    /** When variants are configured: each variant's artifacts, its name filled in for {variant}. */
+    variantArtifacts?: Record<string, ReleaseArtifacts>;
     /** Set when config gives the release a deprecation date, passed or not. */
     deprecation?: Deprecation;
     /** Release notes, for the marketplaces. */
@@ -67,6 +71,9 @@ export interface Release {
     /** true when the release takes changed stack-wide settings too, rather than keeping what it was published with. */
     reapplySettings?: boolean;
 }
+
+/** The artifacts of a release: cloud → architecture → artifact. */
+export type ReleaseArtifacts = Record<Cloud, Partial<Record<Architecture, Artifact>>>;
 
 /**
  * What a release's resources are registered with: "published" (protected in prod), "retired"
@@ -84,9 +91,11 @@ export interface TemplateValues {
     arch?: Architecture;
     /** The cloud. */
     cloud?: Cloud;
+    /** The variant's name, when variants are configured. */
+    variant?: string;
 }
 
-/** Fills in {product}, {version}, {major}, {minor} (the version's second number: 6 of 9.6.20250522), {arch} and {cloud}. */
+/** Fills in {product}, {version}, {major}, {minor} (the version's second number: 6 of 9.6.20250522), {arch}, {cloud} and {variant}. */
 export function renderTemplate(template: string, values: TemplateValues): string {
     const [major, minor] = values.version.split(".");
     const table: Record<string, string | undefined> = { ...values, major, minor };

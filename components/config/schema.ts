@@ -11,7 +11,7 @@ const awsAccountPattern = /^[0-9]{12}$/;
 /** Minutes, for the timeouts of long AWS operations. */
 const minutes = z.number().int().min(1).max(10_080);
 const uuidPattern = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-const templateFields = ["product", "version", "major", "minor", "arch", "cloud"];
+const templateFields = ["product", "version", "major", "minor", "arch", "cloud", "variant"];
 
 const nonEmpty = z.string().min(1, { error: "must not be empty" });
 
@@ -34,8 +34,8 @@ const template = nonEmpty.refine((t) => unknownPlaceholders(t).length === 0, {
     },
 });
 
-/** The placeholders a Marketplace listing text may use: the release and the product, never the cloud. */
-const listingFields = ["product", "version", "major", "minor", "arch"];
+/** The placeholders a Marketplace listing text may use: the release, the product and the variant, never the cloud. */
+const listingFields = ["product", "version", "major", "minor", "arch", "variant"];
 
 /**
  * A Marketplace listing text (version title, release notes): a template over {@link listingFields}. An
@@ -122,6 +122,22 @@ export const releaseSchema = z.strictObject({
 
 const tags = z.record(z.string(), z.string()).default({});
 
+/** The boot modes RegisterImage takes. */
+const awsBootMode = z.enum(["legacy-bios", "uefi", "uefi-preferred"]);
+/** The security types of an Azure gallery image definition. */
+const azureSecurityType = z.enum(["Standard", "TrustedLaunchSupported", "ConfidentialVMSupported", "TrustedLaunchAndConfidentialVmSupported"]);
+/** The Hyper-V generations of an Azure image definition. */
+const azureGenerations = z.array(z.enum(["V1", "V2"])).min(1);
+/** The guest OS features images.insert takes. */
+const gcpGuestOsFeatures = z.array(z.enum([
+    "UEFI_COMPATIBLE", "GVNIC", "VIRTIO_SCSI_MULTIQUEUE", "SEV_CAPABLE", "SEV_SNP_CAPABLE", "SEV_LIVE_MIGRATABLE",
+    "SEV_LIVE_MIGRATABLE_V2", "TDX_CAPABLE", "IDPF", "SUSPEND_RESUME_COMPATIBLE", "MULTI_IP_SUBNET", "SECURE_BOOT", "WINDOWS",
+]));
+/** The boot modes ImportImage takes. */
+const alicloudBootMode = z.enum(["BIOS", "UEFI"], { error: "is not a boot mode ImportImage takes; allowed: BIOS or UEFI (UEFI for arm64)" });
+/** A variant name: it goes into image names, resource names and the outputs, beside architecture names. */
+const variantName = z.string().regex(/^[a-z][a-z0-9-]{0,23}$/, { error: "is not a variant name; allowed: 1-24 lower-case letters, digits and hyphens, starting with a letter" });
+
 const awsRegions = z.union([z.literal("all"), z.array(nonEmpty).min(1)]);
 
 export const awsMarketplaceSchema = z.strictObject({
@@ -148,6 +164,8 @@ export const awsMarketplaceSchema = z.strictObject({
         ipRanges: z.array(nonEmpty).min(1),
     })).default([{ ipProtocol: "tcp", fromPort: 22, toPort: 22, ipRanges: ["0.0.0.0/0"] }]),
     waitForCompletion: z.boolean().default(true),
+    /** The variant the products list, when variants are configured; optional when one variant goes to AWS. */
+    variant: variantName.optional(),
 });
 
 export const awsSchema = z.strictObject({
@@ -157,7 +175,7 @@ export const awsSchema = z.strictObject({
     importRoleName: nonEmpty.default("vmimport"),
     uploadBucket: nonEmpty.optional(),
     image: z.strictObject({
-        bootMode: z.enum(["legacy-bios", "uefi", "uefi-preferred"]).default("uefi-preferred"),
+        bootMode: awsBootMode.default("uefi-preferred"),
         enaSupport: z.boolean().default(true),
         // The provider registers every AMI with sriov_net_support "simple" unless told otherwise, and AWS
         // has no way to turn it off again (RegisterImage: "There is no way to disable sriovNetSupport at
@@ -202,6 +220,8 @@ export const azureMarketplaceSchema = z.strictObject({
     clientId: z.string().regex(uuidPattern, { error: "is not a client ID; allowed: a GUID" }).optional(),
     publish: z.boolean().default(false),
     devOfferId: nonEmpty.optional(),
+    /** The variant the plan lists, when variants are configured; optional when one variant goes to Azure. */
+    variant: variantName.optional(),
 });
 
 export const azureSchema = z.strictObject({
@@ -232,8 +252,8 @@ export const azureSchema = z.strictObject({
         publisher: nonEmpty,
         offer: nonEmpty,
         sku: template.default("{product}"),
-        hyperVGenerations: z.array(z.enum(["V1", "V2"])).min(1).default(["V2"]),
-        securityType: z.enum(["Standard", "TrustedLaunchSupported", "ConfidentialVMSupported", "TrustedLaunchAndConfidentialVmSupported"]).default("TrustedLaunchSupported"),
+        hyperVGenerations: azureGenerations.default(["V2"]),
+        securityType: azureSecurityType.default("TrustedLaunchSupported"),
         diskControllerTypes: z.array(z.enum(["SCSI", "NVMe"])).default(["SCSI", "NVMe"]),
         acceleratedNetworking: z.boolean().default(true),
     }),
@@ -259,10 +279,7 @@ export const gcpSchema = z.strictObject({
     stagingBucket: gcsBucket.optional(),
     project: z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, { error: "is not a GCP project ID; allowed: 6-30 lower-case letters, digits and hyphens" }).optional(),
     family: template.optional(),
-    guestOsFeatures: z.array(z.enum([
-        "UEFI_COMPATIBLE", "GVNIC", "VIRTIO_SCSI_MULTIQUEUE", "SEV_CAPABLE", "SEV_SNP_CAPABLE", "SEV_LIVE_MIGRATABLE",
-        "SEV_LIVE_MIGRATABLE_V2", "TDX_CAPABLE", "IDPF", "SUSPEND_RESUME_COMPATIBLE", "MULTI_IP_SUBNET", "SECURE_BOOT", "WINDOWS",
-    ])).default(["UEFI_COMPATIBLE", "VIRTIO_SCSI_MULTIQUEUE", "GVNIC"]),
+    guestOsFeatures: gcpGuestOsFeatures.default(["UEFI_COMPATIBLE", "VIRTIO_SCSI_MULTIQUEUE", "GVNIC"]),
     licenses: z.array(nonEmpty).default([]),
     // An image lives in one Cloud Storage location, a region or a multi-region: images.insert takes
     // "storageLocations[]: Cloud Storage bucket storage location of the image (regional or
@@ -297,7 +314,7 @@ export const alicloudSchema = z.strictObject({
         // ImportImage takes BootMode BIOS or UEFI, and arm64 only with UEFI
         // (https://www.alibabacloud.com/help/en/ecs/developer-reference/api-ecs-2014-05-26-importimage);
         // the arm64 rule is in checks/alicloud.ts.
-        bootMode: z.enum(["BIOS", "UEFI"], { error: "is not a boot mode ImportImage takes; allowed: BIOS or UEFI (UEFI for arm64)" }).default("UEFI"),
+        bootMode: alicloudBootMode.default("UEFI"),
         diskImageSize: z.number().int().min(1).max(2048).default(20),
         description: z.string().optional(),
     }).prefault({}),
@@ -331,6 +348,40 @@ export const openstackSchema = z.strictObject({
     tags: z.array(nonEmpty).default([]),
 });
 
+/**
+ * One image variant: every release is published once per variant to each of the variant's clouds,
+ * with these image settings in place of the stack's. Only the settings that tell variants apart
+ * can be set here; the rest stay stack-wide.
+ */
+export const variantSchema = z.strictObject({
+    /** The variant's name, for {variant} in templates, resource names and the outputs. */
+    name: variantName.refine((n) => !(architectures as readonly string[]).includes(n), {
+        error: `names an architecture; allowed: a name other than ${architectures.join(" and ")}, since the outputs put variants beside architectures`,
+    }),
+    /** The clouds the variant goes to; every enabled cloud when left out. */
+    clouds: z.array(z.enum(clouds)).min(1).optional(),
+    /** AWS image settings of this variant. */
+    aws: z.strictObject({
+        bootMode: awsBootMode.optional(),
+        tpmSupport: z.boolean().optional(),
+        imdsV2: z.boolean().optional(),
+        enaSupport: z.boolean().optional(),
+    }).optional(),
+    /** Azure image definition settings of this variant. */
+    azure: z.strictObject({
+        securityType: azureSecurityType.optional(),
+        hyperVGenerations: azureGenerations.optional(),
+    }).optional(),
+    /** GCP image settings of this variant. */
+    gcp: z.strictObject({
+        guestOsFeatures: gcpGuestOsFeatures.optional(),
+    }).optional(),
+    /** AliCloud image settings of this variant. */
+    alicloud: z.strictObject({
+        bootMode: alicloudBootMode.optional(),
+    }).optional(),
+});
+
 /** Secrets, all under the one secure config key `secrets`. */
 export const secretsSchema = z.strictObject({
     partnerCenterClientSecret: nonEmpty.optional(),
@@ -351,6 +402,7 @@ export const stackConfigSchema = z.strictObject({
     }).prefault({}),
     environment: z.enum(["dev", "prod"]),
     releases: z.array(releaseSchema).min(1),
+    variants: z.array(variantSchema).min(1).optional(),
     retention: z.strictObject({ keepLast: z.number().int().min(1) }).optional(),
     aws: awsSchema.prefault({}),
     azure: azureSchema.optional(),

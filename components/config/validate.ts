@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { PartialConfig, checkContext, closest, crossCheck, enabledClouds, rawArtifact } from "./checks";
 import {
-    Deprecation, Release, ReleaseEntry, StackConfig, renderTemplate,
+    Deprecation, Release, ReleaseArtifacts, ReleaseEntry, StackConfig, renderTemplate,
 } from "./model";
 import { clouds, configKeys, releaseSchema, stackConfigSchema } from "./schema";
 import { compareVersions } from "../outputs";
@@ -215,22 +215,28 @@ function deprecationOf(entry: ReleaseEntry, now: Date): Deprecation | undefined 
     return { date: entry.deprecated, time, passed: now.getTime() >= Date.parse(time) };
 }
 
-function resolveRelease(config: StackConfig, entry: ReleaseEntry, now: Date): Release {
-    const artifacts = Object.fromEntries(clouds.map((c) => [c, {}])) as Release["artifacts"];
+/** A release's artifacts with every template filled in, for one variant or none. */
+function renderArtifacts(config: StackConfig, entry: ReleaseEntry, variant?: string): ReleaseArtifacts {
+    const artifacts = Object.fromEntries(clouds.map((c) => [c, {}])) as ReleaseArtifacts;
     for (const cloud of clouds) {
         for (const arch of entry.architectures) {
             const a = rawArtifact(entry, cloud, arch);
             if (a) {
-                const uri = renderTemplate(a.uri, { product: config.product.name, version: entry.version, arch, cloud });
+                const uri = renderTemplate(a.uri, { product: config.product.name, version: entry.version, arch, cloud, variant });
                 artifacts[cloud][arch] = a.sha256 ? { uri, sha256: a.sha256 } : { uri };
             }
         }
     }
+    return artifacts;
+}
+
+function resolveRelease(config: StackConfig, entry: ReleaseEntry, now: Date): Release {
     return {
         version: entry.version,
         major: entry.version.split(".")[0],
         architectures: entry.architectures,
-        artifacts,
+        artifacts: renderArtifacts(config, entry),
+        ...(config.variants ? { variantArtifacts: Object.fromEntries(config.variants.map((v) => [v.name, renderArtifacts(config, entry, v.name)])) } : {}),
         deprecation: deprecationOf(entry, now),
         releaseNotes: entry.releaseNotes,
         ...(entry.awsMarketplace === false ? { awsMarketplace: false } : {}),

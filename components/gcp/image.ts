@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as gcp from "@pulumi/gcp";
-import { Architecture, GcpTarget, Release, renderTemplate } from "../config/model";
+import { Architecture, GcpTarget, Release, VariantEntry, renderTemplate } from "../config/model";
 import { ShieldedInstanceInitialState } from "./compute-client";
 import { GcpArmImage } from "./arm-image";
 import { GcpImageDeprecation } from "./deprecation";
@@ -28,6 +28,8 @@ export interface GcpImageArgs {
     product: string;
     /** The image name rendered from the naming template; made GCE-safe here. */
     imageName: string;
+    /** The variant, when variants are configured: it picks its own definitions, family and labels. */
+    variant?: VariantEntry;
     /** dev never shares publicly; prod shares publicly when config says so, and protects the image. */
     environment: "dev" | "prod";
     /** The URL of the image that replaces this one once the release is deprecated, such as the next release's selfLink. */
@@ -117,7 +119,7 @@ export class GcpImage extends pulumi.ComponentResource {
         const project = projectOf(target);
         // An artifact outside Cloud Storage is copied into gcp.stagingBucket first; the image waits for the copy.
         const staged = importSource(name, "gcp", artifact, target.stagingBucket, { parent: this });
-        const values = { product, version: release.version, arch: architecture, cloud: "gcp" as const };
+        const values = { product, version: release.version, arch: architecture, cloud: "gcp" as const, variant: args.variant?.name };
         const image = {
             project,
             name: gceName(args.imageName),
@@ -130,6 +132,7 @@ export class GcpImage extends pulumi.ComponentResource {
                 ...Object.fromEntries(Object.entries(target.labels).map(([k, v]) => [k, gceLabelValue(v)])),
                 version: gceLabelValue(release.version),
                 arch: gceLabelValue(architecture),
+                ...(args.variant ? { variant: gceLabelValue(args.variant.name) } : {}),
             },
             storageLocations: [...target.storageLocations],
             shieldedInstanceInitialState: shieldedState(target.secureBoot),

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { Architecture, Release, StackConfig, renderTemplate } from "../config";
+import { Architecture, Release, StackConfig, VariantEntry, gcpTargetFor, renderTemplate } from "../config";
 import { compareVersions } from "../outputs";
 import { CloudPublisher, ImageRequest, PublishedImage } from "../publisher";
 import { GcpImage } from "./image";
@@ -25,20 +25,20 @@ export class GcpPublisher implements CloudPublisher {
     image(name: string, request: ImageRequest, parent: pulumi.Resource): PublishedImage {
         const { config } = this;
         const image = new GcpImage(name, {
-            ...request, product: config.product.name, environment: config.environment, target: config.gcp,
-            replacement: this.replacement(request.release, request.architecture),
+            ...request, product: config.product.name, environment: config.environment, target: gcpTargetFor(config.gcp, request.variant),
+            replacement: this.replacement(request.release, request.architecture, request.variant),
         }, { parent });
         return { imageIds: image.imageIds };
     }
 
-    /** The replacement a deprecated release's image names: its successor's image of the same architecture. */
-    private replacement(release: Release, arch: Architecture): string | undefined {
+    /** The replacement a deprecated release's image names: its successor's image of the same architecture and variant. */
+    private replacement(release: Release, arch: Architecture, variant?: VariantEntry): string | undefined {
         const { config } = this;
         const successor = successorOf(release, this.releases);
         if (!successor || !release.deprecation?.passed || !config.gcp.project) {
             return undefined;
         }
-        const name = renderTemplate(config.naming.image, { product: config.product.name, version: successor.version, arch, cloud: "gcp" });
+        const name = renderTemplate(config.naming.image, { product: config.product.name, version: successor.version, arch, cloud: "gcp", variant: variant?.name });
         return `https://www.googleapis.com/compute/v1/projects/${config.gcp.project}/global/images/${gceName(name)}`;
     }
 }

@@ -9,7 +9,7 @@ export function checkAzure(ctx: CheckContext): void {
         checkRegion(["azure", "location"], azure.location, regionCatalogue.azure);
         azure.regions.forEach((r, i) => checkRegion(["azure", "regions", i, "name"], r.name, regionCatalogue.azure));
         if (/\{(version|major|minor)\}/.test(azure.image.sku)) {
-            add(["azure", "image", "sku"], azure.image.sku, "names the release; an image definition outlives releases, so allowed: {product}, {arch} and {cloud} only");
+            add(["azure", "image", "sku"], azure.image.sku, "names the release; an image definition outlives releases, so allowed: {product}, {arch}, {cloud} and {variant} only");
         }
         const shipsArm = (config.releases ?? []).some((r) => r?.architectures.includes("arm64"));
         if (shipsArm && !azure.image.hyperVGenerations.includes("V2")) {

@@ -9,6 +9,7 @@ import { checkLists } from "./lists";
 import { checkNames } from "./names";
 import { checkAwsInputs } from "./aws-inputs";
 import { checkStaging } from "./staging";
+import { checkVariants } from "./variants";
 
 export { PartialConfig, CheckContext, checkContext } from "./context";
 export { rawArtifact, enabledClouds } from "./artifacts";
@@ -26,4 +27,5 @@ export function crossCheck(ctx: CheckContext): void {
     checkNames(ctx);
     checkAwsInputs(ctx);
     checkStaging(ctx);
+    checkVariants(ctx);
 }

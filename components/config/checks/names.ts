@@ -87,21 +87,25 @@ export function checkNames(ctx: CheckContext): void {
     for (const cloud of enabledClouds(config)) {
         const rule = nameRules[cloud];
         const seen = new Map<string, string>();
+        // Each variant of the cloud gets its own images, so its own names (checks/variants.ts).
+        const variants = config.variants === undefined ? [undefined] : config.variants.filter((v) => (v.clouds ?? enabledClouds(config)).includes(cloud)).map((v) => v.name);
         releases.forEach((r, i) => {
             if (r === undefined) {
                 return;
             }
-            for (const arch of r.architectures as Architecture[]) {
-                const name = rule.name(renderTemplate(template, { product, version: r.version, arch, cloud }));
-                const where = `releases[${i}] ${arch}`;
-                if (!rule.accepts(name)) {
-                    add(["naming", "image"], template, `renders ${JSON.stringify(name)} for ${cloud} (${where}); allowed: ${rule.rule}`);
-                }
-                const first = seen.get(name);
-                if (first !== undefined) {
-                    add(["naming", "image"], template, `renders ${JSON.stringify(name)} for ${cloud} for both ${first} and ${where}; allowed: a template that gives every release and architecture its own name`);
-                } else {
-                    seen.set(name, where);
+            for (const variant of variants) {
+                for (const arch of r.architectures as Architecture[]) {
+                    const name = rule.name(renderTemplate(template, { product, version: r.version, arch, cloud, variant }));
+                    const where = `releases[${i}] ${arch}${variant === undefined ? "" : ` variant ${variant}`}`;
+                    if (!rule.accepts(name)) {
+                        add(["naming", "image"], template, `renders ${JSON.stringify(name)} for ${cloud} (${where}); allowed: ${rule.rule}`);
+                    }
+                    const first = seen.get(name);
+                    if (first !== undefined) {
+                        add(["naming", "image"], template, `renders ${JSON.stringify(name)} for ${cloud} for both ${first} and ${where}; allowed: a template that gives every release and architecture ${variants.length > 1 ? "and variant (with {variant}) " : ""}its own name`);
+                    } else {
+                        seen.set(name, where);
+                    }
                 }
             }
         });

@@ -1,0 +1,186 @@
+import { CheckContext, PartialConfig } from "./context";
+import { enabledClouds, rawArtifact } from "./artifacts";
+import { Cloud, VariantEntry } from "../model";
+import { needsStaging } from "../../staging/location";
+
+/** Whether a template uses {variant}. */
+const usesVariant = (text: string | undefined) => text !== undefined && text.includes("{variant}");
+
+/** The variants that go to a cloud, with their index in `variants`. */
+function variantsTo(config: PartialConfig, cloud: Cloud): { variant: VariantEntry; index: number }[] {
+    const enabled = enabledClouds(config);
+    return (config.variants ?? []).map((variant, index) => ({ variant, index }))
+        .filter(({ variant }) => (variant.clouds ?? enabled).includes(cloud));
+}
+
+/**
+ * The rules of `variants`: names unique, each variant's clouds enabled and each enabled cloud with a
+ * variant, settings only for a variant's own clouds, {variant} only when variants are configured and
+ * wherever two variants of one cloud would otherwise share a name, and each marketplace listing one
+ * variant that exists and goes to its cloud. Image names are checked per variant in checks/names.ts.
+ */
+export function checkVariants(ctx: CheckContext): void {
+    const { config } = ctx;
+    if (config.variants === undefined) {
+        refuseVariantPlaceholders(ctx);
+        return;
+    }
+    const enabled = enabledClouds(config);
+    const seen = new Map<string, number>();
+    config.variants.forEach((variant, i) => {
+        const first = seen.get(variant.name);
+        if (first !== undefined) {
+            ctx.add(["variants", i, "name"], variant.name, `is also variants[${first}].name; allowed: a name of its own, since each variant's images and outputs go under its name`);
+        } else {
+            seen.set(variant.name, i);
+        }
+        (variant.clouds ?? []).forEach((cloud, j) => {
+            if (!enabled.includes(cloud)) {
+                ctx.add(["variants", i, "clouds", j], cloud, `is not enabled; allowed: ${enabled.join(", ") || "no cloud (none is enabled)"}`);
+            } else if (variant.clouds?.indexOf(cloud) !== j) {
+                ctx.add(["variants", i, "clouds", j], cloud, "is listed twice; allowed: each cloud once");
+            }
+        });
+        // A variant that leaves its clouds out goes to whatever is enabled, so its settings of a cloud switched off wait.
+        const goesTo = variant.clouds ?? enabled;
+        for (const cloud of ["aws", "azure", "gcp", "alicloud"] as const) {
+            if (variant[cloud] !== undefined && variant.clouds !== undefined && !goesTo.includes(cloud)) {
+                ctx.add(["variants", i, cloud], variant[cloud], `sets ${cloud} image settings for a variant that does not go to ${cloud}; allowed: settings of the variant's clouds (${goesTo.join(", ")})`);
+            }
+        }
+    });
+    for (const cloud of enabled) {
+        if (variantsTo(config, cloud).length === 0) {
+            ctx.add(["variants"], config.variants.map((v) => v.name),
+                `has no variant for ${cloud}, which is enabled, so ${cloud} would publish nothing; allowed: a variant whose clouds include ${cloud} (or leave its clouds out), or disable ${cloud}`);
+        }
+    }
+    checkSharedNames(ctx);
+    checkMarketplaceVariant(ctx, "aws");
+    checkMarketplaceVariant(ctx, "azure");
+    checkVariantSettings(ctx);
+    checkStagedVariants(ctx);
+}
+
+/** Without `variants`, {variant} has nothing to stand for, and would be sent as literal text. */
+function refuseVariantPlaceholders(ctx: CheckContext): void {
+    const { config } = ctx;
+    const message = "uses {variant}, but no variants are configured; allowed: the other placeholders, or configure variants";
+    const templates: [PropertyKey[], string | undefined][] = [
+        [["naming", "image"], config.naming?.image],
+        [["gcp", "family"], config.gcp?.family],
+        [["azure", "image", "sku"], config.azure?.image.sku],
+        [["aws", "marketplace", "versionTitle"], config.aws?.marketplace.versionTitle],
+        [["aws", "marketplace", "releaseNotes"], config.aws?.marketplace.releaseNotes],
+        [["aws", "marketplace", "osVersion"], config.aws?.marketplace.osVersion],
+    ];
+    (config.releases ?? []).forEach((r, i) => {
+        if (r === undefined) {
+            return;
+        }
+        templates.push([["releases", i, "releaseNotes"], r.releaseNotes]);
+        for (const cloud of enabledClouds(config)) {
+            for (const arch of r.architectures) {
+                templates.push([["releases", i, "artifacts", cloud], rawArtifact(r, cloud, arch)?.uri]);
+            }
+        }
+    });
+    const reported = new Set<string>();
+    for (const [path, text] of templates) {
+        const key = path.join(".");
+        if (usesVariant(text) && !reported.has(key)) {
+            reported.add(key);
+            ctx.add(path, text, message);
+        }
+    }
+    for (const cloud of ["aws", "azure"] as const) {
+        const named = config[cloud]?.marketplace.variant;
+        if (named !== undefined) {
+            ctx.add([cloud, "marketplace", "variant"], named, "names a variant, but no variants are configured; allowed: no key, or configure variants");
+        }
+    }
+}
+
+/**
+ * Where two variants of one cloud would share a stack-wide name, the template must tell them apart.
+ * A GCP image family points at its newest image ("an image family always points to the latest image
+ * in the family that is not deprecated", cloud.google.com/compute/docs/images/image-families-best-practices),
+ * so two variants in one family would hand out either. An Azure image definition is one
+ * (publisher, offer, SKU) in its gallery (learn.microsoft.com/azure/virtual-machines/shared-image-galleries,
+ * "Image definitions"), and holds one security type, so two variants need two SKUs.
+ */
+function checkSharedNames(ctx: CheckContext): void {
+    const { config } = ctx;
+    const gcpVariants = config.gcp?.enabled ? variantsTo(config, "gcp") : [];
+    if (gcpVariants.length > 1 && config.gcp?.family !== undefined && !usesVariant(config.gcp.family)) {
+        ctx.add(["gcp", "family"], config.gcp.family,
+            `has no {variant}, so ${gcpVariants.map((v) => v.variant.name).join(" and ")} would share one image family, whose newest image would be either; allowed: a family template with {variant}`);
+    }
+    const azureVariants = config.azure?.enabled ? variantsTo(config, "azure") : [];
+    if (azureVariants.length > 1 && config.azure !== undefined && !usesVariant(config.azure.image.sku)) {
+        ctx.add(["azure", "image", "sku"], config.azure.image.sku,
+            `has no {variant}, so ${azureVariants.map((v) => v.variant.name).join(" and ")} would share one image definition (one SKU, one security type); allowed: a SKU template with {variant}`);
+    }
+}
+
+/** A marketplace lists one variant: the one it names, which must exist and go to its cloud, or the cloud's only one. */
+function checkMarketplaceVariant(ctx: CheckContext, cloud: "aws" | "azure"): void {
+    const target = ctx.config[cloud];
+    if (!target?.enabled) {
+        return;
+    }
+    const named = target.marketplace.variant;
+    const candidates = variantsTo(ctx.config, cloud).map((v) => v.variant.name);
+    const path = [cloud, "marketplace", "variant"];
+    if (named !== undefined && !candidates.includes(named)) {
+        const exists = (ctx.config.variants ?? []).some((v) => v.name === named);
+        ctx.add(path, named, `${exists ? `is a variant that does not go to ${cloud}` : "is not a variant"}; allowed: ${candidates.join(", ") || "none (no variant goes to " + cloud + ")"}`);
+    } else if (named === undefined && target.marketplace.enabled && candidates.length > 1) {
+        ctx.add(path, undefined, `is missing: ${candidates.length} variants go to ${cloud} (${candidates.join(", ")}) and its marketplace lists one; allowed: one of them`);
+    }
+}
+
+/** The rules of the stack's image settings, checked again with each variant's settings in place. */
+function checkVariantSettings(ctx: CheckContext): void {
+    const { config } = ctx;
+    const ships = (cloud: Cloud) => (config.releases ?? []).some((r) => r?.architectures.includes("arm64") && r.artifacts[cloud] !== undefined);
+    (config.variants ?? []).forEach((variant, i) => {
+        // NitroTPM needs UEFI boot ("Amazon EC2 NitroTPM", prerequisites: the AMI's boot mode is uefi or uefi-preferred).
+        if (config.aws?.enabled && variant.aws !== undefined) {
+            const tpm = variant.aws.tpmSupport ?? config.aws.image.tpmSupport;
+            const bootMode = variant.aws.bootMode ?? config.aws.image.bootMode;
+            if (tpm && bootMode === "legacy-bios") {
+                ctx.add(["variants", i, "aws"], variant.aws, "has NitroTPM with legacy-bios boot, and NitroTPM needs UEFI; allowed: tpmSupport false, or bootMode uefi or uefi-preferred");
+            }
+        }
+        // ImportImage takes arm64 only with BootMode UEFI (alibabacloud.com/help/en/ecs/developer-reference/api-ecs-2014-05-26-importimage).
+        if (config.alicloud?.enabled && variant.alicloud?.bootMode === "BIOS" && ships("alicloud")) {
+            ctx.add(["variants", i, "alicloud", "bootMode"], "BIOS", "cannot import arm64, which a release ships, since ImportImage takes arm64 only with UEFI; allowed: UEFI");
+        }
+        // Azure runs arm64 images only as Hyper-V generation 2.
+        if (config.azure?.enabled && variant.azure?.hyperVGenerations !== undefined && !variant.azure.hyperVGenerations.includes("V2") && ships("azure")) {
+            ctx.add(["variants", i, "azure", "hyperVGenerations"], variant.azure.hyperVGenerations, "has no V2, and Azure runs arm64 images (which a release ships) only as Hyper-V generation 2; allowed: include V2");
+        }
+    });
+}
+
+/**
+ * A staged copy goes to the object its source names (staging/location.ts), so two variants staging
+ * one artifact would make two resources of one object, and deleting either would take the other's
+ * copy away. Where a cloud stages and has several variants, each variant needs its own artifact.
+ */
+function checkStagedVariants(ctx: CheckContext): void {
+    const { config } = ctx;
+    for (const cloud of ["gcp", "alicloud"] as const) {
+        if (!config[cloud]?.enabled || variantsTo(config, cloud).length < 2) {
+            continue;
+        }
+        (config.releases ?? []).forEach((r, i) => {
+            const uri = r?.architectures.map((arch) => rawArtifact(r, cloud, arch)?.uri).find((u) => u !== undefined && needsStaging(cloud, u));
+            if (uri !== undefined && !usesVariant(uri)) {
+                ctx.add(["releases", i, "artifacts", cloud], uri,
+                    `is staged once per variant of ${cloud} into one object; allowed: an artifact template with {variant}, so that each variant stages its own file`);
+            }
+        });
+    }
+}

@@ -1,0 +1,209 @@
+import * as assert from "assert";
+import { validateConfig } from "../components/config";
+import { publish } from "../stacks/program";
+import { ProgramError } from "../tools/mocks";
+import { readStackConfig } from "../tools/stack-config";
+import { baseConfig } from "./fixtures/config";
+import { problems, refuses } from "./helpers/config-problems";
+import { sharedRun } from "./helpers/shared-runs";
+import { named, ofType, runMocked } from "./mocks";
+import { runUnderMocks } from "../tools/mocks";
+
+const EXAMPLE = "examples/Pulumi.constellation.yaml";
+
+/** The Constellation-shaped example stack's config values, without the namespace, parsed. */
+function example(): Record<string, any> {
+    const values = readStackConfig(EXAMPLE).values;
+    return Object.fromEntries(Object.entries(values).map(([k, v]) => {
+        const key = k.replace(/^image-publisher:/, "");
+        try {
+            return [key, JSON.parse(v)];
+        } catch {
+            return [key, v];
+        }
+    }));
+}
+
+/** The example planned under mocks once, shared by the tests that read it. */
+function exampleRun() {
+    return sharedRun("constellation-example", () => {
+        const cfg = readStackConfig(EXAMPLE);
+        return runUnderMocks(() => publish({ now: new Date("2026-12-02T00:00:00Z") }), { stack: "prod", config: cfg.values, secretKeys: cfg.secretKeys });
+    });
+}
+
+/** The base prod config with two AWS variants, telling them apart in names and artifacts. */
+function twoAwsVariants(): Record<string, any> {
+    const c = baseConfig("prod");
+    c.naming.image = "{product}-{version}-{variant}-{arch}";
+    c.releases[0].artifacts.aws = "s3://artifacts/{version}/{variant}/{product}-{version}-{arch}.raw";
+    c.variants = [
+        { name: "plain", aws: { tpmSupport: false } },
+        { name: "tpm", aws: { tpmSupport: true, bootMode: "uefi" } },
+    ];
+    return c;
+}
+
+describe("Image variants", () => {
+    describe("config", () => {
+        it("resolves each variant's artifacts with {variant} filled in, and keeps a stack without variants as it was", () => {
+            const { releases } = validateConfig(twoAwsVariants());
+            assert.deepStrictEqual(releases[0].variantArtifacts?.tpm.aws.arm64, { uri: "s3://artifacts/1.0/tpm/testlinux-1.0-arm64.raw" });
+            assert.deepStrictEqual(releases[0].variantArtifacts?.plain.aws.x86_64, { uri: "s3://artifacts/1.0/plain/testlinux-1.0-x86_64.raw" });
+            assert.strictEqual(validateConfig(baseConfig("prod")).releases[0].variantArtifacts, undefined);
+        });
+
+        it("refuses {variant} where no variants are configured, at each template that uses it", () => {
+            const c = baseConfig("prod");
+            c.naming.image = "{product}-{version}-{variant}-{arch}";
+            c.releases[0].artifacts.aws = "s3://artifacts/{variant}/{product}-{version}-{arch}.raw";
+            const found = problems(c);
+            for (const path of ["image-publisher:naming.image", "image-publisher:releases[0].artifacts.aws"]) {
+                assert.ok(found.some((p) => p.path === path && /uses \{variant\}, but no variants are configured/.test(p.message)), path);
+            }
+        });
+
+        it("refuses a marketplace variant where no variants are configured", () => {
+            const c = baseConfig("prod");
+            c.aws.marketplace = { variant: "sev-snp" };
+            refuses(c, "image-publisher:aws.marketplace.variant", /no variants are configured/);
+        });
+
+        it("refuses two variants of one name, and a variant named like an architecture", () => {
+            const c = twoAwsVariants();
+            c.variants[1].name = "plain";
+            refuses(c, "image-publisher:variants[1].name", /is also variants\[0\]\.name/);
+            const arch = twoAwsVariants();
+            arch.variants[0].name = "arm64";
+            refuses(arch, "image-publisher:variants[0].name", /names an architecture/);
+            const bad = twoAwsVariants();
+            bad.variants[0].name = "SEV_SNP";
+            refuses(bad, "image-publisher:variants[0].name", /is not a variant name; allowed: 1-24 lower-case letters/);
+        });
+
+        it("refuses a variant for a cloud that is off, and an enabled cloud that no variant goes to", () => {
+            const off = twoAwsVariants();
+            off.variants[1].clouds = ["azure"];
+            refuses(off, "image-publisher:variants[1].clouds[0]", /is not enabled; allowed: aws/);
+            const none = twoAwsVariants();
+            none.gcp = { enabled: true, project: "test-project" };
+            none.releases[0].artifacts.gcp = "gs://artifacts/{variant}/{product}-{version}-{arch}-gcpimage.tar.gz";
+            none.variants.forEach((v: Record<string, unknown>) => { v.clouds = ["aws"]; });
+            refuses(none, "image-publisher:variants", /has no variant for gcp, which is enabled/);
+        });
+
+        it("refuses settings of a cloud the variant does not go to", () => {
+            const c = twoAwsVariants();
+            c.gcp = { enabled: true, project: "test-project" };
+            c.releases[0].artifacts.gcp = "gs://artifacts/{variant}/{product}-{version}-{arch}-gcpimage.tar.gz";
+            c.variants[0].clouds = ["gcp"];
+            refuses(c, "image-publisher:variants[0].aws", /does not go to aws/);
+        });
+
+        it("refuses a naming template that gives two variants of one cloud the same image name", () => {
+            const c = twoAwsVariants();
+            c.naming.image = "{product}-{version}-{arch}";
+            refuses(c, "image-publisher:naming.image", /renders "testlinux-1\.0-x86_64" for aws for both releases\[0\] x86_64 variant plain and releases\[0\] x86_64 variant tpm; allowed: .*\{variant\}/);
+        });
+
+        it("refuses a GCP family and an Azure SKU that two variants would share", () => {
+            const c = twoAwsVariants();
+            c.gcp = { enabled: true, project: "test-project", family: "{product}-{arch}" };
+            c.releases[0].artifacts.gcp = "gs://artifacts/{variant}/{product}-{version}-{arch}-gcpimage.tar.gz";
+            refuses(c, "image-publisher:gcp.family", /plain and tpm would share one image family/);
+            const constellation = example();
+            constellation.variants[0].clouds = ["aws", "azure"];
+            constellation.azure.image.sku = "{product}";
+            refuses(constellation, "image-publisher:azure.image.sku", /sev-snp and cvm would share one image definition/);
+        });
+
+        it("needs aws.marketplace.variant when two variants go to AWS, and refuses one that does not exist or does not go there", () => {
+            const c = twoAwsVariants();
+            c.aws.marketplace = { enabled: true, accessRoleArn: "arn:aws:iam::111122223333:role/ingest", products: { "1": { x86_64: "prod-a", arm64: "prod-b" } } };
+            refuses(c, "image-publisher:aws.marketplace.variant", /is missing: 2 variants go to aws \(plain, tpm\) and its marketplace lists one/);
+            c.aws.marketplace.variant = "nitro";
+            refuses(c, "image-publisher:aws.marketplace.variant", /is not a variant; allowed: plain, tpm/);
+            const cfg = example();
+            cfg.aws.marketplace.variant = "cvm";
+            refuses(cfg, "image-publisher:aws.marketplace.variant", /is a variant that does not go to aws; allowed: sev-snp, nitro-tpm/);
+        });
+
+        it("checks each variant's settings as it checks the stack's: NitroTPM needs UEFI", () => {
+            const c = twoAwsVariants();
+            c.variants[1].aws = { tpmSupport: true, bootMode: "legacy-bios" };
+            refuses(c, "image-publisher:variants[1].aws", /NitroTPM with legacy-bios boot/);
+        });
+
+        it("refuses an artifact that two variants would stage into one object", () => {
+            const c = twoAwsVariants();
+            c.gcp = { enabled: true, project: "test-project", stagingBucket: "test-staging" };
+            c.releases[0].artifacts.gcp = "s3://artifacts/{version}/{product}-{version}-{arch}-gcpimage.tar.gz";
+            refuses(c, "image-publisher:releases[0].artifacts.gcp", /is staged once per variant of gcp into one object/);
+        });
+
+        it("registers nothing when the variants are invalid", async () => {
+            const c = twoAwsVariants();
+            c.variants[1].name = "plain";
+            await assert.rejects(runMocked(() => publish(), { stack: "prod", config: c }), (error: ProgramError) => {
+                assert.match(error.message, /image-publisher:variants\[1\]\.name: "plain" is also variants\[0\]\.name/);
+                assert.deepStrictEqual(error.registered, []);
+                return true;
+            });
+        });
+    });
+
+    describe("the Constellation-shaped example stack", () => {
+        it("publishes each variant to its own clouds, named release-<version>-<cloud>-<variant>-<arch>", async () => {
+            const run = await exampleRun();
+            const images = run.resources.filter((r) => /^image-publisher:(aws|azure):Image$/.test(r.type)).map((r) => r.name).sort();
+            assert.deepStrictEqual(images, [
+                "release-2.20.0-aws-nitro-tpm-x86_64",
+                "release-2.20.0-aws-sev-snp-x86_64",
+                "release-2.20.0-azure-cvm-x86_64",
+            ]);
+        });
+
+        it("gives each AMI its variant's settings, name and artifact", async () => {
+            const run = await exampleRun();
+            const snp = named(run, "release-2.20.0-aws-sev-snp-x86_64-ami").inputs;
+            const tpm = named(run, "release-2.20.0-aws-nitro-tpm-x86_64-ami").inputs;
+            assert.deepStrictEqual([snp.name, snp.bootMode, snp.tpmSupport], ["constellation-v2.20.0-sev-snp-x86_64", "uefi", undefined]);
+            assert.deepStrictEqual([tpm.name, tpm.bootMode, tpm.tpmSupport], ["constellation-v2.20.0-nitro-tpm-x86_64", "uefi", "v2.0"]);
+            const imports = ofType(run, "aws:ebs/snapshotImport:SnapshotImport").map((r) => r.inputs.diskContainer.userBucket.s3Key).sort();
+            assert.deepStrictEqual(imports, ["v2.20.0/aws-nitro-tpm/constellation.raw", "v2.20.0/aws-sev-snp/constellation.raw"]);
+        });
+
+        it("makes the CVM variant its own confidential image definition", async () => {
+            const run = await exampleRun();
+            const definitions = ofType(run, "azure-native:compute:GalleryImage");
+            assert.deepStrictEqual(definitions.map((d) => d.name), ["azure-cvm-x86_64-v2"]);
+            assert.strictEqual(definitions[0].inputs.identifier.sku, "constellation-cvm");
+            assert.deepStrictEqual(definitions[0].inputs.features[0], { name: "SecurityType", value: "ConfidentialVMSupported" });
+        });
+
+        it("lists only the marketplace variants: SEV-SNP on AWS Marketplace titled v<version>, CVM in Partner Center", async () => {
+            const run = await exampleRun();
+            const aws = ofType(run, "pulumi-nodejs:dynamic/aws:MarketplaceVersion");
+            assert.deepStrictEqual(aws.map((r) => r.name), ["release-2.20.0-aws-sev-snp-x86_64-marketplace"]);
+            assert.strictEqual(aws[0].inputs.versionTitle, "v2.20.0");
+            assert.match(aws[0].inputs.releaseNotes, /releases\/tag\/v2\.20\.0$/);
+            const azure = ofType(run, "image-publisher:azure:MarketplaceVersion");
+            assert.deepStrictEqual(azure.map((r) => r.name), ["release-2.20.0-azure-cvm-marketplace"]);
+        });
+
+        it("outputs every variant's image IDs under a variant level", async () => {
+            const run = await exampleRun();
+            const images = run.outputs.images as unknown as Record<string, Record<string, Record<string, Record<string, Record<string, string>>>>>;
+            const release = images["2.20.0"];
+            assert.deepStrictEqual(Object.keys(release).sort(), ["aws", "azure"]);
+            assert.deepStrictEqual(Object.keys(release.aws).sort(), ["nitro-tpm", "sev-snp"]);
+            assert.deepStrictEqual(Object.keys(release.aws["sev-snp"].x86_64).sort(), ["eu-central-1", "eu-west-1", "us-east-1", "us-east-2"]);
+            assert.deepStrictEqual(Object.keys(release.azure), ["cvm"]);
+            const community = run.outputs.community as unknown as Record<string, Record<string, Record<string, Record<string, string>>>>;
+            assert.match(community["2.20.0"].azure.cvm.x86_64, /^\/CommunityGalleries\/.+\/Images\/constellation-cvm\/Versions\/2\.20\.0$/);
+            const marketplace = run.outputs.marketplace as unknown as Record<string, Record<string, Record<string, unknown>>>;
+            assert.deepStrictEqual(Object.keys(marketplace["2.20.0"].aws), ["sev-snp"]);
+            assert.deepStrictEqual(Object.keys(marketplace["2.20.0"].azure), ["cvm"]);
+        });
+    });
+});
