@@ -90,7 +90,7 @@ const badConfigs: Array<{ what: string; key: string; message: RegExp; config: ()
     {
         what: "an unknown placeholder in the Marketplace version title",
         key: "aws.marketplace.versionTitle",
-        message: /uses the unknown placeholder \{tag\}; allowed: \{product\}, \{version\}, \{major\}, \{minor\}, \{arch\}$/,
+        message: /uses the unknown placeholder \{tag\}; allowed: \{product\}, \{version\}, \{major\}, \{minor\}, \{arch\}, \{variant\}$/,
         config: () => { const c = baseConfig(); c.aws.marketplace = { versionTitle: "{tag} {version}" }; return c; },
     },
     {
