@@ -8,6 +8,16 @@ import { problems, refuses } from "./helpers/config-problems";
 import { sharedRun } from "./helpers/shared-runs";
 import { named, ofType, runMocked } from "./mocks";
 import { runUnderMocks } from "../tools/mocks";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { parse } from "yaml";
+import { s3Head } from "../tools/release-store-s3";
+import { httpsHead } from "../tools/release-store-https";
+import { ArtifactStores } from "../tools/release-artifacts";
+import { S3Objects, startS3Objects } from "./servers/s3-objects";
+import { HttpObjects, startHttpObjects } from "./servers/http-objects";
+import { recordingPlan, release } from "./helpers/release-command";
 
 const EXAMPLE = "examples/Pulumi.constellation.yaml";
 
@@ -169,13 +179,13 @@ describe("Image variants", () => {
             const tpm = named(run, "release-2.20.0-aws-nitro-tpm-x86_64-ami").inputs;
             assert.deepStrictEqual([snp.name, snp.bootMode, snp.tpmSupport], ["constellation-v2.20.0-sev-snp-x86_64", "uefi", undefined]);
             assert.deepStrictEqual([tpm.name, tpm.bootMode, tpm.tpmSupport], ["constellation-v2.20.0-nitro-tpm-x86_64", "uefi", "v2.0"]);
-            const imports = ofType(run, "aws:ebs/snapshotImport:SnapshotImport").map((r) => r.inputs.diskContainer.userBucket.s3Key).sort();
+            const imports = ofType(run, "aws:ebs/snapshotImport:SnapshotImport").map((r) => (r.inputs as any).diskContainer.userBucket.s3Key).sort();
             assert.deepStrictEqual(imports, ["v2.20.0/aws-nitro-tpm/constellation.raw", "v2.20.0/aws-sev-snp/constellation.raw"]);
         });
 
         it("makes the CVM variant its own confidential image definition", async () => {
             const run = await exampleRun();
-            const definitions = ofType(run, "azure-native:compute:GalleryImage");
+            const definitions = ofType(run, "azure-native:compute:GalleryImage") as { name: string; inputs: any }[];
             assert.deepStrictEqual(definitions.map((d) => d.name), ["azure-cvm-x86_64-v2"]);
             assert.strictEqual(definitions[0].inputs.identifier.sku, "constellation-cvm");
             assert.deepStrictEqual(definitions[0].inputs.features[0], { name: "SecurityType", value: "ConfidentialVMSupported" });
@@ -183,7 +193,7 @@ describe("Image variants", () => {
 
         it("lists only the marketplace variants: SEV-SNP on AWS Marketplace titled v<version>, CVM in Partner Center", async () => {
             const run = await exampleRun();
-            const aws = ofType(run, "pulumi-nodejs:dynamic/aws:MarketplaceVersion");
+            const aws = ofType(run, "pulumi-nodejs:dynamic/aws:MarketplaceVersion") as { name: string; inputs: any }[];
             assert.deepStrictEqual(aws.map((r) => r.name), ["release-2.20.0-aws-sev-snp-x86_64-marketplace"]);
             assert.strictEqual(aws[0].inputs.versionTitle, "v2.20.0");
             assert.match(aws[0].inputs.releaseNotes, /releases\/tag\/v2\.20\.0$/);
@@ -204,6 +214,50 @@ describe("Image variants", () => {
             const marketplace = run.outputs.marketplace as unknown as Record<string, Record<string, Record<string, unknown>>>;
             assert.deepStrictEqual(Object.keys(marketplace["2.20.0"].aws), ["sev-snp"]);
             assert.deepStrictEqual(Object.keys(marketplace["2.20.0"].azure), ["cvm"]);
+        });
+    });
+
+    describe("release add", () => {
+        let s3: S3Objects;
+        let http: HttpObjects;
+        before(async () => {
+            s3 = await startS3Objects(["constellation-images"]);
+            await s3.put("constellation-images", "v2.21.0/aws-sev-snp/constellation.raw", 1024);
+            http = await startHttpObjects({ "/v2.21.0/azure-cvm/constellation.vhd": { size: 4096 } }, { tls: true });
+        });
+        after(async () => {
+            await Promise.all([s3.close(), http.close()]);
+        });
+
+        const unused = async (): Promise<never> => assert.fail("no artifact of the example is in this store");
+        const stores = (): ArtifactStores => ({ s3: s3Head(s3.client), https: httpsHead({ attempts: 1, baseDelayMs: 1 }), gcs: unused, oss: unused });
+
+        /** The example stack file, its artifact host moved to the local HTTPS server, in a fresh directory. */
+        function exampleCopy(): string {
+            const text = fs.readFileSync(EXAMPLE, "utf8").split("https://cdn.confidential.example.com").join(http.url);
+            const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "variants-")), "Pulumi.constellation.yaml");
+            fs.writeFileSync(file, text);
+            return file;
+        }
+
+        it("checks each variant's artifact in its store and names the variant of one that is missing", async () => {
+            const file = exampleCopy();
+            const before = fs.readFileSync(file, "utf8");
+            const run = await release(["add", "2.21.0", "--stack", "prod", "--config", file, "--now", "2026-12-02"], { stores, planEdit: recordingPlan().planEdit });
+            assert.strictEqual(run.code, 1, run.err);
+            assert.match(run.err, /release 2\.21\.0: 1 artifact missing or unreadable/);
+            assert.ok(run.err.includes("  - aws nitro-tpm x86_64: s3://constellation-images/v2.21.0/aws-nitro-tpm/constellation.raw does not exist\n"), run.err);
+            assert.strictEqual(fs.readFileSync(file, "utf8"), before);
+        });
+
+        it("with every variant's artifact there, adds the release and keeps {variant} templates as named, since one sha256 cannot stand for each file", async () => {
+            await s3.put("constellation-images", "v2.21.0/aws-nitro-tpm/constellation.raw", 2048);
+            const file = exampleCopy();
+            const run = await release(["add", "2.21.0", "--stack", "prod", "--config", file, "--now", "2026-12-02"], { stores, planEdit: recordingPlan().planEdit });
+            assert.strictEqual(run.code, 0, run.err);
+            assert.match(run.err, /release 2\.21\.0: 3 artifacts checked:\n  - aws nitro-tpm x86_64: .*\(2048 bytes\)\n  - aws sev-snp x86_64: .*\(1024 bytes\)\n  - azure cvm x86_64: .*\(4096 bytes\)\n/);
+            const entry = parse(fs.readFileSync(file, "utf8")).config["image-publisher:releases"].find((r: { version: string }) => r.version === "2.21.0");
+            assert.strictEqual(entry.artifacts.aws, "s3://constellation-images/v{version}/aws-{variant}/constellation.raw");
         });
     });
 });

@@ -26,6 +26,8 @@ export interface CheckedArtifact {
     cloud: Cloud;
     /** Its architecture. */
     arch: Architecture;
+    /** The variant, when the URI template names {variant}. */
+    variant?: string;
     /** The URI, templates filled in. */
     uri: string;
     /** What the store said. */
@@ -42,28 +44,38 @@ function storeOf(uri: string, stores: ArtifactStores): HeadObject | undefined {
  * Looks up every artifact of the enabled clouds for every architecture of the release. Every
  * missing or unreadable artifact is reported at once, naming the cloud, architecture and URI.
  * file:// artifacts are on the machine that runs `pulumi up`: they are not checked, but listed in `skipped`.
+ * With variants, each variant's artifact of each cloud it goes to is looked up (`variantsOf` names
+ * them per cloud); one that is the same file for every variant is looked up once.
  */
-export async function checkArtifacts(release: Release, clouds: Cloud[], stores: ArtifactStores, skipped: string[] = []): Promise<CheckedArtifact[]> {
-    const jobs = clouds.flatMap((cloud) => release.architectures.map((arch) => ({ cloud, arch, uri: release.artifacts[cloud][arch]?.uri })));
+export async function checkArtifacts(release: Release, clouds: Cloud[], stores: ArtifactStores, skipped: string[] = [],
+    variantsOf: (cloud: Cloud) => (string | undefined)[] = () => [undefined]): Promise<CheckedArtifact[]> {
+    const all = clouds.flatMap((cloud) => variantsOf(cloud).flatMap((variant) => release.architectures.map((arch) => {
+        const own = variant === undefined ? undefined : release.variantArtifacts?.[variant]?.[cloud][arch]?.uri;
+        const plain = release.artifacts[cloud][arch]?.uri;
+        // A template without {variant} renders the same for every variant: one file, checked once, under no variant.
+        return own !== undefined && own !== plain ? { cloud, arch, variant, uri: own } : { cloud, arch, variant: undefined, uri: plain };
+    })));
+    const jobs = all.filter((job, i) => all.findIndex((j) => j.cloud === job.cloud && j.arch === job.arch && j.uri === job.uri) === i);
     const problems: string[] = [];
     const found: CheckedArtifact[] = [];
-    await Promise.all(jobs.map(async ({ cloud, arch, uri }) => {
+    await Promise.all(jobs.map(async ({ cloud, arch, variant, uri }) => {
         const head = uri === undefined ? undefined : storeOf(uri, stores);
+        const what = `${cloud} ${variant === undefined ? "" : `${variant} `}${arch}`;
         if (uri === undefined || head === undefined) {
             if (uri !== undefined) {
-                skipped.push(`${cloud} ${arch}: ${uri}`);
+                skipped.push(`${what}: ${uri}`);
             }
             return;
         }
         try {
             const object = await head(uri);
             if (object === undefined) {
-                problems.push(`${cloud} ${arch}: ${uri} does not exist`);
+                problems.push(`${what}: ${uri} does not exist`);
             } else {
-                found.push({ cloud, arch, uri, found: object });
+                found.push({ cloud, arch, ...(variant === undefined ? {} : { variant }), uri, found: object });
             }
         } catch (error) {
-            problems.push(`${cloud} ${arch}: ${uri} could not be read: ${(error as Error).message}`);
+            problems.push(`${what}: ${uri} could not be read: ${(error as Error).message}`);
         }
     }));
     if (problems.length > 0) {
@@ -76,12 +88,14 @@ export async function checkArtifacts(release: Release, clouds: Cloud[], stores: 
 
 /**
  * The entry's artifacts with what the check found: each checked cloud becomes one entry per
- * architecture, `{uri, size, sha256}`, the URI still the template the entry names.
+ * architecture, `{uri, size, sha256}`, the URI still the template the entry names. A template with
+ * {variant} names one file per variant, which one sha256 cannot stand for: it is kept as named.
  */
 export function recordArtifacts(entry: EntryData, checked: CheckedArtifact[]): EntryData {
     const artifacts = { ...(entry.artifacts as Record<string, unknown>) };
     const byCloud = new Map<Cloud, CheckedArtifact[]>();
-    for (const c of checked) {
+    // A variant's own file is not recorded: its cloud's entry stays as the template names it.
+    for (const c of checked.filter((one) => one.variant === undefined)) {
         byCloud.set(c.cloud, [...(byCloud.get(c.cloud) ?? []), c]);
     }
     for (const [cloud, list] of byCloud) {

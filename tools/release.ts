@@ -3,6 +3,7 @@ import { parseArgs } from "util";
 import { Storage } from "@google-cloud/storage";
 import { validateConfig, ValidatedConfig, namespace } from "../components/config/validate";
 import { enabledClouds } from "../components/config/checks";
+import { variantsOf } from "../components/config/variants";
 import { ArtifactStores, checkArtifacts, recordArtifacts } from "./release-artifacts";
 import { deprecationDate, findEntry, newEntry, parseDate, ReleaseInputError, todayUtc } from "./release-entry";
 import { planEdit } from "./release-plan";
@@ -161,13 +162,14 @@ export async function main(argv: string[], io: ReleaseIo, deps: ReleaseDeps = {}
                 io.err(`release ${version}: artifact check skipped (--no-check); the artifacts are not known to exist\n`);
             } else {
                 const skipped: string[] = [];
-                const checked = await checkArtifacts(release, enabledClouds(config), (deps.stores ?? defaultStores)(config), skipped);
+                const checked = await checkArtifacts(release, enabledClouds(config), (deps.stores ?? defaultStores)(config), skipped,
+                    (cloud) => variantsOf(config, cloud).map((v) => v?.name));
                 if (skipped.length > 0) {
                     io.err(`release ${version}: not checked, local to the machine that publishes:\n${skipped.map((s) => `  - ${s}\n`).join("")}`);
                 }
                 io.err(`release ${version}: ${checked.length} artifacts checked:\n` + checked
-                    .sort((a, b) => `${a.cloud} ${a.arch}`.localeCompare(`${b.cloud} ${b.arch}`))
-                    .map((c) => `  - ${c.cloud} ${c.arch}: ${c.uri} (${c.found.size} bytes${c.found.sha256 ? `, sha256 ${c.found.sha256}` : ""})\n`).join(""));
+                    .sort((a, b) => `${a.cloud} ${a.variant ?? ""} ${a.arch}`.localeCompare(`${b.cloud} ${b.variant ?? ""} ${b.arch}`))
+                    .map((c) => `  - ${c.cloud} ${c.variant === undefined ? "" : `${c.variant} `}${c.arch}: ${c.uri} (${c.found.size} bytes${c.found.sha256 ? `, sha256 ${c.found.sha256}` : ""})\n`).join(""));
                 after = insertEntry(text, file, made.index, recordArtifacts(made.entry, checked));
                 validate(after, file, now);
             }
