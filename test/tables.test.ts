@@ -5,7 +5,7 @@ import * as path from "node:path";
 import { z } from "zod";
 import {
     communityImagePattern, isoDatePattern, openstackRegionPattern, outputsSchema, parseOutputs, regionPattern, StackOutputs, validateOutputs,
-    versionPattern,
+    variantEntries, variantNamePattern, versionPattern,
 } from "../components/outputs";
 import { CliIo } from "../tools/tables-io";
 import { csvField, main, manifestEntries, markdownCode, renderCsv, renderManifest, renderMarkdown } from "../tools/tables";
@@ -114,7 +114,8 @@ describe("The stack outputs contract", () => {
     it("takes the outputs out of the offline plan's JSON", () => {
         const outputs = parseOutputs(readFixture("outputs-plan.json"), "plan.json");
         assert.deepEqual(Object.keys(outputs.images), ["9.6"]);
-        assert.equal(outputs.images["9.6"].aws?.x86_64?.["us-east-1"], "ami-0a96000000000u001");
+        assert.deepEqual(variantEntries(outputs.images["9.6"].aws), [{ perArch: JSON.parse(readFixture("outputs-plan.json")).outputs.images["9.6"].aws }]);
+        assert.equal(variantEntries(outputs.images["9.6"].aws)[0].perArch.x86_64?.["us-east-1"], "ami-0a96000000000u001");
     });
 
     it("reads `pulumi stack output images --json`, the images map alone", () => {
