@@ -22,8 +22,50 @@ export const azureMarketplaceStates = ["draft", "preview", "live", "deprecated"]
 const nonEmpty = z.string().min(1, { error: "must not be empty" });
 const version = z.string().regex(versionPattern, { error: "is not a release version; allowed: MAJOR.MINOR or MAJOR.MINOR.PATCH" });
 
+/** A variant name: lower-case letters, digits and hyphens, 1 to 24 characters, starting with a letter, never an architecture name. */
+export const variantNamePattern = /^(?!(?:arm64|x86_64)$)[a-z][a-z0-9-]{0,23}$/;
+/** What a variant name may be, as error messages say it. */
+const variantNameAllowed = "lower-case letters, digits and hyphens, at most 24, starting with a letter, and not x86_64 or arm64";
+
 /** Per-architecture values; no other keys. */
 const perArch = <T extends z.ZodType>(value: T) => z.partialRecord(z.enum(architectures), value);
+
+const isArchitecture = (key: string): key is Architecture => (architectures as readonly string[]).includes(key);
+
+/**
+ * One cloud's entry of a release: per architecture, or, when the stack configures variants, per
+ * variant and then per architecture. Either shape is accepted, never a mix of the two in one entry
+ * (the JSON Schema states the same as `anyOf`). When neither fits, the errors are those of the shape
+ * the entry is closest to: its architecture keys, or values that are an architecture's (a misspelt
+ * architecture such as aarch64), make it the per-architecture shape.
+ */
+function cloudEntry<T extends z.ZodType>(value: T) {
+    const plain = perArch(value);
+    const variants = z.record(z.string().regex(variantNamePattern, { error: `is not a variant name; allowed: ${variantNameAllowed}` }), plain);
+    return z.unknown().transform((entry, ctx): z.output<typeof plain> | z.output<typeof variants> => {
+        const asPlain = plain.safeParse(entry);
+        if (asPlain.success) {
+            return asPlain.data;
+        }
+        const asVariants = variants.safeParse(entry);
+        if (asVariants.success) {
+            return asVariants.data;
+        }
+        const keys = entry !== null && typeof entry === "object" && !Array.isArray(entry) ? Object.keys(entry) : [];
+        const archKeys = keys.filter(isArchitecture);
+        if (archKeys.length > 0 && archKeys.length < keys.length) {
+            const others = keys.filter((k) => !isArchitecture(k)).map((k) => JSON.stringify(k)).join(", ");
+            ctx.addIssue({ code: "custom", input: entry, message: `mixes architectures (${archKeys.join(", ")}) with variants (${others}); allowed: only architectures (x86_64, arm64), or only variant names, each holding architectures` });
+            return z.NEVER;
+        }
+        const values = Object.values(entry as object) as unknown[];
+        const archShaped = archKeys.length > 0 || values.some((v) => value.safeParse(v).success);
+        for (const issue of (archShaped ? asPlain : asVariants).error.issues) {
+            ctx.addIssue(issue as z.core.$ZodRawIssue);
+        }
+        return z.NEVER;
+    });
+}
 
 /** Region -> image ID. */
 const regionIds = (pattern: RegExp, allowed: string) => z.record(z.string().regex(pattern, { error: `is not a region key; allowed: ${allowed}` }), nonEmpty);
@@ -31,11 +73,11 @@ const cloudRegion = "lower-case letters, digits and hyphens";
 
 /** The images of one release, per cloud. */
 const releaseImages = z.strictObject({
-    aws: perArch(regionIds(regionPattern, cloudRegion)).optional(),
-    azure: perArch(regionIds(regionPattern, cloudRegion)).optional(),
-    gcp: perArch(z.strictObject({ global: nonEmpty })).optional(),
-    alicloud: perArch(regionIds(regionPattern, cloudRegion)).optional(),
-    openstack: perArch(regionIds(openstackRegionPattern, "<cloud-name>/<region>")).optional(),
+    aws: cloudEntry(regionIds(regionPattern, cloudRegion)).optional(),
+    azure: cloudEntry(regionIds(regionPattern, cloudRegion)).optional(),
+    gcp: cloudEntry(z.strictObject({ global: nonEmpty })).optional(),
+    alicloud: cloudEntry(regionIds(regionPattern, cloudRegion)).optional(),
+    openstack: cloudEntry(regionIds(openstackRegionPattern, "<cloud-name>/<region>")).optional(),
 });
 
 const awsListing = z.strictObject({
@@ -57,11 +99,11 @@ const azureListing = z.strictObject({
 export const outputsSchema = z.looseObject({
     images: z.record(version, releaseImages),
     community: z.record(version, z.strictObject({
-        azure: perArch(z.string().regex(communityImagePattern, { error: "is not a community image ID; allowed: /CommunityGalleries/{publicName}/Images/{definition}/Versions/{version}" })).optional(),
+        azure: cloudEntry(z.string().regex(communityImagePattern, { error: "is not a community image ID; allowed: /CommunityGalleries/{publicName}/Images/{definition}/Versions/{version}" })).optional(),
     })).optional(),
     marketplace: z.record(version, z.strictObject({
-        aws: perArch(awsListing).optional(),
-        azure: perArch(azureListing).optional(),
+        aws: cloudEntry(awsListing).optional(),
+        azure: cloudEntry(azureListing).optional(),
     })).optional(),
     deprecated: z.record(version, z.string().regex(isoDatePattern, { error: "is not a date; allowed: YYYY-MM-DD or an RFC 3339 timestamp" })).optional(),
 });
@@ -72,8 +114,12 @@ export type Architecture = (typeof architectures)[number];
 export type Cloud = (typeof clouds)[number];
 /** Region -> image ID. */
 export type RegionIds = Record<string, string>;
-/** The images of one release: cloud -> architecture -> region -> ID. */
-export type ReleaseImages = Partial<Record<Cloud, Partial<Record<Architecture, RegionIds>>>>;
+/** Values per architecture. */
+export type PerArch<T> = Partial<Record<Architecture, T>>;
+/** One cloud's entry: per architecture, or, with variants configured, per variant and then per architecture. */
+export type CloudEntry<T> = PerArch<T> | Record<string, PerArch<T>>;
+/** The images of one release: cloud -> [variant ->] architecture -> region -> ID. */
+export type ReleaseImages = Partial<Record<Cloud, CloudEntry<RegionIds>>>;
 /** One AWS Marketplace version of one architecture. */
 export type AwsListing = z.output<typeof awsListing>;
 /** One Azure Marketplace plan version of one architecture. */
@@ -182,3 +228,37 @@ export function compareStrings(a: string, b: string): number {
 export const cloudOrder: readonly Cloud[] = clouds;
 /** The architectures in their listed order. */
 export const architectureOrder: readonly Architecture[] = architectures;
+
+/** One variant of a cloud entry. */
+export interface VariantEntry<T> {
+    /** The variant's name; absent for an entry without a variant level. */
+    variant?: string;
+    /** The values per architecture. */
+    perArch: PerArch<T>;
+}
+
+/** Whether a cloud entry has a variant level: it has keys, and none of them is an architecture. */
+export function hasVariantLevel<T>(entry: CloudEntry<T> | undefined): entry is Record<string, PerArch<T>> {
+    const keys = Object.keys(entry ?? {});
+    return keys.length > 0 && !keys.some(isArchitecture);
+}
+
+/**
+ * A cloud entry walked the same way whatever its shape: one item per variant, sorted by name, or a
+ * single item without a name when the entry has no variant level; nothing when the entry is absent.
+ */
+export function variantEntries<T>(entry: CloudEntry<T> | undefined): VariantEntry<T>[] {
+    if (entry === undefined) {
+        return [];
+    }
+    if (!hasVariantLevel(entry)) {
+        return [{ perArch: entry as PerArch<T> }];
+    }
+    return Object.keys(entry).sort(compareStrings).map((variant) => ({ variant, perArch: entry[variant] }));
+}
+
+/** Whether any cloud entry of the outputs (images, community or marketplace) has a variant level. */
+export function hasVariants(outputs: StackOutputs): boolean {
+    const sections = [outputs.images, outputs.community ?? {}, outputs.marketplace ?? {}] as Record<string, Record<string, CloudEntry<unknown>>>[];
+    return sections.some((section) => Object.values(section).some((release) => Object.values(release).some((entry) => hasVariantLevel(entry))));
+}

@@ -5,35 +5,15 @@ import * as path from "node:path";
 import { z } from "zod";
 import {
     communityImagePattern, isoDatePattern, openstackRegionPattern, outputsSchema, parseOutputs, regionPattern, StackOutputs, validateOutputs,
-    versionPattern,
+    variantEntries, variantNamePattern, versionPattern,
 } from "../components/outputs";
-import { CliIo } from "../tools/tables-io";
+import { memoryIo } from "./helpers/cli-io";
 import { csvField, main, manifestEntries, markdownCode, renderCsv, renderManifest, renderMarkdown } from "../tools/tables";
 
 const root = path.join(__dirname, "..");
 const fixture = (name: string) => path.join(__dirname, "fixtures", name);
 const readFixture = (name: string) => fs.readFileSync(fixture(name), "utf8");
 const prod = (): StackOutputs => parseOutputs(readFixture("outputs-prod.json"), "outputs-prod.json");
-
-/** An in-memory process: stdin text, files by path, captured stdout and stderr. */
-function memoryIo(stdin = "", files: Record<string, string> = {}) {
-    const written: Record<string, string> = {};
-    const out: string[] = [];
-    const err: string[] = [];
-    const io: CliIo = {
-        readStdin: async () => stdin,
-        readFile: async (file) => {
-            if (!(file in files)) {
-                throw new Error(`ENOENT: no such file, open '${file}'`);
-            }
-            return files[file];
-        },
-        writeFile: async (file, data) => { written[file] = data; },
-        stdout: (text) => { out.push(text); },
-        stderr: (text) => { err.push(text); },
-    };
-    return { io, written, stdout: () => out.join(""), stderr: () => err.join("") };
-}
 
 /** Reverses the key order of every object, to prove output does not depend on input order. */
 function reverseKeys(value: unknown): unknown {
@@ -65,6 +45,12 @@ describe("The stack outputs contract", () => {
             images: {},
             marketplace: { "2.0": { azure: { x86_64: { offerId: "o", planId: "p", jobId: "j", status: "completed", state: "deprecated" } } } },
         },
+        "the Constellation-shaped variants fixture": JSON.parse(readFixture("outputs-variants.json")),
+        "a GCP and an OpenStack image per variant": {
+            images: { "2.0": { gcp: { "trusted-boot": { arm64: { global: "g" } } }, openstack: { "plain-1": { x86_64: { "cloud-a/RegionOne": "u" } } } } },
+        },
+        "a release with variants beside one without (a --previous merge)": JSON.parse(readFixture("outputs-variants-previous.json")),
+        "a variant name of 24 characters": { images: { "2.0": { aws: { ["v".repeat(24)]: { x86_64: { "us-east-1": "ami-1" } } } } } },
     };
     const bad: Record<string, unknown> = {
         "no images": { community: {} },
@@ -80,6 +66,20 @@ describe("The stack outputs contract", () => {
         "an Azure listing in an unknown state": { images: {}, marketplace: { "2.0": { azure: { arm64: { offerId: "o", planId: "p", jobId: "j", status: "s", state: "published" } } } } },
         "a deprecation that is not a date": { images: {}, deprecated: { "2.0": "next year" } },
         "an array": [],
+        "an image entry mixing architectures and variants": { images: { "2.0": { aws: { x86_64: { "us-east-1": "ami-1" }, "sev-snp": { x86_64: { "us-east-1": "ami-2" } } } } } },
+        "a community entry mixing architectures and variants": {
+            images: {}, community: { "2.0": { azure: { x86_64: "/CommunityGalleries/a/Images/b/Versions/c", cvm: { x86_64: "/CommunityGalleries/a/Images/c/Versions/c" } } } },
+        },
+        "a marketplace entry mixing architectures and variants": {
+            images: {},
+            marketplace: { "2.0": { azure: { cvm: { x86_64: { offerId: "o", planId: "p", jobId: "j", status: "s", state: "live" } }, arm64: { offerId: "o", planId: "p", jobId: "j", status: "s", state: "live" } } } },
+        },
+        "a variant named arm64": { images: { "2.0": { aws: { arm64: { x86_64: { "us-east-1": "ami-1" } } } } } },
+        "a variant name with capitals or an underscore": { images: { "2.0": { aws: { Sev_Snp: { x86_64: { "us-east-1": "ami-1" } } } } } },
+        "a variant name of 25 characters": { images: { "2.0": { aws: { ["v".repeat(25)]: { x86_64: { "us-east-1": "ami-1" } } } } } },
+        "a variant holding regions without an architecture": { images: { "2.0": { aws: { "sev-snp": { "us-east-1": { "x86_64": "ami-1" } } } } } },
+        "a GCP variant with a region other than global": { images: { "2.0": { gcp: { cvm: { x86_64: { "us-central1": "i" } } } } } },
+        "an AWS listing of a variant without its change set": { images: {}, marketplace: { "2.0": { aws: { "sev-snp": { x86_64: { productId: "p", status: "SUCCEEDED" } } } } } },
     };
 
     it("is stated in a draft 2020-12 JSON Schema file", () => {
@@ -108,13 +108,15 @@ describe("The stack outputs contract", () => {
         same(defs.communityId.pattern, communityImagePattern);
         same(defs.regionIds.propertyNames.pattern, regionPattern);
         same(defs.openstackRegionIds.propertyNames.pattern, openstackRegionPattern);
+        same(defs.variantName.pattern, variantNamePattern);
         same(schemaFile.properties.deprecated.additionalProperties.pattern, isoDatePattern);
     });
 
     it("takes the outputs out of the offline plan's JSON", () => {
         const outputs = parseOutputs(readFixture("outputs-plan.json"), "plan.json");
         assert.deepEqual(Object.keys(outputs.images), ["9.6"]);
-        assert.equal(outputs.images["9.6"].aws?.x86_64?.["us-east-1"], "ami-0a96000000000u001");
+        assert.deepEqual(variantEntries(outputs.images["9.6"].aws), [{ perArch: JSON.parse(readFixture("outputs-plan.json")).outputs.images["9.6"].aws }]);
+        assert.equal(variantEntries(outputs.images["9.6"].aws)[0].perArch.x86_64?.["us-east-1"], "ami-0a96000000000u001");
     });
 
     it("reads `pulumi stack output images --json`, the images map alone", () => {
@@ -129,6 +131,19 @@ describe("The stack outputs contract", () => {
             assert.match(error.message, /images\["9\.6"\]\.gcp\.x86_64: Unrecognized key: "us-central1"/);
             assert.match(error.message, /images: key "v9\.7" is not a release version/);
             assert.match(error.message, /deprecated\["9\.6"\]: is not a date/);
+            return true;
+        });
+    });
+
+    it("names the path of a mix of architectures and variants, of a bad variant name and of a misspelt architecture under a variant", () => {
+        assert.throws(() => parseOutputs(readFixture("outputs-variants-bad.json"), "bad.json"), (error: Error) => {
+            assert.equal(error.message, [
+                "bad.json: not the stack outputs:",
+                "  images[\"2.20.1\"].aws[\"sev-snp\"]: Unrecognized key: \"aarch64\"",
+                "  images[\"2.20.1\"].aws: key \"Nitro_TPM\" is not a variant name; allowed: lower-case letters, digits and hyphens, at most 24, starting with a letter, and not x86_64 or arm64",
+                "  images[\"2.20.1\"].azure: mixes architectures (x86_64) with variants (\"cvm\"); allowed: only architectures (x86_64, arm64), or only variant names, each holding architectures",
+                "  marketplace[\"2.20.1\"].aws: mixes architectures (x86_64) with variants (\"sev-snp\"); allowed: only architectures (x86_64, arm64), or only variant names, each holding architectures",
+            ].join("\n"));
             return true;
         });
     });

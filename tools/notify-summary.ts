@@ -1,10 +1,11 @@
 /**
  * The release summary a chat channel receives: per release, which clouds and architectures got
- * images in how many regions with a compact list of IDs, the community IDs, and the marketplace states.
+ * images in how many regions with a compact list of IDs, the community IDs, and the marketplace states;
+ * each line names its variant when the outputs have one.
  * Plain text with `code` spans, which Mattermost and Slack both render.
  */
 import {
-    Architecture, Cloud, StackOutputs, architectureOrder, cloudOrder, compareStrings, versionsNewestFirst,
+    Cloud, CloudEntry, PerArch, StackOutputs, architectureOrder, cloudOrder, compareStrings, variantEntries, versionsNewestFirst,
 } from "../components/outputs";
 import { cloudTitles, deprecationNote } from "./tables-render";
 
@@ -50,8 +51,13 @@ export function compactIds(ids: Record<string, string>, listLimit: number): stri
     return more > 0 ? `${shown} and ${more} more` : shown;
 }
 
-/** The lines of one cloud in one release, or none when it has no images. */
-function cloudLines(perArch: Partial<Record<Architecture, Record<string, string>>>, cloud: Cloud, listLimit: number): string[] {
+/** " NAME" after a cloud's title for a variant, nothing for an entry without a variant level. */
+function named(variant: string | undefined): string {
+    return variant === undefined ? "" : ` ${variant}`;
+}
+
+/** The lines of one cloud (and variant) in one release, or none when it has no images. */
+function cloudLines(perArch: PerArch<Record<string, string>>, cloud: Cloud, variant: string | undefined, listLimit: number): string[] {
     const archs = architectureOrder.filter((a) => Object.keys(perArch[a] ?? {}).length > 0);
     if (archs.length === 0) {
         return [];
@@ -59,38 +65,34 @@ function cloudLines(perArch: Partial<Record<Architecture, Record<string, string>
     const regions = new Set(archs.flatMap((a) => Object.keys(perArch[a] ?? {})));
     const where = cloud === "gcp" ? "global" : `${regions.size} region${regions.size === 1 ? "" : "s"}`;
     return [
-        `- ${cloudTitles[cloud]}: ${archs.join(", ")} in ${where}`,
+        `- ${cloudTitles[cloud]}${named(variant)}: ${archs.join(", ")} in ${where}`,
         ...archs.map((a) => `  - ${a}: ${compactIds(perArch[a] ?? {}, listLimit)}`),
     ];
+}
+
+/** One marketplace's line: each variant's and architecture's listing, or none when it lists nothing. */
+function marketplaceLine<L>(title: string, entry: CloudEntry<L> | undefined, describe: (listing: L) => string): string[] {
+    const parts = variantEntries(entry).flatMap(({ variant, perArch }) => architectureOrder.flatMap((a) => {
+        const l = perArch[a];
+        return l ? [`${variant === undefined ? "" : `${variant} `}${a} ${describe(l)}`] : [];
+    }));
+    return entry ? [`- ${title}: ${parts.join("; ")}`] : [];
 }
 
 /** The marketplace and community lines of one release. */
 function listingLines(outputs: StackOutputs, version: string): string[] {
     const lines: string[] = [];
-    const community = outputs.community?.[version]?.azure;
-    if (community) {
+    for (const { variant, perArch } of variantEntries(outputs.community?.[version]?.azure)) {
         for (const a of architectureOrder) {
-            if (community[a]) {
-                lines.push(`- Azure community ${a}: ${code(community[a])}`);
+            if (perArch[a]) {
+                lines.push(`- Azure community${named(variant)} ${a}: ${code(perArch[a])}`);
             }
         }
     }
-    const aws = outputs.marketplace?.[version]?.aws;
-    if (aws) {
-        const parts = architectureOrder.flatMap((a) => {
-            const l = aws[a];
-            return l ? [`${a} ${l.status} (${code(l.productId)}, change set ${code(l.changeSetId)})`] : [];
-        });
-        lines.push(`- AWS Marketplace: ${parts.join("; ")}`);
-    }
-    const azure = outputs.marketplace?.[version]?.azure;
-    if (azure) {
-        const parts = architectureOrder.flatMap((a) => {
-            const l = azure[a];
-            return l ? [`${a} ${l.state} (${code(`${l.offerId}/${l.planId}`)}, job ${l.status})`] : [];
-        });
-        lines.push(`- Azure Marketplace: ${parts.join("; ")}`);
-    }
+    lines.push(...marketplaceLine("AWS Marketplace", outputs.marketplace?.[version]?.aws,
+        (l) => `${l.status} (${code(l.productId)}, change set ${code(l.changeSetId)})`));
+    lines.push(...marketplaceLine("Azure Marketplace", outputs.marketplace?.[version]?.azure,
+        (l) => `${l.state} (${code(`${l.offerId}/${l.planId}`)}, job ${l.status})`));
     return lines;
 }
 
@@ -109,7 +111,7 @@ export function renderSummary(outputs: StackOutputs, options: SummaryOptions = {
         const deprecated = outputs.deprecated?.[version];
         lines.push("", `${version}${deprecated ? ` (${deprecationNote(deprecated, options.now)})` : ""}`);
         const body = [
-            ...cloudOrder.flatMap((c) => cloudLines((outputs.images[version][c] ?? {}) as Partial<Record<Architecture, Record<string, string>>>, c, listLimit)),
+            ...cloudOrder.flatMap((c) => variantEntries(outputs.images[version][c]).flatMap(({ variant, perArch }) => cloudLines(perArch, c, variant, listLimit))),
             ...listingLines(outputs, version),
         ];
         lines.push(...(body.length > 0 ? body : ["- no images"]));

@@ -1,11 +1,12 @@
 /**
  * Pure renderers of the stack outputs: Markdown tables in the shape of a distribution's wiki AMI
- * table (| Region | x86_64 | arm64 | per cloud and version), CSV, and a flat JSON manifest.
+ * table (| Region | x86_64 | arm64 | per cloud, version and, when configured, variant), CSV, and a
+ * flat JSON manifest. Outputs without variants render exactly as they did before variants existed.
  * The same input always renders to the same bytes: every list is sorted, nothing depends on locale, and
  * time only through the `now` the caller gives (a deprecation date after it reads as scheduled).
  */
 import {
-    Architecture, Cloud, StackOutputs, architectureOrder, cloudOrder, compareStrings, versionsNewestFirst,
+    Architecture, Cloud, StackOutputs, architectureOrder, cloudOrder, compareStrings, hasVariants, variantEntries, versionsNewestFirst,
 } from "../components/outputs";
 
 /** One image of the flat manifest. */
@@ -14,6 +15,8 @@ export interface ManifestEntry {
     version: string;
     /** The cloud. */
     cloud: Cloud;
+    /** The variant; absent for an entry without a variant level. */
+    variant?: string;
     /** The architecture. */
     arch: Architecture;
     /** The region key: a region, "global" for GCP, "<cloud-name>/<region>" for OpenStack. */
@@ -22,12 +25,14 @@ export interface ManifestEntry {
     id: string;
 }
 
-/** One table: the images of one release in one cloud. */
+/** One table: the images of one release (and variant) in one cloud. */
 export interface RegionTable {
     /** The release version. */
     version: string;
     /** The cloud. */
     cloud: Cloud;
+    /** The variant; absent for an entry without a variant level. */
+    variant?: string;
     /** The architectures that have images, in their listed order. */
     architectures: Architecture[];
     /** One row per region, sorted by region: the ID per architecture, absent where there is none. */
@@ -43,40 +48,42 @@ export const cloudTitles: Record<Cloud, string> = {
     openstack: "OpenStack",
 };
 
-/** The tables of the outputs, clouds in their listed order, newest release first within each cloud. */
+/** The tables of the outputs, clouds in their listed order, newest release first within each cloud, then variants by name. */
 export function regionTables(outputs: StackOutputs): RegionTable[] {
     const tables: RegionTable[] = [];
     for (const cloud of cloudOrder) {
         for (const version of versionsNewestFirst(outputs)) {
-            const perArch = outputs.images[version][cloud] ?? {};
-            const archs = architectureOrder.filter((a) => Object.keys(perArch[a] ?? {}).length > 0);
-            if (archs.length === 0) {
-                continue;
+            for (const { variant, perArch } of variantEntries(outputs.images[version][cloud])) {
+                const archs = architectureOrder.filter((a) => Object.keys(perArch[a] ?? {}).length > 0);
+                if (archs.length === 0) {
+                    continue;
+                }
+                const regions = [...new Set(archs.flatMap((a) => Object.keys(perArch[a] ?? {})))].sort(compareStrings);
+                const rows = regions.map((region) => ({
+                    region,
+                    ids: Object.fromEntries(archs.flatMap((a) => {
+                        const id = (perArch[a] as Record<string, string> | undefined)?.[region];
+                        return id === undefined ? [] : [[a, id]];
+                    })) as Partial<Record<Architecture, string>>,
+                }));
+                tables.push({ version, cloud, ...(variant !== undefined ? { variant } : {}), architectures: archs, rows });
             }
-            const regions = [...new Set(archs.flatMap((a) => Object.keys(perArch[a] ?? {})))].sort(compareStrings);
-            const rows = regions.map((region) => ({
-                region,
-                ids: Object.fromEntries(archs.flatMap((a) => {
-                    const id = (perArch[a] as Record<string, string> | undefined)?.[region];
-                    return id === undefined ? [] : [[a, id]];
-                })) as Partial<Record<Architecture, string>>,
-            }));
-            tables.push({ version, cloud, architectures: archs, rows });
         }
     }
     return tables;
 }
 
-/** Every image as one entry: newest release first, then cloud, architecture and region. */
+/** Every image as one entry: newest release first, then cloud, variant, architecture and region. */
 export function manifestEntries(outputs: StackOutputs): ManifestEntry[] {
     const entries: ManifestEntry[] = [];
     for (const version of versionsNewestFirst(outputs)) {
         for (const cloud of cloudOrder) {
-            const perArch = outputs.images[version][cloud] ?? {};
-            for (const arch of architectureOrder) {
-                const ids = (perArch[arch] ?? {}) as Record<string, string>;
-                for (const region of Object.keys(ids).sort(compareStrings)) {
-                    entries.push({ version, cloud, arch, region, id: ids[region] });
+            for (const { variant, perArch } of variantEntries(outputs.images[version][cloud])) {
+                for (const arch of architectureOrder) {
+                    const ids = (perArch[arch] ?? {}) as Record<string, string>;
+                    for (const region of Object.keys(ids).sort(compareStrings)) {
+                        entries.push({ version, cloud, ...(variant !== undefined ? { variant } : {}), arch, region, id: ids[region] });
+                    }
                 }
             }
         }
@@ -115,7 +122,21 @@ export interface MarkdownOptions {
     now?: Date;
 }
 
-/** The Markdown page: one section per cloud, one | Region | x86_64 | arm64 | table per release. */
+/** The Azure community lines of one release and variant (`undefined`: the entry without a variant level). */
+function communityLines(outputs: StackOutputs, version: string, variant: string | undefined): string[] {
+    return variantEntries(outputs.community?.[version]?.azure)
+        .filter((entry) => entry.variant === variant)
+        .flatMap((entry) => architectureOrder.flatMap((arch) => {
+            const id = entry.perArch[arch];
+            const label = entry.variant !== undefined ? `${markdownText(entry.variant)}, ${arch}` : arch;
+            return id === undefined ? [] : [`Community image (${label}): ${markdownCode(id)}`, ""];
+        }));
+}
+
+/**
+ * The Markdown page: one section per cloud, one | Region | x86_64 | arm64 | table per release and,
+ * where the outputs have variants, one "Variant NAME" table per variant under the release.
+ */
 export function renderMarkdown(outputs: StackOutputs, options: MarkdownOptions = {}): string {
     const lines: string[] = ["# Images", ""];
     const tables = regionTables(outputs);
@@ -123,13 +144,21 @@ export function renderMarkdown(outputs: StackOutputs, options: MarkdownOptions =
         lines.push("No images are published.", "");
     }
     let cloud: Cloud | undefined;
-    for (const table of tables) {
+    let version: string | undefined;
+    tables.forEach((table, i) => {
         if (table.cloud !== cloud) {
             cloud = table.cloud;
+            version = undefined;
             lines.push(`## ${cloudTitles[cloud]}`, "");
         }
-        const deprecated = outputs.deprecated?.[table.version];
-        lines.push(`### ${markdownText(table.version)}${deprecated ? ` (${markdownText(deprecationNote(deprecated, options.now))})` : ""}`, "");
+        if (table.version !== version) {
+            version = table.version;
+            const deprecated = outputs.deprecated?.[table.version];
+            lines.push(`### ${markdownText(table.version)}${deprecated ? ` (${markdownText(deprecationNote(deprecated, options.now))})` : ""}`, "");
+        }
+        if (table.variant !== undefined) {
+            lines.push(`#### Variant ${markdownText(table.variant)}`, "");
+        }
         lines.push(`| Region | ${table.architectures.join(" | ")} |`);
         lines.push(`| --- |${table.architectures.map(() => " --- |").join("")}`);
         for (const row of table.rows) {
@@ -140,14 +169,18 @@ export function renderMarkdown(outputs: StackOutputs, options: MarkdownOptions =
             lines.push(`| ${markdownText(row.region)} | ${cells.join(" | ")} |`);
         }
         lines.push("");
-        const community = table.cloud === "azure" ? outputs.community?.[table.version]?.azure : undefined;
-        for (const arch of architectureOrder) {
-            const id = community?.[arch];
-            if (id !== undefined) {
-                lines.push(`Community image (${arch}): ${markdownCode(id)}`, "");
+        if (table.cloud === "azure") {
+            lines.push(...communityLines(outputs, table.version, table.variant));
+            // Community IDs of a variant without an Azure table of its own still get listed, after the release's last table.
+            const next = tables[i + 1];
+            if (next?.cloud !== "azure" || next.version !== table.version) {
+                const shown = new Set(tables.filter((t) => t.cloud === "azure" && t.version === table.version).map((t) => t.variant));
+                lines.push(...variantEntries(outputs.community?.[table.version]?.azure)
+                    .filter((entry) => !shown.has(entry.variant))
+                    .flatMap((entry) => communityLines(outputs, table.version, entry.variant)));
             }
         }
-    }
+    });
     return `${lines.join("\n").replace(/\n+$/, "")}\n`;
 }
 
@@ -156,10 +189,14 @@ export function csvField(value: string): string {
     return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, "\"\"")}"` : value;
 }
 
-/** The CSV table: version, cloud, region and a column per architecture; CRLF line ends (RFC 4180). */
+/**
+ * The CSV table: version, cloud, region and a column per architecture, plus a variant column after
+ * cloud when the outputs have variants; CRLF line ends (RFC 4180).
+ */
 export function renderCsv(outputs: StackOutputs): string {
-    const header = ["version", "cloud", "region", ...architectureOrder];
+    const variants = hasVariants(outputs);
+    const header = ["version", "cloud", ...(variants ? ["variant"] : []), "region", ...architectureOrder];
     const rows = regionTables(outputs).flatMap((table) =>
-        table.rows.map((row) => [table.version, table.cloud, row.region, ...architectureOrder.map((a) => row.ids[a] ?? "")]));
+        table.rows.map((row) => [table.version, table.cloud, ...(variants ? [table.variant ?? ""] : []), row.region, ...architectureOrder.map((a) => row.ids[a] ?? "")]));
     return [header, ...rows].map((fields) => `${fields.map(csvField).join(",")}\r\n`).join("");
 }
