@@ -8,6 +8,7 @@ import { problems, refuses } from "./helpers/config-problems";
 import { sharedRun } from "./helpers/shared-runs";
 import { named, ofType, runMocked } from "./mocks";
 import { runUnderMocks } from "../tools/mocks";
+import { main } from "../tools/plan";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -179,6 +180,7 @@ describe("Image variants", () => {
             const tpm = named(run, "release-2.20.0-aws-nitro-tpm-x86_64-ami").inputs;
             assert.deepStrictEqual([snp.name, snp.bootMode, snp.tpmSupport], ["constellation-v2.20.0-sev-snp-x86_64", "uefi", undefined]);
             assert.deepStrictEqual([tpm.name, tpm.bootMode, tpm.tpmSupport], ["constellation-v2.20.0-nitro-tpm-x86_64", "uefi", "v2.0"]);
+            assert.deepStrictEqual([snp.description, (snp.tags as Record<string, string>).Variant], ["constellation 2.20.0 sev-snp x86_64", "sev-snp"]);
             const imports = ofType(run, "aws:ebs/snapshotImport:SnapshotImport").map((r) => (r.inputs as any).diskContainer.userBucket.s3Key).sort();
             assert.deepStrictEqual(imports, ["v2.20.0/aws-nitro-tpm/constellation.raw", "v2.20.0/aws-sev-snp/constellation.raw"]);
         });
@@ -199,6 +201,15 @@ describe("Image variants", () => {
             assert.match(aws[0].inputs.releaseNotes, /releases\/tag\/v2\.20\.0$/);
             const azure = ofType(run, "image-publisher:azure:MarketplaceVersion");
             assert.deepStrictEqual(azure.map((r) => r.name), ["release-2.20.0-azure-cvm-marketplace"]);
+        });
+
+        it("plans with npm run plan, its outputs meeting their contract with the variant level", async () => {
+            let out = "";
+            let err = "";
+            const code = await main(["--stack", "prod", "--config", EXAMPLE, "--format", "json", "--now", "2026-12-02"], { out: (t) => { out += t; }, err: (t) => { err += t; } });
+            assert.strictEqual(code, 0, err);
+            const plan = JSON.parse(out) as { outputs: { images: Record<string, Record<string, Record<string, unknown>>> } };
+            assert.deepStrictEqual(Object.keys(plan.outputs.images["2.20.0"].aws).sort(), ["nitro-tpm", "sev-snp"]);
         });
 
         it("outputs every variant's image IDs under a variant level", async () => {

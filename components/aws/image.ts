@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { Architecture, AwsTarget, Release, artifactExtension, bucketAndKey } from "../config";
+import { Architecture, AwsTarget, Release, VariantEntry, artifactExtension, bucketAndKey } from "../config";
 import { shareImage } from "./sharing";
 import { AwsImageDeprecation } from "./deprecation";
 
@@ -16,6 +16,8 @@ export interface AwsImageArgs {
     product: string;
     /** The AMI name, rendered from the naming template. */
     imageName: string;
+    /** The variant, when variants are configured: named in the description and the tags. */
+    variant?: VariantEntry;
     /** dev or prod: dev never makes anything public, prod protects what it publishes. */
     environment: "dev" | "prod";
     /** Every region that gets the AMI, the source region included; "all" already resolved. */
@@ -55,8 +57,9 @@ export class AwsImage extends pulumi.ComponentResource {
             Product: args.product,
             Version: release.version,
             Architecture: architecture,
+            ...(args.variant ? { Variant: args.variant.name } : {}),
         };
-        const description = target.image.description ?? `${args.product} ${release.version} ${architecture}`;
+        const description = target.image.description ?? `${args.product} ${release.version}${args.variant ? ` ${args.variant.name}` : ""} ${architecture}`;
         // The deprecation time is set by an aws:ImageDeprecation per AMI and copy, which decides the time
         // when it runs; the plan carries the date only. `deprecationTime` is ignored on the AMI and copies
         // always: AMIs deprecated by earlier versions of this program carry it in their inputs, and without

@@ -125,7 +125,7 @@ export class GcpImage extends pulumi.ComponentResource {
             name: gceName(args.imageName),
             source: rawDiskSource(staged.uri),
             family: target.family ? gceName(renderTemplate(target.family, values)) : undefined,
-            description: `${product} ${release.version} (${architecture})`,
+            description: `${product} ${release.version}${args.variant ? ` ${args.variant.name}` : ""} (${architecture})`,
             guestOsFeatures: [...target.guestOsFeatures],
             licenses: [...target.licenses],
             labels: {
