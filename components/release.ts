@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { Cloud, Release as ReleaseSpec, StackConfig, renderTemplate, variantsOf } from "./config";
+import { Cloud, Release as ReleaseSpec, StackConfig, releaseVariantsOf, renderTemplate } from "./config";
 import { AwsListing, AzureListing } from "./outputs";
 import { CloudPublisher, PerArch, PublishedImage } from "./publisher";
 import { releaseTransformation } from "./lifecycle";
@@ -54,7 +54,7 @@ export class Release extends pulumi.ComponentResource {
 
         for (const publisher of args.publishers) {
             const cloud = publisher.cloud;
-            for (const variant of variantsOf(config, cloud)) {
+            for (const variant of releaseVariantsOf(config, cloud, release)) {
                 // With variants, each variant's images sit under its name, in the resource names and
                 // the outputs alike; without, the names and outputs are those of a stack without variants.
                 const slot = <T>(byCloud: Record<string, unknown>): PerArch<T> => (variant

@@ -152,6 +152,16 @@ describe("Image variants", () => {
             refuses(c, "image-publisher:releases[0].artifacts.gcp", /is staged once per variant of gcp into one object/);
         });
 
+        it("refuses a release's variants that are not configured, or where none are", () => {
+            const c = twoAwsVariants();
+            c.releases[0].variants = ["tpm", "sev-snp", "tpm"];
+            refuses(c, "image-publisher:releases[0].variants[1]", /^is not a variant; allowed: plain, tpm$/);
+            refuses(c, "image-publisher:releases[0].variants[2]", /is listed twice/);
+            const plain = baseConfig("prod");
+            plain.releases[0].variants = ["tpm"];
+            refuses(plain, "image-publisher:releases[0].variants", /no variants are configured/);
+        });
+
         it("registers nothing when the variants are invalid", async () => {
             const c = twoAwsVariants();
             c.variants[1].name = "plain";
@@ -172,6 +182,16 @@ describe("Image variants", () => {
                 "release-2.20.0-aws-sev-snp-x86_64",
                 "release-2.20.0-azure-cvm-x86_64",
             ]);
+        });
+
+        it("publishes a release only in the variants it names", async () => {
+            const c = example();
+            c.releases.push({ ...c.releases[0], version: "2.21.0", variants: ["sev-snp", "cvm"] });
+            const run = await runMocked(() => publish({ now: new Date("2026-12-02T00:00:00Z") }), { stack: "prod", config: c });
+            const images = run.resources.filter((r) => /^image-publisher:(aws|azure):Image$/.test(r.type) && r.name.startsWith("release-2.21.0")).map((r) => r.name).sort();
+            assert.deepStrictEqual(images, ["release-2.21.0-aws-sev-snp-x86_64", "release-2.21.0-azure-cvm-x86_64"]);
+            const outputs = run.outputs.images as unknown as Record<string, Record<string, Record<string, unknown>>>;
+            assert.deepStrictEqual(Object.keys(outputs["2.21.0"].aws), ["sev-snp"]);
         });
 
         it("gives each AMI its variant's settings, name and artifact", async () => {

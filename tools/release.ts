@@ -3,7 +3,7 @@ import { parseArgs } from "util";
 import { Storage } from "@google-cloud/storage";
 import { validateConfig, ValidatedConfig, namespace } from "../components/config/validate";
 import { enabledClouds } from "../components/config/checks";
-import { variantsOf } from "../components/config/variants";
+import { releaseVariantsOf } from "../components/config/variants";
 import { ArtifactStores, checkArtifacts, recordArtifacts } from "./release-artifacts";
 import { deprecationDate, findEntry, newEntry, parseDate, ReleaseInputError, todayUtc } from "./release-entry";
 import { planEdit } from "./release-plan";
@@ -163,7 +163,7 @@ export async function main(argv: string[], io: ReleaseIo, deps: ReleaseDeps = {}
             } else {
                 const skipped: string[] = [];
                 const checked = await checkArtifacts(release, enabledClouds(config), (deps.stores ?? defaultStores)(config), skipped,
-                    (cloud) => variantsOf(config, cloud).map((v) => v?.name));
+                    (cloud) => releaseVariantsOf(config, cloud, release).map((v) => v?.name));
                 if (skipped.length > 0) {
                     io.err(`release ${version}: not checked, local to the machine that publishes:\n${skipped.map((s) => `  - ${s}\n`).join("")}`);
                 }

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { Release, StackConfig, awsTargetFor, isListed, renderTemplate, variantsOf } from "../config";
+import { Release, StackConfig, awsTargetFor, isListed, releaseVariantsOf, renderTemplate } from "../config";
 import { CloudPublisher, ImageRequest, PublishedImage } from "../publisher";
 import { AwsImage } from "./image";
 import { awsPreflight } from "./preflight";
@@ -22,7 +22,7 @@ export class AwsPublisher implements CloudPublisher {
 
     async preflight(): Promise<void> {
         const { config } = this;
-        const imageNames = this.releases.flatMap((r) => variantsOf(config, "aws").flatMap((variant) => r.architectures.map((arch) =>
+        const imageNames = this.releases.flatMap((r) => releaseVariantsOf(config, "aws", r).flatMap((variant) => r.architectures.map((arch) =>
             renderTemplate(config.naming.image, { product: config.product.name, version: r.version, arch, cloud: "aws", variant: variant?.name }))));
         this.regions = (await awsPreflight(config.aws, config.environment, imageNames)).regions;
     }

@@ -70,6 +70,8 @@ export interface Release {
     lifecycle?: ReleaseLifecycle;
     /** true when the release takes changed stack-wide settings too, rather than keeping what it was published with. */
     reapplySettings?: boolean;
+    /** With variants: the variants the release ships, when config names them; every variant otherwise. */
+    variants?: string[];
 }
 
 /** The artifacts of a release: cloud → architecture → artifact. */

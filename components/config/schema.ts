@@ -15,6 +15,9 @@ const templateFields = ["product", "version", "major", "minor", "arch", "cloud",
 
 const nonEmpty = z.string().min(1, { error: "must not be empty" });
 
+/** A variant name: it goes into image names, resource names and the outputs, beside architecture names. */
+const variantName = z.string().regex(/^[a-z][a-z0-9-]{0,23}$/, { error: "is not a variant name; allowed: 1-24 lower-case letters, digits and hyphens, starting with a letter" });
+
 /** The placeholders of a template that are not known, such as ["{minr}"]. */
 export function unknownPlaceholders(text: string, known: string[] = templateFields): string[] {
     return [...text.matchAll(/\{([^}]*)\}/g)].filter((m) => !known.includes(m[1])).map((m) => m[0]);
@@ -118,6 +121,8 @@ export const releaseSchema = z.strictObject({
     unpublish: z.boolean().optional(),
     /** true: the release takes the stack-wide settings as they are now, even where that replaces its published images. */
     reapplySettings: z.boolean().optional(),
+    /** With variants: the variants this release ships; every configured variant when left out. */
+    variants: z.array(variantName).min(1).optional(),
 });
 
 const tags = z.record(z.string(), z.string()).default({});
@@ -135,8 +140,6 @@ const gcpGuestOsFeatures = z.array(z.enum([
 ]));
 /** The boot modes ImportImage takes. */
 const alicloudBootMode = z.enum(["BIOS", "UEFI"], { error: "is not a boot mode ImportImage takes; allowed: BIOS or UEFI (UEFI for arm64)" });
-/** A variant name: it goes into image names, resource names and the outputs, beside architecture names. */
-const variantName = z.string().regex(/^[a-z][a-z0-9-]{0,23}$/, { error: "is not a variant name; allowed: 1-24 lower-case letters, digits and hyphens, starting with a letter" });
 
 const awsRegions = z.union([z.literal("all"), z.array(nonEmpty).min(1)]);
 

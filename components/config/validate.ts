@@ -242,6 +242,7 @@ function resolveRelease(config: StackConfig, entry: ReleaseEntry, now: Date): Re
         ...(entry.awsMarketplace === false ? { awsMarketplace: false } : {}),
         ...(entry.retire ? { lifecycle: "retired" as const } : entry.unpublish ? { lifecycle: "unpublished" as const } : {}),
         ...(entry.reapplySettings ? { reapplySettings: true } : {}),
+        ...(entry.variants ? { variants: entry.variants } : {}),
     };
 }
 

@@ -14,6 +14,11 @@ export function variantsOf(config: Pick<StackConfig, "variants" | Cloud>, cloud:
     return config.variants.filter((v) => variantClouds(config, v).includes(cloud));
 }
 
+/** The variants of a cloud that a release ships: those its `variants` names, or all of them. */
+export function releaseVariantsOf(config: Pick<StackConfig, "variants" | Cloud>, cloud: Cloud, release: { variants?: string[] }): (VariantEntry | undefined)[] {
+    return variantsOf(config, cloud).filter((v) => v === undefined || release.variants === undefined || release.variants.includes(v.name));
+}
+
 /** The clouds a variant goes to: those it lists, or every enabled cloud. */
 export function variantClouds(config: Pick<StackConfig, Cloud>, variant: VariantEntry): Cloud[] {
     return variant.clouds ?? enabledClouds(config);

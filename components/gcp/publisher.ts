@@ -34,7 +34,7 @@ export class GcpPublisher implements CloudPublisher {
     /** The replacement a deprecated release's image names: its successor's image of the same architecture and variant. */
     private replacement(release: Release, arch: Architecture, variant?: VariantEntry): string | undefined {
         const { config } = this;
-        const successor = successorOf(release, this.releases);
+        const successor = successorOf(release, this.releases.filter((r) => !variant || !r.variants || r.variants.includes(variant.name)));
         if (!successor || !release.deprecation?.passed || !config.gcp.project) {
             return undefined;
         }

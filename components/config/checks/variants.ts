@@ -55,6 +55,15 @@ export function checkVariants(ctx: CheckContext): void {
                 `has no variant for ${cloud}, which is enabled, so ${cloud} would publish nothing; allowed: a variant whose clouds include ${cloud} (or leave its clouds out), or disable ${cloud}`);
         }
     }
+    (config.releases ?? []).forEach((r, i) => {
+        r?.variants?.forEach((name, j) => {
+            if (!seen.has(name)) {
+                ctx.add(["releases", i, "variants", j], name, `is not a variant; allowed: ${[...seen.keys()].join(", ")}`);
+            } else if (r.variants?.indexOf(name) !== j) {
+                ctx.add(["releases", i, "variants", j], name, "is listed twice; allowed: each variant once");
+            }
+        });
+    });
     checkSharedNames(ctx);
     checkMarketplaceVariant(ctx, "aws");
     checkMarketplaceVariant(ctx, "azure");
@@ -86,6 +95,11 @@ function refuseVariantPlaceholders(ctx: CheckContext): void {
         }
     });
     const reported = new Set<string>();
+    (config.releases ?? []).forEach((r, i) => {
+        if (r?.variants !== undefined) {
+            ctx.add(["releases", i, "variants"], r.variants, "names variants, but no variants are configured; allowed: no key, or configure variants");
+        }
+    });
     for (const [path, text] of templates) {
         const key = path.join(".");
         if (usesVariant(text) && !reported.has(key)) {
