@@ -5,8 +5,9 @@ import { ProgramError } from "../tools/mocks";
 import { readStackConfig } from "../tools/stack-config";
 import { baseConfig } from "./fixtures/config";
 import { problems, refuses } from "./helpers/config-problems";
-import { sharedRun } from "./helpers/shared-runs";
-import { named, ofType, runMocked } from "./mocks";
+import { committedStackRun, sharedRun } from "./helpers/shared-runs";
+import { validateOutputs } from "../components/outputs";
+import { defaultFixtures, named, ofType, runMocked } from "./mocks";
 import { runUnderMocks } from "../tools/mocks";
 import { main } from "../tools/plan";
 import * as fs from "fs";
@@ -24,7 +25,12 @@ const EXAMPLE = "examples/Pulumi.constellation.yaml";
 
 /** The Constellation-shaped example stack's config values, without the namespace, parsed. */
 function example(): Record<string, any> {
-    const values = readStackConfig(EXAMPLE).values;
+    return stackValues(EXAMPLE);
+}
+
+/** A stack file's config values, without the namespace, parsed. */
+function stackValues(file: string): Record<string, any> {
+    const values = readStackConfig(file).values;
     return Object.fromEntries(Object.entries(values).map(([k, v]) => {
         const key = k.replace(/^image-publisher:/, "");
         try {
@@ -121,11 +127,45 @@ describe("Image variants", () => {
             const c = twoAwsVariants();
             c.gcp = { enabled: true, project: "test-project", family: "{product}-{arch}" };
             c.releases[0].artifacts.gcp = "gs://artifacts/{variant}/{product}-{version}-{arch}-gcpimage.tar.gz";
-            refuses(c, "image-publisher:gcp.family", /plain and tpm would share one image family/);
+            refuses(c, "image-publisher:gcp.family", /renders family "testlinux-arm64" for both plain and tpm, whose newest image would be either/);
             const constellation = example();
             constellation.variants[0].clouds = ["aws", "azure"];
             constellation.azure.image.sku = "{product}";
-            refuses(constellation, "image-publisher:azure.image.sku", /sev-snp and cvm would share one image definition/);
+            refuses(constellation, "image-publisher:azure.image.sku", /renders image definition "constellation" for both sev-snp x86_64 V2 and cvm x86_64 V2/);
+        });
+
+        it("refuses Azure definitions that two variants share once -arm64 is added", () => {
+            const c = example();
+            c.variants = [{ name: "cvm", clouds: ["azure"] }, { name: "cvm-arm64", clouds: ["azure"] }, { name: "sev-snp", clouds: ["aws"] }];
+            c.releases[0].architectures = ["x86_64", "arm64"];
+            refuses(c, "image-publisher:azure.image.sku", /renders image definition "constellation-cvm-arm64" for both cvm arm64 V2 and cvm-arm64 x86_64 V2/);
+        });
+
+        it("refuses one sha256 for a URI that names a file per variant", () => {
+            const c = twoAwsVariants();
+            c.releases[0].artifacts.aws = { uri: c.releases[0].artifacts.aws, sha256: "3f786850e387550fdab836ed7e6dc881de23001b3f786850e387550fdab836ed" };
+            refuses(c, "image-publisher:releases[0].artifacts.aws", /gives one sha256 for a URI with \{variant\}/);
+        });
+
+        it("refuses a confidential Azure variant of generation 1, and a confidential GCP variant without UEFI", () => {
+            const c = example();
+            c.variants[2].azure.hyperVGenerations = ["V1", "V2"];
+            refuses(c, "image-publisher:variants[2].azure", /confidential VMs run generation 2 x64 images only/);
+            const gcp = twoAwsVariants();
+            gcp.gcp = { enabled: true, project: "test-project", family: "{product}-{variant}-{arch}" };
+            gcp.releases[0].artifacts.gcp = "gs://artifacts/{variant}/{product}-{version}-{arch}-gcpimage.tar.gz";
+            gcp.variants[1].gcp = { guestOsFeatures: ["SEV_SNP_CAPABLE", "GVNIC", "GVNIC"] };
+            refuses(gcp, "image-publisher:variants[1].gcp.guestOsFeatures", /without UEFI_COMPATIBLE/);
+            refuses(gcp, "image-publisher:variants[1].gcp.guestOsFeatures[2]", /is listed twice/);
+        });
+
+        it("refuses legacy BIOS for arm64 AMIs, in the stack and in a variant", () => {
+            const c = twoAwsVariants();
+            c.variants[0].aws = { bootMode: "legacy-bios" };
+            refuses(c, "image-publisher:variants[0].aws.bootMode", /Graviton instances boot UEFI only/);
+            const stack = baseConfig("prod");
+            stack.aws.image = { bootMode: "legacy-bios" };
+            refuses(stack, "image-publisher:aws.image.bootMode", /Graviton instances boot UEFI only/);
         });
 
         it("needs aws.marketplace.variant when two variants go to AWS, and refuses one that does not exist or does not go there", () => {
@@ -173,6 +213,77 @@ describe("Image variants", () => {
         });
     });
 
+    describe("a published stack that adds variants", () => {
+        /** The committed prod stack with two variants from 1592.5 on; its two published releases keep theirs. */
+        function prodWithVariants(): Record<string, any> {
+            const c = stackValues("Pulumi.prod.yaml");
+            c.naming.image = "{product}-{version}-{variant}-{arch}";
+            c.gcp.family = "{product}-{variant}-{arch}";
+            c.azure.image.sku = "{product}-{variant}";
+            c.aws.marketplace.variant = "generic";
+            c.variants = [
+                { name: "generic" },
+                { name: "trusted", clouds: ["aws", "gcp"], gcp: { guestOsFeatures: ["UEFI_COMPATIBLE", "GVNIC", "SECURE_BOOT"] } },
+            ];
+            for (const r of c.releases) {
+                r.withoutVariants = true;
+            }
+            const next = JSON.parse(JSON.stringify(c.releases[1]).split("/{version}/").join("/{version}/{variant}/"));
+            delete next.withoutVariants;
+            c.releases.push({ ...next, version: "1592.5", releaseNotes: "Acme Linux 1592.5." });
+            return c;
+        }
+
+        it("keeps every resource of the releases marked withoutVariants, and the gallery's definitions, as they were", async () => {
+            const before = await committedStackRun("prod");
+            const cfg = prodWithVariants();
+            const after = await runMocked(() => publish({ now: new Date("2026-11-22T00:00:00Z") }), {
+                // Four more public AMIs per region than the committed prod plans: a raised quota.
+                stack: "prod", config: cfg, secretKeys: readStackConfig("Pulumi.prod.yaml").secretKeys, fixtures: { ...defaultFixtures(), awsPublicAmiQuota: 20 },
+            });
+            const kept = (run: { resources: { name: string; type: string; inputs: unknown }[] }) => run.resources
+                .filter((r) => /^(release-(1577\.2|1592\.4)|azure-(x86_64|arm64))/.test(r.name))
+                .map((r) => JSON.stringify([r.name, r.type, r.inputs])).sort();
+            const was = kept(before);
+            assert.ok(was.length > 300, `expected the published releases' resources, got ${was.length}`);
+            assert.deepStrictEqual(kept(after), was);
+            const added = after.resources.filter((r) => r.name.startsWith("release-1592.5-") && /:Image$/.test(r.type) && r.type.startsWith("image-publisher")).map((r) => r.name);
+            assert.ok(added.includes("release-1592.5-aws-trusted-arm64") && added.includes("release-1592.5-azure-generic-x86_64"), added.join(", "));
+            assert.ok(after.resources.some((r) => r.name === "azure-generic-x86_64-v2"), "the generic variant's own definition");
+            const images = after.outputs.images as unknown as Record<string, Record<string, Record<string, unknown>>>;
+            assert.deepStrictEqual(Object.keys(images["1592.4"].aws).sort(), ["arm64", "x86_64"]);
+            assert.deepStrictEqual(Object.keys(images["1592.5"].aws).sort(), ["generic", "trusted"]);
+            validateOutputs(JSON.parse(JSON.stringify(after.outputs)), "prod with variants");
+        });
+
+        it("refuses withoutVariants where no variants are configured, beside a release's variants, and with a {variant} artifact", () => {
+            const plain = baseConfig("prod");
+            plain.releases[0].withoutVariants = true;
+            refuses(plain, "image-publisher:releases[0].withoutVariants", /none are configured/);
+            const both = twoAwsVariants();
+            both.releases[0].withoutVariants = true;
+            both.releases[0].variants = ["tpm"];
+            refuses(both, "image-publisher:releases[0].withoutVariants", /is set beside releases\[\]\.variants/);
+            refuses(both, "image-publisher:releases[0].artifacts.aws", /uses \{variant\} in a release without variants/);
+        });
+
+        it("refuses an Azure SKU without {variant} where releases without variants share Azure with one", () => {
+            const c = prodWithVariants();
+            c.azure.image.sku = "{product}";
+            refuses(c, "image-publisher:azure.image.sku", /renders image definition "acmelinux-arm64" for both the releases without variants arm64 V2 and generic arm64 V2/);
+        });
+    });
+
+    describe("image settings", () => {
+        it("registers each variant's AMI with the variant's settings over the stack's", async () => {
+            const run = await runMocked(() => publish(), { stack: "prod", config: twoAwsVariants() });
+            const plain = named(run, "release-1.0-aws-plain-arm64-ami").inputs;
+            const tpm = named(run, "release-1.0-aws-tpm-arm64-ami").inputs;
+            assert.deepStrictEqual([plain.bootMode, plain.tpmSupport], ["uefi-preferred", undefined]);
+            assert.deepStrictEqual([tpm.bootMode, tpm.tpmSupport], ["uefi", "v2.0"]);
+        });
+    });
+
     describe("the Constellation-shaped example stack", () => {
         it("publishes each variant to its own clouds, named release-<version>-<cloud>-<variant>-<arch>", async () => {
             const run = await exampleRun();
@@ -194,12 +305,11 @@ describe("Image variants", () => {
             assert.deepStrictEqual(Object.keys(outputs["2.21.0"].aws), ["sev-snp"]);
         });
 
-        it("gives each AMI its variant's settings, name and artifact", async () => {
+        it("gives each AMI its variant's name and artifact", async () => {
             const run = await exampleRun();
             const snp = named(run, "release-2.20.0-aws-sev-snp-x86_64-ami").inputs;
             const tpm = named(run, "release-2.20.0-aws-nitro-tpm-x86_64-ami").inputs;
-            assert.deepStrictEqual([snp.name, snp.bootMode, snp.tpmSupport], ["constellation-v2.20.0-sev-snp-x86_64", "uefi", undefined]);
-            assert.deepStrictEqual([tpm.name, tpm.bootMode, tpm.tpmSupport], ["constellation-v2.20.0-nitro-tpm-x86_64", "uefi", "v2.0"]);
+            assert.deepStrictEqual([snp.name, tpm.name], ["constellation-v2.20.0-sev-snp-x86_64", "constellation-v2.20.0-nitro-tpm-x86_64"]);
             assert.deepStrictEqual([snp.description, (snp.tags as Record<string, string>).Variant], ["constellation 2.20.0 sev-snp x86_64", "sev-snp"]);
             const imports = ofType(run, "aws:ebs/snapshotImport:SnapshotImport").map((r) => (r.inputs as any).diskContainer.userBucket.s3Key).sort();
             assert.deepStrictEqual(imports, ["v2.20.0/aws-nitro-tpm/constellation.raw", "v2.20.0/aws-sev-snp/constellation.raw"]);

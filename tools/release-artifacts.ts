@@ -106,8 +106,8 @@ export function recordArtifacts(entry: EntryData, checked: CheckedArtifact[]): E
             if (c && raw) {
                 perArch[arch] = { uri: raw.uri, ...(c.found.sha256 ? { sha256: c.found.sha256 } : {}), size: c.found.size };
             } else if (raw) {
-                // Not looked up (a file:// artifact): kept as it was named.
-                perArch[arch] = raw.uri;
+                // Not looked up (a file:// artifact, or a file per variant): kept as it was named.
+                perArch[arch] = raw.sha256 ? { uri: raw.uri, sha256: raw.sha256 } : raw.uri;
             }
         }
         artifacts[cloud] = perArch;

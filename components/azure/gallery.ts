@@ -36,6 +36,8 @@ export interface AzureGalleryArgs {
     architectures: Architecture[];
     /** With variants: each variant that goes to Azure, with its target; each gets its own definitions. */
     variants?: { name: string; target: AzureTarget }[];
+    /** With variants: true when releases published before them keep the definitions a stack without variants has. */
+    unvaried?: boolean;
 }
 
 /** One image definition of the gallery. */
@@ -162,7 +164,8 @@ export class AzureGallery extends pulumi.ComponentResource {
         this.definitions = {};
         const wanted = allArchitectures.filter((arch) => args.architectures.includes(arch));
         // Without variants, one set of definitions under the names a stack without variants has always had.
-        for (const variant of args.variants ?? [undefined]) {
+        const groups = args.variants === undefined ? [undefined] : [...(args.unvaried ? [undefined] : []), ...args.variants];
+        for (const variant of groups) {
             const image = (variant?.target ?? target).image;
             for (const arch of wanted) {
                 for (const generation of generationsFor(arch, image.hyperVGenerations)) {

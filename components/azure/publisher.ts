@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { Architecture, AzureTarget, Release, StackConfig, VariantEntry, azureTargetFor, isListed, variantsOf } from "../config";
+import { Architecture, AzureTarget, Release, StackConfig, VariantEntry, azureTargetFor, isListed, publishesUnvaried, variantsOf } from "../config";
 import { CloudPublisher, ImageRequest, PerArch, PublishedImage } from "../publisher";
 import type { PermissionReader } from "./blob-access";
 import { AzureGallery } from "./gallery";
@@ -42,7 +42,8 @@ export class AzurePublisher implements CloudPublisher<AzurePublishedImage> {
         const variants = config.variants === undefined ? undefined
             : variantsOf(config, "azure").flatMap((v) => (v ? [{ name: v.name, target: azureTargetFor(this.target, v) }] : []));
         this.gallery = new AzureGallery("azure", {
-            target: this.target, product: config.product.name, environment: config.environment, architectures, ...(variants ? { variants } : {}),
+            target: this.target, product: config.product.name, environment: config.environment, architectures,
+            ...(variants ? { variants, unvaried: publishesUnvaried(config, this.releases) } : {}),
         });
     }
 

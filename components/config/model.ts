@@ -72,6 +72,8 @@ export interface Release {
     reapplySettings?: boolean;
     /** With variants: the variants the release ships, when config names them; every variant otherwise. */
     variants?: string[];
+    /** With variants: true for a release published before the stack had them, which keeps its one image per cloud. */
+    withoutVariants?: boolean;
 }
 
 /** The artifacts of a release: cloud → architecture → artifact. */
@@ -101,7 +103,16 @@ export interface TemplateValues {
 export function renderTemplate(template: string, values: TemplateValues): string {
     const [major, minor] = values.version.split(".");
     const table: Record<string, string | undefined> = { ...values, major, minor };
-    return template.replace(/\{([a-z]+)\}/g, (whole, key: string) => table[key] ?? whole);
+    return withoutVariant(template, values.variant).replace(/\{([a-z]+)\}/g, (whole, key: string) => table[key] ?? whole);
+}
+
+/**
+ * A template rendered for no variant (a release published before the stack had variants) drops
+ * {variant} with one separator beside it, so that "{product}-{version}-{variant}-{arch}" names it
+ * as "{product}-{version}-{arch}" did. Without variants configured, validation refuses {variant}.
+ */
+function withoutVariant(template: string, variant: string | undefined): string {
+    return variant !== undefined ? template : template.replace(/[-_.]\{variant\}|\{variant\}[-_.]?/g, "");
 }
 
 /** The artifact URI's file extension, lower case, such as "raw", "vhd" or "tar.gz". */

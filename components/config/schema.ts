@@ -123,6 +123,8 @@ export const releaseSchema = z.strictObject({
     reapplySettings: z.boolean().optional(),
     /** With variants: the variants this release ships; every configured variant when left out. */
     variants: z.array(variantName).min(1).optional(),
+    /** With variants: the release keeps the one image per cloud it was published with before the stack had variants. */
+    withoutVariants: z.boolean().optional(),
 });
 
 const tags = z.record(z.string(), z.string()).default({});

@@ -236,13 +236,14 @@ function resolveRelease(config: StackConfig, entry: ReleaseEntry, now: Date): Re
         major: entry.version.split(".")[0],
         architectures: entry.architectures,
         artifacts: renderArtifacts(config, entry),
-        ...(config.variants ? { variantArtifacts: Object.fromEntries(config.variants.map((v) => [v.name, renderArtifacts(config, entry, v.name)])) } : {}),
+        ...(config.variants && !entry.withoutVariants ? { variantArtifacts: Object.fromEntries(config.variants.map((v) => [v.name, renderArtifacts(config, entry, v.name)])) } : {}),
         deprecation: deprecationOf(entry, now),
         releaseNotes: entry.releaseNotes,
         ...(entry.awsMarketplace === false ? { awsMarketplace: false } : {}),
         ...(entry.retire ? { lifecycle: "retired" as const } : entry.unpublish ? { lifecycle: "unpublished" as const } : {}),
         ...(entry.reapplySettings ? { reapplySettings: true } : {}),
         ...(entry.variants ? { variants: entry.variants } : {}),
+        ...(entry.withoutVariants ? { withoutVariants: true } : {}),
     };
 }
 

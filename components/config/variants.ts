@@ -15,8 +15,19 @@ export function variantsOf(config: Pick<StackConfig, "variants" | Cloud>, cloud:
 }
 
 /** The variants of a cloud that a release ships: those its `variants` names, or all of them. */
-export function releaseVariantsOf(config: Pick<StackConfig, "variants" | Cloud>, cloud: Cloud, release: { variants?: string[] }): (VariantEntry | undefined)[] {
+export function releaseVariantsOf(config: Pick<StackConfig, "variants" | Cloud>, cloud: Cloud, release: { variants?: string[]; withoutVariants?: boolean }): (VariantEntry | undefined)[] {
+    if (release.withoutVariants) {
+        return [undefined];
+    }
     return variantsOf(config, cloud).filter((v) => v === undefined || release.variants === undefined || release.variants.includes(v.name));
+}
+
+/**
+ * Whether a cloud also publishes as a stack without variants does: with no variants configured, or
+ * for the releases published before the stack had them (`withoutVariants`).
+ */
+export function publishesUnvaried(config: Pick<StackConfig, "variants">, releases: { withoutVariants?: boolean }[]): boolean {
+    return config.variants === undefined || releases.some((r) => r.withoutVariants === true);
 }
 
 /** The clouds a variant goes to: those it lists, or every enabled cloud. */

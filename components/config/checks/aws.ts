@@ -32,6 +32,10 @@ export function checkAws(ctx: CheckContext): void {
             add(["aws", "image", "kmsKeyId"], aws.image.kmsKeyId, "is set while aws.image.encrypted is false, which AWS refuses; allowed: encrypted: true with a KMS key, or no kmsKeyId");
         }
         // NitroTPM needs UEFI boot ("Amazon EC2 NitroTPM", prerequisites: the AMI's boot mode is uefi or uefi-preferred).
+        // Graviton boots UEFI only ("Boot modes", docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-boot.html).
+        if (aws.image.bootMode === "legacy-bios" && (config.releases ?? []).some((r) => r?.architectures.includes("arm64") && r.artifacts.aws !== undefined)) {
+            add(["aws", "image", "bootMode"], "legacy-bios", "cannot boot arm64, which a release ships: Graviton instances boot UEFI only; allowed: uefi or uefi-preferred");
+        }
         if (aws.image.tpmSupport && aws.image.bootMode === "legacy-bios") {
             add(["aws", "image", "tpmSupport"], true, "needs UEFI boot and aws.image.bootMode is legacy-bios; allowed: tpmSupport false, or bootMode uefi or uefi-preferred");
         }

@@ -93,7 +93,8 @@ export function checkNames(ctx: CheckContext): void {
             if (r === undefined) {
                 return;
             }
-            for (const variant of variants.filter((v) => v === undefined || r.variants === undefined || r.variants.includes(v))) {
+            const own = r.withoutVariants ? [undefined] : variants.filter((v) => v === undefined || r.variants === undefined || r.variants.includes(v));
+            for (const variant of own) {
                 for (const arch of r.architectures as Architecture[]) {
                     const name = rule.name(renderTemplate(template, { product, version: r.version, arch, cloud, variant }));
                     const where = `releases[${i}] ${arch}${variant === undefined ? "" : ` variant ${variant}`}`;

@@ -1,6 +1,8 @@
 import { CheckContext, PartialConfig } from "./context";
 import { enabledClouds, rawArtifact } from "./artifacts";
-import { Cloud, VariantEntry } from "../model";
+import { Architecture, Cloud, VariantEntry, renderTemplate } from "../model";
+import { gceName } from "../../gcp/names";
+import { HyperVGeneration, definitionName, definitionSku, generationsFor } from "../../azure/names";
 import { needsStaging } from "../../staging/location";
 
 /** Whether a template uses {variant}. */
@@ -56,6 +58,20 @@ export function checkVariants(ctx: CheckContext): void {
         }
     }
     (config.releases ?? []).forEach((r, i) => {
+        if (r?.withoutVariants && r.variants !== undefined) {
+            ctx.add(["releases", i, "withoutVariants"], true, "is set beside releases[].variants; allowed: one of them: the variants the release ships, or none (published before the stack had variants)");
+        }
+        for (const cloud of enabled) {
+            const spec = r?.artifacts[cloud];
+            const uris = r === undefined ? [] : r.architectures.map((arch) => rawArtifact(r, cloud, arch)).filter((a) => a !== undefined);
+            if (r?.withoutVariants && uris.some((a) => usesVariant(a.uri))) {
+                ctx.add(["releases", i, "artifacts", cloud], spec, "uses {variant} in a release without variants; allowed: the artifact it was published from");
+            }
+            // One sha256 cannot check a file per variant (VhdBlob and the staging copy verify it).
+            if (!r?.withoutVariants && uris.some((a) => a.sha256 !== undefined && usesVariant(a.uri))) {
+                ctx.add(["releases", i, "artifacts", cloud], spec, "gives one sha256 for a URI with {variant}, which names a file per variant; allowed: no sha256 there, or one URI per file");
+            }
+        }
         r?.variants?.forEach((name, j) => {
             if (!seen.has(name)) {
                 ctx.add(["releases", i, "variants", j], name, `is not a variant; allowed: ${[...seen.keys()].join(", ")}`);
@@ -99,6 +115,9 @@ function refuseVariantPlaceholders(ctx: CheckContext): void {
         if (r?.variants !== undefined) {
             ctx.add(["releases", i, "variants"], r.variants, "names variants, but no variants are configured; allowed: no key, or configure variants");
         }
+        if (r?.withoutVariants !== undefined) {
+            ctx.add(["releases", i, "withoutVariants"], r.withoutVariants, "is for a stack with variants, and none are configured; allowed: no key");
+        }
     });
     for (const [path, text] of templates) {
         const key = path.join(".");
@@ -116,24 +135,71 @@ function refuseVariantPlaceholders(ctx: CheckContext): void {
 }
 
 /**
- * Where two variants of one cloud would share a stack-wide name, the template must tell them apart.
- * A GCP image family points at its newest image ("an image family always points to the latest image
- * in the family that is not deprecated", cloud.google.com/compute/docs/images/image-families-best-practices),
- * so two variants in one family would hand out either. An Azure image definition is one
- * (publisher, offer, SKU) in its gallery (learn.microsoft.com/azure/virtual-machines/shared-image-galleries,
- * "Image definitions"), and holds one security type, so two variants need two SKUs.
+ * The groups of images a cloud publishes: each variant that goes to it, and, when releases
+ * published before the stack had variants keep theirs (`withoutVariants`), the unnamed group.
+ */
+function groupsOf(config: PartialConfig, cloud: Cloud): (VariantEntry | undefined)[] {
+    const unvaried = (config.releases ?? []).some((r) => r?.withoutVariants === true);
+    return [...(unvaried ? [undefined] : []), ...variantsTo(config, cloud).map((v) => v.variant)];
+}
+
+const groupName = (v: VariantEntry | undefined) => (v === undefined ? "the releases without variants" : v.name);
+
+/**
+ * Where two groups of one cloud would share a stack-wide name once rendered, the template must tell
+ * them apart. A GCP image family points at its newest image ("an image family always points to the
+ * latest image in the family that is not deprecated",
+ * cloud.google.com/compute/docs/images/image-families-best-practices), so two variants in one family
+ * would hand out either. An Azure image definition is one (publisher, offer, SKU) in its gallery
+ * (learn.microsoft.com/azure/virtual-machines/shared-image-galleries, "Image definitions") and holds
+ * one security type; its name gets "-arm64" and "-gen1" added (azure/names.ts), so names are compared
+ * as rendered, per architecture and generation.
  */
 function checkSharedNames(ctx: CheckContext): void {
     const { config } = ctx;
-    const gcpVariants = config.gcp?.enabled ? variantsTo(config, "gcp") : [];
-    if (gcpVariants.length > 1 && config.gcp?.family !== undefined && !usesVariant(config.gcp.family)) {
-        ctx.add(["gcp", "family"], config.gcp.family,
-            `has no {variant}, so ${gcpVariants.map((v) => v.variant.name).join(" and ")} would share one image family, whose newest image would be either; allowed: a family template with {variant}`);
+    const product = config.product?.name;
+    if (product === undefined) {
+        return;
     }
-    const azureVariants = config.azure?.enabled ? variantsTo(config, "azure") : [];
-    if (azureVariants.length > 1 && config.azure !== undefined && !usesVariant(config.azure.image.sku)) {
-        ctx.add(["azure", "image", "sku"], config.azure.image.sku,
-            `has no {variant}, so ${azureVariants.map((v) => v.variant.name).join(" and ")} would share one image definition (one SKU, one security type); allowed: a SKU template with {variant}`);
+    const architectures = [...new Set((config.releases ?? []).flatMap((r) => r?.architectures ?? []))].sort() as Architecture[];
+    if (config.gcp?.enabled && config.gcp.family !== undefined) {
+        const family = config.gcp.family;
+        const seen = new Map<string, string>();
+        for (const group of groupsOf(config, "gcp")) {
+            for (const arch of architectures) {
+                const name = gceName(renderTemplate(family, { product, version: "0.0", arch, cloud: "gcp", variant: group?.name }));
+                const first = seen.get(name);
+                if (first !== undefined && first !== groupName(group)) {
+                    ctx.add(["gcp", "family"], family,
+                        `renders family ${JSON.stringify(name)} for both ${first} and ${groupName(group)}, whose newest image would be either; allowed: a family template with {variant}`);
+                    return;
+                }
+                seen.set(name, groupName(group));
+            }
+        }
+    }
+    const azure = config.azure;
+    if (azure?.enabled) {
+        const seen = new Map<string, string>();
+        for (const group of groupsOf(config, "azure")) {
+            const generations = (group?.azure?.hyperVGenerations ?? azure.image.hyperVGenerations) as HyperVGeneration[];
+            for (const arch of architectures) {
+                for (const generation of generationsFor(arch, generations)) {
+                    // A SKU that cannot render is reported by checks/azure.ts.
+                    const name = attempt(() => definitionName(definitionSku(azure.image.sku, product, arch, generation, group?.name)));
+                    if (name === undefined) {
+                        return;
+                    }
+                    const first = seen.get(name);
+                    if (first !== undefined) {
+                        ctx.add(["azure", "image", "sku"], azure.image.sku,
+                            `renders image definition ${JSON.stringify(name)} for both ${first} and ${groupName(group)} ${arch} ${generation}, one definition with one security type; allowed: a SKU template with {variant}, and variant names that stay apart once -arm64 and -gen1 are added`);
+                        return;
+                    }
+                    seen.set(name, `${groupName(group)} ${arch} ${generation}`);
+                }
+            }
+        }
     }
 }
 
@@ -171,6 +237,34 @@ function checkVariantSettings(ctx: CheckContext): void {
         if (config.alicloud?.enabled && variant.alicloud?.bootMode === "BIOS" && ships("alicloud")) {
             ctx.add(["variants", i, "alicloud", "bootMode"], "BIOS", "cannot import arm64, which a release ships, since ImportImage takes arm64 only with UEFI; allowed: UEFI");
         }
+        // Graviton boots UEFI only ("Boot modes", docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-boot.html:
+        // "Graviton instance types ... support UEFI"), so an arm64 AMI cannot boot legacy BIOS.
+        if (config.aws?.enabled && variant.aws?.bootMode === "legacy-bios" && ships("aws")) {
+            ctx.add(["variants", i, "aws", "bootMode"], "legacy-bios", "cannot boot arm64, which a release ships: Graviton instances boot UEFI only; allowed: uefi or uefi-preferred");
+        }
+        // Confidential VMs are Generation 2 and x64 only ("Azure confidential VMs", learn.microsoft.com/azure/confidential-computing/
+        // confidential-vm-overview: Gen 2 images; DCasv5/ECasv5/DCesv5 sizes are x64); a V1 definition would silently not be confidential.
+        const securityType = variant.azure?.securityType;
+        if (config.azure?.enabled && securityType !== undefined && /Confidential/.test(securityType)) {
+            const generations = variant.azure?.hyperVGenerations ?? config.azure.image.hyperVGenerations;
+            if (generations.includes("V1") || ships("azure")) {
+                ctx.add(["variants", i, "azure"], variant.azure,
+                    `makes ${securityType} images${generations.includes("V1") ? " of Hyper-V generation 1" : ""}${ships("azure") ? " for arm64, which a release ships" : ""}, and confidential VMs run generation 2 x64 images only; allowed: hyperVGenerations [V2], x86_64 releases`);
+            }
+        }
+        // Confidential VM images boot UEFI: the confidential guest OS features come with UEFI_COMPATIBLE
+        // (cloud.google.com/confidential-computing/confidential-vm/docs/create-custom-confidential-vm-images).
+        const features = variant.gcp?.guestOsFeatures;
+        if (config.gcp?.enabled && features !== undefined) {
+            if (features.some((f) => /^(SEV_|TDX_)/.test(f)) && !features.includes("UEFI_COMPATIBLE")) {
+                ctx.add(["variants", i, "gcp", "guestOsFeatures"], features, "has a confidential computing feature without UEFI_COMPATIBLE, which confidential VMs boot with; allowed: add UEFI_COMPATIBLE (the list replaces the stack's)");
+            }
+            features.forEach((f, j) => {
+                if (features.indexOf(f) !== j) {
+                    ctx.add(["variants", i, "gcp", "guestOsFeatures", j], f, "is listed twice; allowed: each feature once");
+                }
+            });
+        }
         // Azure runs arm64 images only as Hyper-V generation 2.
         if (config.azure?.enabled && variant.azure?.hyperVGenerations !== undefined && !variant.azure.hyperVGenerations.includes("V2") && ships("azure")) {
             ctx.add(["variants", i, "azure", "hyperVGenerations"], variant.azure.hyperVGenerations, "has no V2, and Azure runs arm64 images (which a release ships) only as Hyper-V generation 2; allowed: include V2");
@@ -190,11 +284,24 @@ function checkStagedVariants(ctx: CheckContext): void {
             continue;
         }
         (config.releases ?? []).forEach((r, i) => {
-            const uri = r?.architectures.map((arch) => rawArtifact(r, cloud, arch)?.uri).find((u) => u !== undefined && needsStaging(cloud, u));
-            if (uri !== undefined && !usesVariant(uri)) {
+            const own = variantsTo(config, cloud).filter((v) => r?.variants === undefined || r.variants.includes(v.variant.name));
+            if (r === undefined || r.withoutVariants || own.length < 2) {
+                return;
+            }
+            const uri = r.architectures.map((arch) => rawArtifact(r, cloud, arch)?.uri).find((u) => u !== undefined && needsStaging(cloud, u) && !usesVariant(u));
+            if (uri !== undefined) {
                 ctx.add(["releases", i, "artifacts", cloud], uri,
                     `is staged once per variant of ${cloud} into one object; allowed: an artifact template with {variant}, so that each variant stages its own file`);
             }
         });
+    }
+}
+
+/** The value of `make`, or undefined when it throws. */
+function attempt<T>(make: () => T): T | undefined {
+    try {
+        return make();
+    } catch {
+        return undefined;
     }
 }
