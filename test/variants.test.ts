@@ -396,7 +396,7 @@ describe("Image variants", () => {
             const file = exampleCopy();
             const run = await release(["add", "2.21.0", "--stack", "prod", "--config", file, "--now", "2026-12-02"], { stores, planEdit: recordingPlan().planEdit });
             assert.strictEqual(run.code, 0, run.err);
-            assert.match(run.err, /release 2\.21\.0: 3 artifacts checked:\n  - aws nitro-tpm x86_64: .*\(2048 bytes\)\n  - aws sev-snp x86_64: .*\(1024 bytes\)\n  - azure cvm x86_64: .*\(4096 bytes\)\n/);
+            assert.match(run.err, /release 2\.21\.0: 3 artifacts checked:\n {2}- aws nitro-tpm x86_64: .*\(2048 bytes\)\n {2}- aws sev-snp x86_64: .*\(1024 bytes\)\n {2}- azure cvm x86_64: .*\(4096 bytes\)\n/);
             const entry = parse(fs.readFileSync(file, "utf8")).config["image-publisher:releases"].find((r: { version: string }) => r.version === "2.21.0");
             assert.strictEqual(entry.artifacts.aws, "s3://constellation-images/v{version}/aws-{variant}/constellation.raw");
         });
