@@ -7,8 +7,7 @@ import { diffPlans } from "../tools/plan-diff";
 import { PlanResource } from "../tools/plan-run";
 import { baseConfig } from "./fixtures/config";
 import { RecordedResource, defaultFixtures, named, ofType, runMocked } from "./mocks";
-import { runUnderMocks } from "../tools/mocks";
-import { readStackConfig } from "../tools/stack-config";
+import { committedStackRun } from "./helpers/shared-runs";
 
 const AMI = "aws:ec2/ami:Ami";
 const COPY = "aws:ec2/amiCopy:AmiCopy";
@@ -331,9 +330,8 @@ describe("AWS Marketplace versions in the plans", () => {
     const MARKETPLACE = "pulumi-nodejs:dynamic/aws:MarketplaceVersion";
 
     it("gives every version the us-east-1 image of its release and architecture, and no two versions of one product one title", async () => {
-        for (const stack of ["dev", "prod"]) { // one at a time: the mock runtime is global
-            const cfg = readStackConfig(`Pulumi.${stack}.yaml`);
-            const run = await runUnderMocks(() => publish({ now: new Date("2026-11-22T00:00:00Z") }), { stack, config: cfg.values, secretKeys: cfg.secretKeys });
+        for (const stack of ["dev", "prod"] as const) { // one at a time: the mock runtime is global
+            const run = await committedStackRun(stack);
             const versions = ofType(run, MARKETPLACE);
             assert.ok(versions.length >= 2, stack);
             const images = run.outputs.images as Record<string, any>;

@@ -5,11 +5,13 @@
  * every cloud and both marketplaces show it deprecated.
  */
 import * as assert from "assert";
-import { main } from "../tools/plan";
+import { stringify } from "yaml";
 import { diffPlans, resourceKey } from "../tools/plan-diff";
 import { Plan, PlanResource, PlanRun, runPlan } from "../tools/plan-run";
 import { renderJson } from "../tools/plan-render";
-import { CliConfig, readStackConfig } from "../tools/stack-config";
+import { CliConfig, parseStackConfig } from "../tools/stack-config";
+import { baseConfig } from "./fixtures/config";
+import { committedPlan, sharedPlanCommand } from "./helpers/shared-runs";
 
 const RELEASE = "release-1577.2";
 const CURRENT = "release-1592.4";
@@ -25,17 +27,8 @@ const COMMUNITY_SHARE = "pulumi-nodejs:dynamic/alicloud:CommunityShare";
 const GLANCE = "openstack:images/image:Image";
 const GALLERY_VERSION = "azure-native:compute:GalleryImageVersion";
 
-const plans = new Map<string, Promise<PlanRun>>();
-
-/** The prod plan on a given day, made once per day and shared by the tests that read it. */
-function prodPlan(day: string): Promise<PlanRun> {
-    let plan = plans.get(day);
-    if (plan === undefined) {
-        plan = runPlan("prod", readStackConfig("Pulumi.prod.yaml"), { now: new Date(`${day}T00:00:00Z`) });
-        plans.set(day, plan);
-    }
-    return plan;
-}
+/** The prod plan on a given day, made once per day and shared by the tests (of any file) that read it. */
+const prodPlan = (day: string): Promise<PlanRun> => committedPlan("prod", day);
 
 const ofType = (plan: Plan, type: string, prefix: string): PlanResource[] =>
     plan.resources.filter((r) => r.type === type && r.name.startsWith(`${prefix}-`));
@@ -47,18 +40,14 @@ function some(plan: Plan, type: string, prefix: string): PlanResource[] {
     return found;
 }
 
-/** The prod config with release 1577.2's `deprecated` set to `date`, or removed. */
+/** A small prod stack (one release, 1.0, on AWS in three regions), with the release's `deprecated` set to `date` when given. */
 function withDeprecation(date: string | undefined): CliConfig {
-    const config = readStackConfig("Pulumi.prod.yaml");
-    const key = "image-publisher:releases";
-    const releases = JSON.parse(config.values[key]) as Record<string, unknown>[];
-    const entry = releases.find((r) => r.version === "1577.2")!;
-    if (date === undefined) {
-        delete entry.deprecated;
-    } else {
-        entry.deprecated = date;
+    const values = baseConfig("prod");
+    if (date !== undefined) {
+        values.releases[0].deprecated = date;
     }
-    return { ...config, values: { ...config.values, [key]: JSON.stringify(releases) } };
+    const text = stringify({ config: Object.fromEntries(Object.entries(values).map(([k, v]) => [`image-publisher:${k}`, v])) });
+    return parseStackConfig(text, "Pulumi.test.yaml");
 }
 
 describe("Deprecation lifecycle on the prod stack (release 1577.2, dated 2027-03-31)", () => {
@@ -100,7 +89,8 @@ describe("Deprecation lifecycle on the prod stack (release 1577.2, dated 2027-03
     }
 
     describe("from the date on, on 2027-03-31 and later", () => {
-        for (const day of ["2027-03-31", "2027-06-01"]) {
+        // 2027-04-01 is also the day of the plan that test/dynamic-types.test.ts reads.
+        for (const day of ["2027-03-31", "2027-04-01"]) {
             it(`shows release 1577.2 deprecated on every cloud and both marketplaces (${day})`, async () => {
                 const { plan } = await prodPlan(day);
                 const gcp = some(plan, GCP_DEPRECATION, RELEASE);
@@ -124,7 +114,7 @@ describe("Deprecation lifecycle on the prod stack (release 1577.2, dated 2027-03
         }
 
         it("leaves release 1592.4 as it was", async () => {
-            const { plan } = await prodPlan("2027-06-01");
+            const { plan } = await prodPlan("2027-04-01");
             assert.deepStrictEqual(ofType(plan, GCP_DEPRECATION, CURRENT), []);
             assert.ok(some(plan, COMMUNITY_SHARE, CURRENT).every((r) => r.inputs.isPublic === true));
             assert.ok(some(plan, GLANCE, CURRENT).every((r) => r.inputs.hidden === false));
@@ -145,22 +135,23 @@ describe("Deprecation lifecycle on the prod stack (release 1577.2, dated 2027-03
     });
 
     it("prints the same plan JSON on two days before the date", async () => {
-        let out = "";
-        const code = await main(["--stack", "prod", "--format", "json", "--now", "2026-11-22"], { out: (t) => { out += t; }, err: () => undefined });
+        const { code, out } = await sharedPlanCommand("--stack", "prod", "--format", "json", "--now", "2026-11-22");
         assert.strictEqual(code, 0);
         assert.ok(out.includes(AWS_DEPRECATION));
         const later = renderJson((await prodPlan("2027-03-30")).plan);
         assert.strictEqual(later, out, "the plan of 2027-03-30 prints as that of 2026-11-22");
         assert.notStrictEqual(renderJson((await prodPlan("2027-03-31")).plan), out, "on the date itself the plan changes");
     });
+});
 
+describe("A deprecation date added to a published release (a small prod stack: release 1.0 on AWS)", () => {
     it("deprecates AMIs that exist when the date is added, even a date already passed: an aws:ImageDeprecation is created for each", async () => {
         const now = new Date("2026-11-22T00:00:00Z");
         const before = await runPlan("prod", withDeprecation(undefined), { now });
         const after = await runPlan("prod", withDeprecation("2026-11-01"), { now });
         const options = new Map(after.recorded.map((r) => [resourceKey(r), { ignoreChanges: r.options.ignoreChanges }]));
         const diff = diffPlans(before.plan, after.plan, { environment: "prod", options });
-        const images = [...some(before.plan, AMI, RELEASE), ...some(before.plan, COPY, RELEASE)];
+        const images = [...some(before.plan, AMI, "release-1.0"), ...some(before.plan, COPY, "release-1.0")];
         for (const image of images) {
             // What the AMI ends up with, as the engine sees it: a deprecation resource created for it,
             // or a deprecationTime on the AMI that the engine does not ignore.
