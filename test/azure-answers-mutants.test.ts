@@ -1,6 +1,7 @@
 /**
  * The Azure providers facing answers the plain local servers never give: a gallery that reports no
- * public name, a Reset of a gallery that is gone, a configure accepted without a job ID; and what
+ * public name, a Reset of a gallery that is gone, a configure accepted without a job ID, refusals
+ * worded otherwise; and what
  * they send: the JSON headers, and the credential the environment names. Written against the
  * mutants Stryker found alive (README, "Mutation testing").
  */
@@ -10,22 +11,25 @@ import { MarketplaceVersionInputs, marketplaceVersionProvider } from "../compone
 import { CommunitySharingInputs, communitySharingProvider } from "../components/azure/community-sharing-provider";
 import { FakeClock } from "./helpers/clock";
 import { withEnvEach } from "./helpers/env";
-import { AzureArmServer, sendJson } from "./servers/azure-arm";
+import { AzureArmServer } from "./servers/azure-arm";
 import { PartnerCenterServer } from "./servers/partner-center";
 
 const tenantId = "11111111-2222-3333-4444-555555555555";
 
-/** A Partner Center that keeps each request's content type and accept headers, and can accept a configure without a job ID. */
-class HeaderKeepingPartnerCenter extends PartnerCenterServer {
+/** A Partner Center that keeps each request's content type and accept headers, and answers a route once as scripted. */
+class ScriptedPartnerCenter extends PartnerCenterServer {
     /** Per request, in order: method, path, content type and accept. */
     public readonly headers: { method: string; path: string; contentType?: string; accept?: string }[] = [];
-    /** Set to answer a configure with this body instead of a job. */
-    public configureAnswer?: unknown;
+    /** Answers to give, each once, to the next request of its route: a status and a raw body. */
+    public readonly scripted: { route: string; status: number; text: string }[] = [];
 
     protected override answer(req: http.IncomingMessage, url: URL, route: string, body: unknown, res: http.ServerResponse): void {
         this.headers.push({ method: req.method ?? "", path: url.pathname, contentType: req.headers["content-type"], accept: req.headers.accept });
-        if (route === "configure" && this.configureAnswer !== undefined) {
-            sendJson(res, 202, this.configureAnswer);
+        const index = this.scripted.findIndex((s) => s.route === route);
+        if (index >= 0) {
+            const [{ status, text }] = this.scripted.splice(index, 1);
+            res.writeHead(status, { "content-length": Buffer.byteLength(text) });
+            res.end(text);
             return;
         }
         super.answer(req, url, route, body, res);
@@ -45,10 +49,10 @@ class UnnamedGalleryArm extends AzureArmServer {
 }
 
 describe("AzureMarketplaceVersion's calls to Partner Center", () => {
-    let server: HeaderKeepingPartnerCenter;
+    let server: ScriptedPartnerCenter;
 
     beforeEach(async () => {
-        server = await new HeaderKeepingPartnerCenter().start();
+        server = await new ScriptedPartnerCenter().start();
     });
 
     afterEach(async () => {
@@ -73,10 +77,24 @@ describe("AzureMarketplaceVersion's calls to Partner Center", () => {
         assert.deepEqual(server.headers.filter((h) => h.accept !== "application/json"), []);
     });
 
-    it("fails, quoting the answer, when a configure is accepted without a job ID", async () => {
-        server.configureAnswer = { jobStatus: "notStarted" };
+    it("fails, quoting the answer, when a configure is accepted without a job ID or with an empty body", async () => {
+        server.scripted.push({ route: "configure", status: 202, text: "{\"jobStatus\":\"notStarted\"}" }, { route: "configure", status: 202, text: "" });
 
         await assert.rejects(provider().create!(inputs()), { message: "Partner Center accepted a configure request without a job ID: {\"jobStatus\":\"notStarted\"}" });
+        await assert.rejects(provider().create!(inputs()), { message: "Partner Center accepted a configure request without a job ID: undefined" });
+    });
+
+    it("quotes a refusal as code and message, as its message without a code, and as its text when it has no message or is not JSON", async () => {
+        const refusals = [
+            ["{\"error\":{\"code\":\"badRequest\",\"message\":\"no such offer\"}}", "badRequest: no such offer"],
+            ["{\"error\":{\"message\":\"no such offer\"}}", "no such offer"],
+            ["{\"error\":{\"code\":\"badRequest\"}}", "{\"error\":{\"code\":\"badRequest\"}}"],
+            ["the gateway said no", "the gateway said no"],
+        ];
+        for (const [text, quoted] of refusals) {
+            server.scripted.push({ route: "product", status: 400, text });
+            await assert.rejects(provider().create!(inputs()), { message: `GET /product: HTTP 400: ${quoted}` }, text);
+        }
     });
 });
 
