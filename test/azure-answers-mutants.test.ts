@@ -1,9 +1,8 @@
 /**
  * The Azure providers facing answers the plain local servers never give: a gallery that reports no
  * public name, a Reset of a gallery that is gone, a configure accepted without a job ID, refusals
- * worded otherwise; and what
- * they send: the JSON headers, and the credential the environment names. Written against the
- * mutants Stryker found alive (README, "Mutation testing").
+ * worded otherwise; and what they send: the JSON headers, and the credential the environment names.
+ * Written against the mutants Stryker found alive (README, "Mutation testing").
  */
 import { strict as assert } from "assert";
 import * as http from "http";
