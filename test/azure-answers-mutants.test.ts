@@ -10,7 +10,7 @@ import { MarketplaceVersionInputs, marketplaceVersionProvider } from "../compone
 import { CommunitySharingInputs, communitySharingProvider } from "../components/azure/community-sharing-provider";
 import { FakeClock } from "./helpers/clock";
 import { withEnvEach } from "./helpers/env";
-import { AzureArmServer } from "./servers/azure-arm";
+import { AzureArmServer, sendJson } from "./servers/azure-arm";
 import { PartnerCenterServer } from "./servers/partner-center";
 
 const tenantId = "11111111-2222-3333-4444-555555555555";
@@ -44,6 +44,24 @@ class UnnamedGalleryArm extends AzureArmServer {
             }
         }
         super.answer(req, url, route, body, res);
+    }
+}
+
+/** The local ARM API of a gallery that answers with this sharing profile, or none. */
+class PrivateGalleryArm extends AzureArmServer {
+    constructor(private readonly sharingProfile?: Record<string, unknown>) {
+        super();
+    }
+
+    protected override answer(req: http.IncomingMessage, url: URL, route: string, body: unknown, res: http.ServerResponse): void {
+        if (route !== "gallery") {
+            super.answer(req, url, route, body, res);
+            return;
+        }
+        sendJson(res, 200, {
+            id: url.pathname, name: url.pathname.split("/").pop(), type: "Microsoft.Compute/galleries", location: "westeurope",
+            properties: { provisioningState: "Succeeded", ...(this.sharingProfile ? { sharingProfile: this.sharingProfile } : {}) },
+        });
     }
 }
 
@@ -81,6 +99,20 @@ describe("AzureMarketplaceVersion's calls to Partner Center", () => {
 
         await assert.rejects(provider().create!(inputs()), { message: "Partner Center accepted a configure request without a job ID: {\"jobStatus\":\"notStarted\"}" });
         await assert.rejects(provider().create!(inputs()), { message: "Partner Center accepted a configure request without a job ID: undefined" });
+    });
+
+    it("says a failed job reported no errors when its status has no error list", async () => {
+        server.pendingPolls = 0;
+        server.scripted.push({ route: "status", status: 200, text: "{\"jobId\":\"job-1\",\"jobStatus\":\"completed\",\"jobResult\":\"failed\"}" });
+
+        await assert.rejects(provider().create!(inputs()),
+            { message: "configuring Partner Center version 1592.4.0 of product-offer/standard: configure job job-1 ended failed without errors reported" });
+    });
+
+    it("passes over a listed product without an external ID when none matches", async () => {
+        server.otherProducts.push({ $schema: "https://schema.mp.microsoft.com/schema/product/2022-03-01-preview3", id: "product/00000000-0000-0000-0000-000000000002" });
+
+        await assert.rejects(provider().create!({ ...inputs(), offerId: "product-offer-new" }), /^Error: no Partner Center product has exactly the external ID "product-offer-new"/);
     });
 
     it("quotes a refusal as code and message, as its message without a code, and as its text when it has no message or is not JSON", async () => {
@@ -128,6 +160,21 @@ describe("CommunityGallerySharing facing unusual ARM answers", () => {
             message: "community sharing of gallery images/product_gallery is enabled, but Azure reports no public name; "
                 + "check that the gallery's sharing profile has permissions Community and a public name prefix",
         });
+    });
+
+    it("reads a gallery without a sharing profile, or without community gallery information, as not shared", async () => {
+        server = await new AzureArmServer().start();
+        const created = await provider().create!(sharing());
+        await server.close();
+        for (const sharingProfile of [undefined, { permissions: "Private" }]) {
+            server = await new PrivateGalleryArm(sharingProfile).start();
+
+            const read = await provider().read!(created.id, { ...created.outs, endpoint: server.url, authorityHost: server.url });
+
+            assert.deepEqual(read, {}, JSON.stringify(sharingProfile));
+            await server.close();
+        }
+        server = await new AzureArmServer().start();
     });
 
     it("takes a gallery that is gone as private on delete, and fails on any other refusal of the Reset", async () => {

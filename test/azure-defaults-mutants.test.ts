@@ -62,6 +62,32 @@ describe("AzureMarketplaceVersion defaults and rare paths", () => {
             { message: "offer \"product-offer\" has no virtual machine plan \"standard\" with a technical configuration; its plans: none" });
     });
 
+    it("lists only the plans that have an external ID when the plan is missing", async () => {
+        delete server.trees.draft[1].identity;
+
+        await assert.rejects(marketplaceVersionProvider({ clock: new FakeClock(0) }).create!(inputs()),
+            { message: "offer \"product-offer\" has no virtual machine plan \"standard\" with a technical configuration; its plans: other" });
+    });
+
+    it("takes the preview submission live, passing over a submission of another target", async () => {
+        server.submissionList.push({
+            $schema: "https://schema.mp.microsoft.com/schema/submission/2022-03-01-preview2", id: `submission/${server.productGuid}/1`,
+            product: `product/${server.productGuid}`, target: { targetType: "live" },
+        });
+
+        const result = await marketplaceVersionProvider({ clock: new FakeClock(0) }).create!(inputs({ publish: true }));
+
+        assert.equal(result.outs.state, "live");
+        assert.equal(server.configures[2].resources[0].id, server.submissionList.find((s) => (s.target as { targetType?: string } | undefined)?.targetType === "preview")?.id);
+    });
+
+    it("names the submission to live when its job fails", async () => {
+        server.outcomes.push({ result: "succeeded" }, { result: "succeeded" }, { result: "failed", errors: ["not certified"] });
+
+        await assert.rejects(marketplaceVersionProvider({ clock: new FakeClock(0) }).create!(inputs({ publish: true })),
+            { message: "submitting Partner Center version 1592.4.0 of product-offer/standard to live: configure job job-3 ended failed:\n  - not certified" });
+    });
+
     it("fails, saying why, when preview holds the version but lists no preview submission to take live", async () => {
         await marketplaceVersionProvider({ clock: new FakeClock(0) }).create!(inputs());
         server.trees.preview = structuredClone(server.trees.draft);
@@ -109,6 +135,14 @@ describe("CommunityGallerySharing defaults", () => {
         });
         assert.deepEqual(clock.sleeps.slice(0, 6), [2000, 4000, 8000, 16000, 30000, 30000]);
         assert.equal(Math.max(...clock.sleeps), 30000);
+    });
+
+    it("stops polling as soon as the operation has succeeded", async () => {
+        const clock = new FakeClock(0);
+
+        await communitySharingProvider({ clock, random: () => 0.5 }).create!(sharing());
+
+        assert.deepEqual(clock.sleeps, [2000], "one poll in progress, one wait, one poll that succeeded");
     });
 
     it("tries a throttled update 6 times by default, waiting 1 s before the first retry and doubling", async () => {

@@ -110,6 +110,10 @@ describe("AzureMarketplaceVersion rules", () => {
             assert.deepEqual(await refused({ images: [{ imageType: "x64Gen2", resourceId: UNKNOWN }] }), []);
         });
 
+        it("takes images of distinct types", async () => {
+            assert.deepEqual(await refused({ images: [{ imageType: "x64Gen2", resourceId: "/a" }, { imageType: "arm64Gen2", resourceId: "/b" }] }), []);
+        });
+
         it("returns the inputs as given", async () => {
             const news = inputs("http://127.0.0.1:1", "s");
             assert.deepEqual(await provider.check!({}, news), { inputs: news, failures: [] });
