@@ -19,12 +19,12 @@ const tenantId = "11111111-2222-3333-4444-555555555555";
 class ScriptedPartnerCenter extends PartnerCenterServer {
     /** Per request, in order: method, path, content type and accept. */
     public readonly headers: { method: string; path: string; contentType?: string; accept?: string }[] = [];
-    /** Answers to give, each once, to the next request of its route: a status and a raw body. */
-    public readonly scripted: { route: string; status: number; text: string }[] = [];
+    /** Answers to give, each once, to the next request of its route (that `when` takes, if set): a status and a raw body. */
+    public readonly scripted: { route: string; status: number; text: string; when?: (url: URL) => boolean }[] = [];
 
     protected override answer(req: http.IncomingMessage, url: URL, route: string, body: unknown, res: http.ServerResponse): void {
         this.headers.push({ method: req.method ?? "", path: url.pathname, contentType: req.headers["content-type"], accept: req.headers.accept });
-        const index = this.scripted.findIndex((s) => s.route === route);
+        const index = this.scripted.findIndex((s) => s.route === route && (s.when?.(url) ?? true));
         if (index >= 0) {
             const [{ status, text }] = this.scripted.splice(index, 1);
             res.writeHead(status, { "content-length": Buffer.byteLength(text) });
@@ -107,6 +107,15 @@ describe("AzureMarketplaceVersion's calls to Partner Center", () => {
 
         await assert.rejects(provider().create!(inputs()),
             { message: "configuring Partner Center version 1592.4.0 of product-offer/standard: configure job job-1 ended failed without errors reported" });
+    });
+
+    it("fails on a refused read of the live tree instead of taking the version as not live", async () => {
+        server.scripted.push({
+            route: "resource-tree", status: 403, text: "{\"error\":{\"code\":\"forbidden\",\"message\":\"no access to live\"}}",
+            when: (url) => url.searchParams.get("targetType") === "live",
+        });
+
+        await assert.rejects(provider().create!(inputs()), /^Error: GET \/resource-tree\/product\/[^:]+: HTTP 403: forbidden: no access to live$/);
     });
 
     it("passes over a listed product without an external ID when none matches", async () => {
