@@ -27,7 +27,10 @@ export const areas = {
     },
     "azure-providers": {
         mutate: ["components/azure/community-sharing-provider.ts", "components/azure/partner-center-provider.ts", "components/azure/partner-center-client.ts"],
-        tests: ["test/azure-community-sharing.test.ts", "test/azure-partner-center.test.ts", "test/azure-provider-mutants.test.ts"],
+        tests: [
+            "test/azure-community-sharing.test.ts", "test/azure-partner-center.test.ts", "test/azure-provider-mutants.test.ts",
+            "test/azure-answers-mutants.test.ts", "test/azure-defaults-mutants.test.ts",
+        ],
     },
 };
 

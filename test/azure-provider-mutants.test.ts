@@ -73,12 +73,45 @@ describe("AzureMarketplaceVersion rules", () => {
             assert.deepEqual(twice.failures, [{ property: "images", reason: "has an image type twice" }]);
         });
 
-        it("says a required input is required, takes numbers of several digits, and names an image without a type", async () => {
+        it("says a required input is required, takes numbers of several digits, and names an image without a type or resource", async () => {
             const result = await provider.check!({}, inputs("http://127.0.0.1:1", "s", { planId: "" }));
             assert.deepEqual(result.failures, [{ property: "planId", reason: "is required" }]);
             assert.deepEqual(await refused({ versionNumber: "1592.40.10" }), []);
             const none = await provider.check!({}, inputs("http://127.0.0.1:1", "s", { images: [null as never] }));
-            assert.deepEqual(none.failures, [{ property: "images[0].imageType", reason: "\"undefined\" is not a Partner Center image type; allowed: x64Gen1, x64Gen2, arm64Gen2" }]);
+            assert.deepEqual(none.failures, [
+                { property: "images[0].imageType", reason: "\"undefined\" is not a Partner Center image type; allowed: x64Gen1, x64Gen2, arm64Gen2" },
+                { property: "images[0].resourceId", reason: "is required: the gallery image version's resource ID" },
+            ]);
+        });
+
+        it("refuses a missing version number or images, naming the input, and lets an unknown one through", async () => {
+            const missing = await provider.check!({}, inputs("http://127.0.0.1:1", "s", { versionNumber: undefined, images: undefined }));
+            assert.deepEqual(missing.failures, [
+                { property: "versionNumber", reason: "is required: the plan version, X.Y.Z" },
+                { property: "images", reason: "is required: at least one image" },
+            ]);
+            assert.deepEqual(await refused({ versionNumber: UNKNOWN, images: UNKNOWN as never }), []);
+        });
+
+        for (const key of ["deprecated", "publish"] as const) {
+            it(`requires ${key} as true or false, and lets an unknown one through`, async () => {
+                const result = await provider.check!({}, inputs("http://127.0.0.1:1", "s", { [key]: undefined }));
+                assert.deepEqual(result.failures, [{ property: key, reason: "is required: true or false" }]);
+                assert.deepEqual(await refused({ [key]: "false" as never }), [key]);
+                assert.deepEqual(await refused({ [key]: true }), []);
+                assert.deepEqual(await refused({ [key]: UNKNOWN as never }), []);
+            });
+        }
+
+        it("requires each image's resource ID, and lets an unknown one through", async () => {
+            for (const resourceId of ["", undefined, 7]) {
+                assert.deepEqual(await refused({ images: [{ imageType: "x64Gen2", resourceId: resourceId as never }] }), ["images[0].resourceId"], String(resourceId));
+            }
+            assert.deepEqual(await refused({ images: [{ imageType: "x64Gen2", resourceId: UNKNOWN }] }), []);
+        });
+
+        it("takes images of distinct types", async () => {
+            assert.deepEqual(await refused({ images: [{ imageType: "x64Gen2", resourceId: "/a" }, { imageType: "arm64Gen2", resourceId: "/b" }] }), []);
         });
 
         it("returns the inputs as given", async () => {

@@ -138,10 +138,8 @@ export function partnerCenterClient(connection: PartnerCenterConnection, options
     };
 
     const once = async (method: "GET" | "POST", path: string, query: Record<string, string>, body?: unknown): Promise<unknown> => {
+        // ClientSecretCredential's getToken gives a token or throws: it never answers null.
         const token = await credential.getToken(PARTNER_CENTER_SCOPE);
-        if (!token) {
-            throw new Error(`Microsoft Entra gave no token for ${PARTNER_CENTER_SCOPE}`);
-        }
         const url = new URL(`${base}/${path}`);
         for (const [key, value] of Object.entries(query)) {
             url.searchParams.set(key, value);

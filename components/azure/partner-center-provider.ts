@@ -283,26 +283,41 @@ async function publishVersion(inputs: MarketplaceVersionInputs, options: Marketp
     return { ...settled(inputs), productId: guidOf(product.id), jobId: last.jobId, status: last.status, state: inputs.deprecated ? "deprecated" : state };
 }
 
-/** Every problem with the inputs; values not known yet pass. */
+/** Every problem with the inputs, each naming its input; values not known yet pass, missing ones do not. */
 function validate(news: MarketplaceVersionInputs): dynamic.CheckFailure[] {
     const failures: dynamic.CheckFailure[] = [];
-    const known = (value: unknown) => value !== undefined && value !== UNKNOWN;
+    // Pulumi's value for an unknown input is a non-empty string, so the text checks pass it.
     for (const key of ["offerId", "planId", "tenantId", "clientId", "clientSecret"] as const) {
-        if (news[key] !== UNKNOWN && (typeof news[key] !== "string" || news[key] === "")) {
+        if (typeof news[key] !== "string" || news[key] === "") {
             failures.push({ property: key, reason: "is required" });
         }
     }
-    if (known(news.versionNumber) && !/^[0-9]+\.[0-9]+\.[0-9]+$/.test(String(news.versionNumber))) {
+    if (news.versionNumber === undefined) {
+        failures.push({ property: "versionNumber", reason: "is required: the plan version, X.Y.Z" });
+    } else if (news.versionNumber !== UNKNOWN && !/^[0-9]+\.[0-9]+\.[0-9]+$/.test(String(news.versionNumber))) {
         failures.push({ property: "versionNumber", reason: `"${news.versionNumber}" is not a plan version; allowed: X.Y.Z, digits only, no "v"` });
     }
-    if (known(news.images)) {
+    for (const key of ["deprecated", "publish"] as const) {
+        if (news[key] !== (UNKNOWN as unknown) && typeof news[key] !== "boolean") {
+            failures.push({ property: key, reason: "is required: true or false" });
+        }
+    }
+    if (news.images === undefined) {
+        failures.push({ property: "images", reason: "is required: at least one image" });
+    } else if (news.images !== (UNKNOWN as unknown)) {
         const images = Array.isArray(news.images) ? news.images : [];
         if (images.length === 0) {
             failures.push({ property: "images", reason: "needs at least one image" });
         }
         images.forEach((image, i) => {
-            if (image !== (UNKNOWN as unknown) && !(marketplaceImageTypes as readonly string[]).includes(image?.imageType)) {
+            if (image === (UNKNOWN as unknown)) {
+                return;
+            }
+            if (!(marketplaceImageTypes as readonly string[]).includes(image?.imageType)) {
                 failures.push({ property: `images[${i}].imageType`, reason: `"${image?.imageType}" is not a Partner Center image type; allowed: ${marketplaceImageTypes.join(", ")}` });
+            }
+            if (typeof image?.resourceId !== "string" || image.resourceId === "") {
+                failures.push({ property: `images[${i}].resourceId`, reason: "is required: the gallery image version's resource ID" });
             }
         });
         const types = images.map((image) => image?.imageType);
