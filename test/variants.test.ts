@@ -331,6 +331,8 @@ describe("Image variants", () => {
             assert.match(aws[0].inputs.releaseNotes, /releases\/tag\/v2\.20\.0$/);
             const azure = ofType(run, "image-publisher:azure:MarketplaceVersion");
             assert.deepStrictEqual(azure.map((r) => r.name), ["release-2.20.0-azure-cvm-marketplace"]);
+            // The plan's x64Gen2 SKU must offer "confidential" for the CVM image.
+            assert.deepStrictEqual(named(run, "release-2.20.0-azure-cvm-marketplace-plan-version").inputs.securityType, ["confidential"]);
         });
 
         it("plans with npm run plan, its outputs meeting their contract with the variant level", async () => {

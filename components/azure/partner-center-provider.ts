@@ -55,6 +55,11 @@ export interface MarketplaceVersionInputs {
     deprecated: boolean;
     /** True to submit the draft to preview and then live; false leaves a draft. */
     publish: boolean;
+    /**
+     * The security types the plan's x64Gen2 SKU must offer, such as ["confidential"] for a
+     * confidential VM image; absent for other images, whose SKUs are left as they are.
+     */
+    securityType?: string[];
     /** The product ingestion API base URL; the public one when unset. */
     endpoint?: string;
     /** The Microsoft Entra authority host; the SDK's default when unset. */
@@ -188,10 +193,22 @@ function skuCandidates(planId: string, imageType: string): string[] {
  * The plan's skus with an entry added for each image type of the entry that has none: Partner
  * Center refuses a vmImages entry whose image type has no SKU in the plan.
  */
-export function withSkus(skus: PlanSku[] | undefined, planId: string, entry: VmImageVersion): PlanSku[] {
+export function withSkus(skus: PlanSku[] | undefined, planId: string, entry: VmImageVersion, securityType?: string[]): PlanSku[] {
     const list = [...(skus ?? [])];
     for (const { imageType } of entry.vmImages) {
-        if (list.some((sku) => sku.imageType === imageType)) {
+        // A SKU's securityType ("trusted", "confidential") applies to Gen2 x64 images only (the product
+        // ingestion schema's virtual-machine-plan-technical-configuration SKU, as release-engineering/cloudpub
+        // models it: VMISku.security_type, "The security type for Gen2 images").
+        const security = imageType === "x64Gen2" ? securityType : undefined;
+        const existing = list.find((sku) => sku.imageType === imageType);
+        if (existing !== undefined) {
+            const offered = Array.isArray(existing.securityType) ? existing.securityType as string[] : [];
+            const lacking = (security ?? []).filter((t) => !offered.includes(t));
+            if (lacking.length > 0) {
+                // A SKU's security type is part of what customers bought; it is changed in Partner Center, not here.
+                throw new Error(`plan "${planId}" has the ${imageType} SKU "${existing.skuId}" with security type ${JSON.stringify(offered)}, ` +
+                    `which lacks ${lacking.join(", ")} for this image; set it in Partner Center, or list the image in a plan that offers it`);
+            }
             continue;
         }
         const skuId = skuCandidates(planId, imageType).find((id) => !list.some((sku) => sku.skuId === id));
@@ -199,7 +216,7 @@ export function withSkus(skus: PlanSku[] | undefined, planId: string, entry: VmI
             throw new Error(`plan "${planId}" has no SKU for image type ${imageType}, and the SKU IDs it would take (${skuCandidates(planId, imageType).join(", ")}) ` +
                 "are used by other image types; add a SKU for it in Partner Center");
         }
-        list.push({ imageType, skuId });
+        list.push({ imageType, skuId, ...(security ? { securityType: [...security] } : {}) });
     }
     return list;
 }
@@ -250,13 +267,15 @@ async function publishVersion(inputs: MarketplaceVersionInputs, options: Marketp
         const versions = config.vmImageVersions as VmImageVersion[] | undefined;
         const skus = config.skus as PlanSku[] | undefined;
         if (holdsEntry(versions, entry) && hasSkus(skus, entry)) {
+            // Refuses a SKU that lacks the security type even when the version is already there.
+            withSkus(skus, inputs.planId, entry, inputs.securityType);
             break;
         }
         if (round >= MAX_CONFIGURE_ROUNDS) {
             throw new Error(`configuring ${label}: the draft still lacks the version after ${round} configure jobs that succeeded; ` +
                 "another writer keeps replacing the plan's technical configuration (run one release's marketplace version at a time)");
         }
-        last = await runJob(client, [{ ...config, skus: withSkus(skus, inputs.planId, entry), vmImageVersions: withEntry(versions, entry) }],
+        last = await runJob(client, [{ ...config, skus: withSkus(skus, inputs.planId, entry, inputs.securityType), vmImageVersions: withEntry(versions, entry) }],
             `configuring ${label}`, inputs.configureTimeoutMinutes ?? 60);
     }
     const holds = async (target: "preview" | "live") =>
@@ -301,6 +320,10 @@ function validate(news: MarketplaceVersionInputs): dynamic.CheckFailure[] {
         if (news[key] !== (UNKNOWN as unknown) && typeof news[key] !== "boolean") {
             failures.push({ property: key, reason: "is required: true or false" });
         }
+    }
+    if (news.securityType !== undefined && (news.securityType as unknown) !== UNKNOWN
+        && (!Array.isArray(news.securityType) || news.securityType.length === 0 || news.securityType.some((t) => t !== "trusted" && t !== "confidential"))) {
+        failures.push({ property: "securityType", reason: `${JSON.stringify(news.securityType)} is not a list of SKU security types; allowed: "trusted" and/or "confidential"` });
     }
     if (news.images === undefined) {
         failures.push({ property: "images", reason: "is required: at least one image" });

@@ -108,6 +108,7 @@ export class AzureMarketplaceVersion extends pulumi.ComponentResource {
             // Partner Center has no scheduled deprecation: it happens on the first run on or after the date.
             deprecated: release.deprecation?.passed === true,
             publish: marketplace.publish,
+            ...partnerCenterSecurity(target.image.securityType),
             endpoint: args.endpoint,
             authorityHost: args.authorityHost,
         }, { parent: this, dependsOn: opts?.dependsOn });
@@ -119,5 +120,21 @@ export class AzureMarketplaceVersion extends pulumi.ComponentResource {
             offerId: this.offerId, planId: this.planId, versionNumber: this.versionNumber,
             productId: this.productId, jobId: this.jobId, status: this.status, state: this.state,
         });
+    }
+}
+
+/**
+ * The plan SKU's security types for a confidential image: a confidential VM image needs a SKU that
+ * offers "confidential" (and "trusted" too for TrustedLaunchAndConfidentialVmSupported). Other
+ * security types send nothing, so that the SKUs of published plans are left as they are.
+ */
+export function partnerCenterSecurity(securityType: string): { securityType?: string[] } {
+    switch (securityType) {
+        case "ConfidentialVMSupported":
+            return { securityType: ["confidential"] };
+        case "TrustedLaunchAndConfidentialVmSupported":
+            return { securityType: ["trusted", "confidential"] };
+        default:
+            return {};
     }
 }

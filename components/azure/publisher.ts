@@ -71,7 +71,7 @@ export class AzurePublisher implements CloudPublisher<AzurePublishedImage> {
         }
         const versionIds = Object.fromEntries(Object.entries(images).map(([arch, image]) => [arch, image.versionIds]));
         const plan = new AzureMarketplaceVersion(`${name}-marketplace`, {
-            release, target: this.target, environment: config.environment, versionIds,
+            release, target: azureTargetFor(this.target, variant), environment: config.environment, versionIds,
             clientSecret: pulumi.secret(config.secrets.partnerCenterClientSecret),
         }, { parent, dependsOn: this.previousPlan ? [this.previousPlan] : [] });
         this.previousPlan = plan;

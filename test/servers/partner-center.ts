@@ -214,10 +214,18 @@ export class PartnerCenterServer extends LocalAzureApi {
 
     /** Why a technical configuration cannot be applied, or undefined. */
     private technicalProblem(resource: Resource): string | undefined {
-        const skus = (resource.skus ?? []) as { imageType?: string; skuId?: string }[];
+        const skus = (resource.skus ?? []) as { imageType?: string; skuId?: string; securityType?: unknown }[];
         for (const sku of skus) {
             if (!imageTypes.includes(String(sku.imageType))) {
                 return `skus: imageType ${String(sku.imageType)} is not one of ${imageTypes.join(", ")}`;
+            }
+            // A SKU's securityType is for Gen2 x64 images: "trusted" and/or "confidential" (VMISku.security_type in
+            // release-engineering/cloudpub's model of the product ingestion schema).
+            if (sku.securityType !== undefined) {
+                const types = Array.isArray(sku.securityType) ? sku.securityType : [sku.securityType];
+                if (sku.imageType !== "x64Gen2" || types.length === 0 || types.some((t) => t !== "trusted" && t !== "confidential")) {
+                    return `skus: securityType ${JSON.stringify(sku.securityType)} of ${String(sku.imageType)} is not allowed; allowed: "trusted" and/or "confidential" on an x64Gen2 SKU`;
+                }
             }
         }
         const versions = (resource.vmImageVersions ?? []) as { versionNumber?: string; vmImages?: { imageType?: string }[] }[];
