@@ -9,9 +9,9 @@ import * as http from "http";
 import { MarketplaceVersionInputs, marketplaceVersionProvider } from "../components/azure/partner-center-provider";
 import { CommunitySharingInputs, communitySharingProvider } from "../components/azure/community-sharing-provider";
 import { FakeClock } from "./helpers/clock";
-import { withEnvEach } from "./helpers/env";
 import { AzureArmServer, sendJson } from "./servers/azure-arm";
 import { PartnerCenterServer } from "./servers/partner-center";
+import { withLocalServicePrincipal } from "./helpers/azure-local";
 
 const tenantId = "11111111-2222-3333-4444-555555555555";
 
@@ -141,16 +141,7 @@ describe("AzureMarketplaceVersion's calls to Partner Center", () => {
 describe("CommunityGallerySharing facing unusual ARM answers", () => {
     let server: AzureArmServer;
 
-    withEnvEach({
-        AZURE_TENANT_ID: tenantId,
-        AZURE_CLIENT_ID: "66666666-7777-8888-9999-000000000000",
-        AZURE_CLIENT_SECRET: "sharing-test-secret",
-        AZURE_TOKEN_CREDENTIALS: "EnvironmentCredential",
-        AZURE_AUTHORITY_HOST: undefined,
-        ARM_TENANT_ID: undefined,
-        ARM_CLIENT_ID: undefined,
-        ARM_CLIENT_SECRET: undefined,
-    });
+    withLocalServicePrincipal();
 
     afterEach(async () => {
         await server.close();

@@ -5,26 +5,16 @@ import {
 } from "../components/azure/community-sharing-provider";
 import { FakeClock } from "./helpers/clock";
 import { storedWithFormerKind } from "./helpers/former-kind";
-import { withEnvEach } from "./helpers/env";
 import { roundTrip } from "./helpers/serialise";
 import { AzureArmServer } from "./servers/azure-arm";
+import { withLocalServicePrincipal } from "./helpers/azure-local";
 
 const tenant = "11111111-2222-3333-4444-555555555555";
 
 describe("CommunityGallerySharing provider", () => {
     let server: AzureArmServer;
 
-    // The environment's service principal, and none of the other credential variables.
-    withEnvEach({
-        AZURE_TENANT_ID: tenant,
-        AZURE_CLIENT_ID: "66666666-7777-8888-9999-000000000000",
-        AZURE_CLIENT_SECRET: "sharing-test-secret",
-        AZURE_TOKEN_CREDENTIALS: "EnvironmentCredential",
-        AZURE_AUTHORITY_HOST: undefined,
-        ARM_TENANT_ID: undefined,
-        ARM_CLIENT_ID: undefined,
-        ARM_CLIENT_SECRET: undefined,
-    });
+    withLocalServicePrincipal();
 
     beforeEach(async () => {
         server = await new AzureArmServer().start();

@@ -8,11 +8,10 @@ import { strict as assert } from "assert";
 import { MarketplaceVersionInputs, marketplaceVersionProvider } from "../components/azure/partner-center-provider";
 import { CommunitySharingInputs, communitySharingProvider } from "../components/azure/community-sharing-provider";
 import { FakeClock } from "./helpers/clock";
-import { withEnvEach } from "./helpers/env";
 import { AzureArmServer } from "./servers/azure-arm";
 import { PartnerCenterServer } from "./servers/partner-center";
+import { planVersionInputs, withLocalServicePrincipal } from "./helpers/azure-local";
 
-const tenantId = "11111111-2222-3333-4444-555555555555";
 
 describe("AzureMarketplaceVersion defaults and rare paths", () => {
     let server: PartnerCenterServer;
@@ -25,11 +24,7 @@ describe("AzureMarketplaceVersion defaults and rare paths", () => {
         await server.close();
     });
 
-    const inputs = (extra: Partial<MarketplaceVersionInputs> = {}): MarketplaceVersionInputs => ({
-        offerId: "product-offer", planId: "standard", tenantId, clientId: "66666666-7777-8888-9999-000000000000", clientSecret: server.clientSecret,
-        versionNumber: "1592.4.0", images: [{ imageType: "x64Gen2", resourceId: "/subscriptions/s/images/product/versions/1592.4.0" }],
-        deprecated: false, publish: false, endpoint: server.url, authorityHost: server.url, ...extra,
-    });
+    const inputs = (extra: Partial<MarketplaceVersionInputs> = {}): MarketplaceVersionInputs => planVersionInputs(server, extra);
 
     it("polls a configure job first after 5 s, doubling up to 60 s, for 60 minutes by default", async () => {
         server.outcomes.push({ result: "never" });
@@ -100,16 +95,7 @@ describe("AzureMarketplaceVersion defaults and rare paths", () => {
 describe("CommunityGallerySharing defaults", () => {
     let server: AzureArmServer;
 
-    withEnvEach({
-        AZURE_TENANT_ID: tenantId,
-        AZURE_CLIENT_ID: "66666666-7777-8888-9999-000000000000",
-        AZURE_CLIENT_SECRET: "sharing-test-secret",
-        AZURE_TOKEN_CREDENTIALS: "EnvironmentCredential",
-        AZURE_AUTHORITY_HOST: undefined,
-        ARM_TENANT_ID: undefined,
-        ARM_CLIENT_ID: undefined,
-        ARM_CLIENT_SECRET: undefined,
-    });
+    withLocalServicePrincipal();
 
     beforeEach(async () => {
         server = await new AzureArmServer().start();

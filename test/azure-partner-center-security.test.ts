@@ -2,9 +2,9 @@ import { strict as assert } from "assert";
 import { MarketplaceVersionInputs, marketplaceVersionProvider } from "../components/azure/partner-center-provider";
 import { partnerCenterSecurity } from "../components/azure/partner-center";
 import { FakeClock } from "./helpers/clock";
+import { planVersionInputs } from "./helpers/azure-local";
 import { PartnerCenterServer } from "./servers/partner-center";
 
-const tenantId = "11111111-2222-3333-4444-555555555555";
 const cvmVersion = "/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/images/providers/Microsoft.Compute/galleries/g/images/product-cvm/versions/2.20.0";
 
 describe("AzureMarketplaceVersion provider: confidential VM images", () => {
@@ -18,20 +18,8 @@ describe("AzureMarketplaceVersion provider: confidential VM images", () => {
         await server.close();
     });
 
-    const inputs = (extra: Partial<MarketplaceVersionInputs> = {}): MarketplaceVersionInputs => ({
-        offerId: "product-offer",
-        planId: "standard",
-        tenantId,
-        clientId: "66666666-7777-8888-9999-000000000000",
-        clientSecret: server.clientSecret,
-        versionNumber: "2.20.0",
-        images: [{ imageType: "x64Gen2", resourceId: cvmVersion }],
-        deprecated: false,
-        publish: false,
-        endpoint: server.url,
-        authorityHost: server.url,
-        securityType: ["confidential"],
-        ...extra,
+    const inputs = (extra: Partial<MarketplaceVersionInputs> = {}): MarketplaceVersionInputs => planVersionInputs(server, {
+        versionNumber: "2.20.0", images: [{ imageType: "x64Gen2", resourceId: cvmVersion }], securityType: ["confidential"], ...extra,
     });
 
     const provider = () => marketplaceVersionProvider({ clock: new FakeClock(0), random: () => 0.5 });

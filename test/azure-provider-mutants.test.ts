@@ -11,9 +11,9 @@ import {
 import { CommunitySharingInputs, communitySharingProvider } from "../components/azure/community-sharing-provider";
 import { describeJobError } from "../components/azure/partner-center-client";
 import { FakeClock } from "./helpers/clock";
-import { withEnvEach } from "./helpers/env";
 import { AzureArmServer } from "./servers/azure-arm";
 import { PartnerCenterServer } from "./servers/partner-center";
+import { withLocalServicePrincipal } from "./helpers/azure-local";
 
 const tenantId = "11111111-2222-3333-4444-555555555555";
 const gen2Version = "/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/images/providers/Microsoft.Compute/galleries/g/images/product/versions/1592.4.0";
@@ -315,16 +315,7 @@ describe("CommunityGallerySharing rules", () => {
 describe("CommunityGallerySharing against the local ARM API", () => {
     let server: AzureArmServer;
 
-    withEnvEach({
-        AZURE_TENANT_ID: tenantId,
-        AZURE_CLIENT_ID: "66666666-7777-8888-9999-000000000000",
-        AZURE_CLIENT_SECRET: "sharing-test-secret",
-        AZURE_TOKEN_CREDENTIALS: "EnvironmentCredential",
-        AZURE_AUTHORITY_HOST: undefined,
-        ARM_TENANT_ID: undefined,
-        ARM_CLIENT_ID: undefined,
-        ARM_CLIENT_SECRET: undefined,
-    });
+    withLocalServicePrincipal();
 
     beforeEach(async () => {
         server = await new AzureArmServer().start();
