@@ -48,9 +48,22 @@ build();
 require("module").enableCompileCache?.(path.join(root, "bin", ".compile-cache"));
 const { main } = require(path.join(root, "bin", "tools", "plan.js"));
 // This process only plans, so it skips serialising dynamic providers, which the plan never prints.
+
+/**
+ * Ends the process with this code once standard output and error are flushed. Left to end by
+ * itself, the process would first tear down its heap (hundreds of MB after a prod plan) and wait
+ * for V8's background threads: 0.2 to 0.9 s more on a loaded machine. 'exit' handlers still run.
+ */
+function exit(code) {
+    process.exitCode = code;
+    // What the natural exit would write to the compile cache, it writes now.
+    require("module").flushCompileCache?.();
+    process.stdout.write("", () => process.stderr.write("", () => process.exit()));
+}
+
 main(process.argv.slice(2), { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) }, { serialiseProviders: false })
-    .then((code) => { process.exitCode = code; })
+    .then(exit)
     .catch((error) => {
         process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
-        process.exitCode = 1;
+        exit(1);
     });
