@@ -10,6 +10,8 @@ interface Loaded {
     packages: string[];
     /** The cloud SDKs' modules, such as "@pulumi/aws/ec2"; "@pulumi/aws/index.js" is the SDK's root. */
     sdkModules: string[];
+    /** In the "cli" mode, the error that using the Automation API after the plan gave. */
+    automationUse?: string;
 }
 
 function loadedBy(args: string[]): Loaded {
@@ -43,6 +45,10 @@ describe("Plan startup", function () {
             // TypeScript itself is loaded here by ts-node, which runs this test's helper.
             assert.ok(cli.packages.includes("@pulumi/pulumi"));
             assert.deepStrictEqual(cli.packages.filter((p) => p.startsWith("@npmcli/") || ["pacote", "sigstore", "execa", "js-yaml"].includes(p)), []);
+        });
+
+        it("says so when anything uses the Automation API it left out", () => {
+            assert.match(cli.automationUse ?? "", /pulumi\.automation\.LocalWorkspace: the Automation API is left out of this process/);
         });
 
         it("loads no cloud API client: only dynamic providers use them, when the engine runs them", () => {

@@ -1,7 +1,8 @@
 /**
  * Run in a process of its own by test/plan-startup.test.ts: does one thing and prints, as JSON, the
  * packages it loaded (such as "@pulumi/aws" or "@pulumi/azure-native/compute") and the cloud SDK
- * modules it loaded (such as "@pulumi/aws/ec2", or "@pulumi/aws/index.js" for the SDK's root).
+ * modules it loaded (such as "@pulumi/aws/ec2", or "@pulumi/aws/index.js" for the SDK's root);
+ * in the "cli" mode, also what using the Automation API after the plan gave.
  *   startup-modules.ts help            the plan command with --help
  *   startup-modules.ts cli             the plan command of the dev stack as tools/plan-cli.js runs it
  *   startup-modules.ts plan CONFIG     the program under mocks, CONFIG being un-namespaced config as JSON
@@ -33,6 +34,9 @@ function loaded(): { packages: string[]; sdkModules: string[] } {
     return { packages: [...names].sort(), sdkModules: [...sdkModules].sort() };
 }
 
+/** In the "cli" mode, what using Pulumi's Automation API after the plan gave: its error's message. */
+let automationUse: string | undefined;
+
 async function main(): Promise<void> {
     const [mode, config] = process.argv.slice(2);
     if (mode === "help") {
@@ -45,12 +49,17 @@ async function main(): Promise<void> {
         if (code !== 0) {
             throw new Error(`the plan exited ${code}: ${err}`);
         }
+        try {
+            automationUse = String((await import("@pulumi/pulumi")).automation.LocalWorkspace);
+        } catch (error) {
+            automationUse = (error as Error).message;
+        }
     } else {
         const { runPlan } = await import("../../tools/plan-run");
         const { cliConfig } = await import("../mocks");
         await runPlan("dev", { values: cliConfig(JSON.parse(config)), secretKeys: [] }, { now: new Date("2026-11-22T00:00:00Z") });
     }
-    process.stdout.write(`${JSON.stringify(loaded())}\n`);
+    process.stdout.write(`${JSON.stringify({ ...loaded(), automationUse })}\n`);
 }
 
 main().catch((error) => {
