@@ -11,7 +11,7 @@ const bin = (file) => require(path.join(root, "bin", file));
 
 async function main() {
     process.chdir(root);
-    bin("tools/provider-serialisation.js").skipProviderSerialisationForGood();
+    bin("tools/plan-process.js").setUpPlanOnlyProcess();
     const { runPlan } = bin("tools/plan-run.js");
     const { readStackConfig } = bin("tools/stack-config.js");
     const config = readStackConfig("Pulumi.prod.yaml");

@@ -4,12 +4,21 @@ import * as path from "path";
 
 const root = path.join(__dirname, "..");
 
-/** The packages that `startup-modules.ts` loaded, in a fresh process, for these arguments. */
-function loadedBy(args: string[]): string[] {
+/** What `startup-modules.ts` loaded, in a fresh process, for these arguments. */
+interface Loaded {
+    /** The packages, such as "@pulumi/aws" or "@pulumi/azure-native/compute". */
+    packages: string[];
+    /** The cloud SDKs' modules, such as "@pulumi/aws/ec2"; "@pulumi/aws/index.js" is the SDK's root. */
+    sdkModules: string[];
+    /** In the "cli" mode, the error that using the Automation API after the plan gave. */
+    automationUse?: string;
+}
+
+function loadedBy(args: string[]): Loaded {
     const out = execFileSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(__dirname, "helpers", "startup-modules.ts"), ...args], {
         cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"],
     });
-    return JSON.parse(out) as string[];
+    return JSON.parse(out) as Loaded;
 }
 
 /** Each cloud's Pulumi SDK. */
@@ -21,17 +30,38 @@ describe("Plan startup", function () {
     this.timeout(180_000);
 
     it("--help loads neither the program nor Pulumi", () => {
-        const loaded = loadedBy(["help"]);
+        const { packages } = loadedBy(["help"]);
 
-        assert.deepStrictEqual(loaded.filter((p) => p.startsWith("@pulumi/") || p === "yaml" || p === "zod"), []);
+        assert.deepStrictEqual(packages.filter((p) => p.startsWith("@pulumi/") || p === "yaml" || p === "zod"), []);
     });
 
-    it("as the plan command's own process, leaves out what only serialising providers needs (npm's arborist, TypeScript)", () => {
-        const loaded = loadedBy(["cli"]);
+    describe("as the plan command's own process, with every cloud on (the dev stack)", () => {
+        let cli: Loaded;
+        before(() => {
+            cli = loadedBy(["cli"]);
+        });
 
-        // TypeScript itself is loaded here by ts-node, which runs this test's helper.
-        assert.ok(loaded.includes("@pulumi/pulumi"));
-        assert.deepStrictEqual(loaded.filter((p) => p.startsWith("@npmcli/") || p === "pacote" || p === "sigstore"), []);
+        it("leaves out what only serialising providers needs (npm's arborist, TypeScript) and Pulumi's Automation API (execa, js-yaml)", () => {
+            // TypeScript itself is loaded here by ts-node, which runs this test's helper.
+            assert.ok(cli.packages.includes("@pulumi/pulumi"));
+            assert.deepStrictEqual(cli.packages.filter((p) => p.startsWith("@npmcli/") || ["pacote", "sigstore", "execa", "js-yaml"].includes(p)), []);
+        });
+
+        it("says so when anything uses the Automation API it left out", () => {
+            assert.match(cli.automationUse ?? "", /pulumi\.automation\.LocalWorkspace: the Automation API is left out of this process/);
+        });
+
+        it("loads no cloud API client: only dynamic providers use them, when the engine runs them", () => {
+            const clients = cli.packages.filter((p) => /^@(aws-sdk|smithy|azure|google-cloud|alicloud)\//.test(p) || ["ali-oss", "google-auth-library", "googleapis"].includes(p));
+
+            assert.deepStrictEqual(clients, []);
+        });
+
+        it("loads each cloud SDK's service modules, never an SDK's root, which loads all of them", () => {
+            assert.deepStrictEqual(sdksIn(cli.packages).filter((p) => !p.startsWith("@pulumi/azure-native")),
+                ["@pulumi/alicloud", "@pulumi/aws", "@pulumi/gcp", "@pulumi/openstack"]);
+            assert.deepStrictEqual(cli.sdkModules.filter((m) => m.endsWith("/index.js")), []);
+        });
     });
 
     it("loads the Pulumi SDK of each cloud that is on, and no other: AWS alone loads @pulumi/aws only", () => {
@@ -42,6 +72,6 @@ describe("Plan startup", function () {
             aws: { enabled: true, sourceRegion: "eu-central-1", regions: ["eu-central-1"] },
         };
 
-        assert.deepStrictEqual(sdksIn(loadedBy(["plan", JSON.stringify(awsOnly)])), ["@pulumi/aws"]);
+        assert.deepStrictEqual(sdksIn(loadedBy(["plan", JSON.stringify(awsOnly)]).packages), ["@pulumi/aws"]);
     });
 });

@@ -98,8 +98,9 @@ function differingLeaves(a: unknown, b: unknown, path: string): string[] {
 /** How the command runs, beyond its flags. */
 export interface PlanOptions {
     /**
-     * False to skip serialising dynamic providers, which the plan never prints (see
-     * tools/provider-serialisation.ts); only for a process that does nothing else, as tools/plan-cli.js.
+     * False to skip serialising dynamic providers, which the plan never prints, and leave out what
+     * only other commands use (see tools/plan-process.ts); only for a process that does nothing
+     * else, as tools/plan-cli.js.
      */
     serialiseProviders?: boolean;
 }
@@ -153,7 +154,7 @@ export async function main(argv: string[], io: PlanIo, options: PlanOptions = {}
             : args["diff-file"] !== undefined ? readStackConfig(args["diff-file"]) : undefined;
         // Loaded only now, after the arguments are known to be good: they pull in the program.
         if (options.serialiseProviders === false) {
-            (await import("./provider-serialisation")).skipProviderSerialisationForGood();
+            (await import("./plan-process")).setUpPlanOnlyProcess();
         }
         const { runPlan } = await import("./plan-run");
         const { validateOutputs } = await import("../components/outputs");

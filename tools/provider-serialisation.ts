@@ -9,7 +9,7 @@
  * `pulumi preview` still serialises every provider, and the tests check that each one survives it
  * (test/helpers/serialise.ts).
  */
-import Module = require("module");
+import { standIn } from "./stand-in";
 
 /** What stands in for a provider's code when it is not serialised. */
 export const unserialisedProvider = "(provider not serialised by the offline plan)";
@@ -53,11 +53,6 @@ export function skipProviderSerialisationForGood(): void {
         [codePaths]: { computeCodePaths: refuse },
     };
     for (const [request, exports] of Object.entries(standIns)) {
-        const file = require.resolve(request);
-        const standIn = new Module(file);
-        standIn.filename = file;
-        standIn.loaded = true;
-        standIn.exports = exports;
-        require.cache[file] = standIn;
+        standIn(request, exports);
     }
 }

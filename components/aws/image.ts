@@ -1,5 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as aws from "@pulumi/aws";
+// The SDK's service modules, not its root, which loads all of its ~250 service modules (about
+// 300 ms of CPU in every process that loads it).
+import * as ebs from "@pulumi/aws/ebs";
+import * as ec2 from "@pulumi/aws/ec2";
 import { Architecture, AwsTarget, Release, VariantEntry, artifactExtension, bucketAndKey } from "../config";
 import { shareImage } from "./sharing";
 import { AwsImageDeprecation } from "./deprecation";
@@ -71,7 +74,7 @@ export class AwsImage extends pulumi.ComponentResource {
         const published: pulumi.CustomResourceOptions = prod ? { parent: this, protect: true } : { parent: this };
 
         const source = this.source(name, artifact.uri, imageName, extension, target);
-        const snapshot = new aws.ebs.SnapshotImport(`${name}-snapshot`, {
+        const snapshot = new ebs.SnapshotImport(`${name}-snapshot`, {
             region: sourceRegion,
             diskContainer: { format, userBucket: { s3Bucket: source.bucket, s3Key: source.key } },
             roleName: target.importRoleName,
@@ -90,7 +93,7 @@ export class AwsImage extends pulumi.ComponentResource {
         const volumeSize = snapshot.volumeSize.apply((size) => Math.max(size, target.image.volumeSize ?? PUBLISHED_VOLUME_SIZE));
 
         // Registering an AMI from a snapshot takes minutes; a 30-minute limit bounds it on the longest path of a run.
-        const ami = new aws.ec2.Ami(`${name}-ami`, {
+        const ami = new ec2.Ami(`${name}-ami`, {
             region: sourceRegion,
             name: imageName,
             description,
@@ -117,7 +120,7 @@ export class AwsImage extends pulumi.ComponentResource {
         const ids: Record<string, pulumi.Output<string>> = { [sourceRegion]: ami.id };
         const snapshots: Record<string, pulumi.Output<string>> = { [sourceRegion]: snapshot.id };
         for (const region of args.regions.filter((r) => r !== sourceRegion)) {
-            const copy = new aws.ec2.AmiCopy(`${name}-${region}`, {
+            const copy = new ec2.AmiCopy(`${name}-${region}`, {
                 region,
                 name: imageName,
                 description,
@@ -151,7 +154,7 @@ export class AwsImage extends pulumi.ComponentResource {
      * deprecation's own delete, so a removal that the protected images refuse cannot un-deprecate
      * them first (the engine checks protect only when each delete runs, pkg/resource/deploy/step.go).
      */
-    private deprecate(name: string, region: string, image: aws.ec2.Ami | aws.ec2.AmiCopy, release: Release): void {
+    private deprecate(name: string, region: string, image: ec2.Ami | ec2.AmiCopy, release: Release): void {
         if (release.deprecation) {
             new AwsImageDeprecation(`${name}-deprecation`, { region, imageId: image.id, date: release.deprecation.date }, { parent: this, deletedWith: image });
         }
@@ -164,7 +167,9 @@ export class AwsImage extends pulumi.ComponentResource {
                 throw new Error(`artifact ${uri} is a local file and aws.uploadBucket is not set`);
             }
             const key = `${imageName}.${extension}`;
-            const upload = new aws.s3.BucketObjectv2(`${name}-upload`, {
+            // Loaded here, for a local artifact only: the S3 module loads the SDK's Lambda mixins with it.
+            const { BucketObjectv2 } = require("@pulumi/aws/s3") as typeof import("@pulumi/aws/s3");
+            const upload = new BucketObjectv2(`${name}-upload`, {
                 region: target.sourceRegion,
                 bucket: target.uploadBucket,
                 key,

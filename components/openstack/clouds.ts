@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as openstack from "@pulumi/openstack";
+// The SDK's modules, not its root, which loads all of its service modules.
+import { Provider, ProviderArgs } from "@pulumi/openstack/provider";
 import { OpenStackTarget, Secrets } from "../config/model";
 
 /** Arguments of {@link OpenStackClouds}. */
@@ -19,14 +20,14 @@ export interface OpenStackLocation {
 }
 
 /**
- * One `openstack.Provider` per cloud and region, made once per stack: each cloud has its own
+ * One `Provider` per cloud and region, made once per stack: each cloud has its own
  * credentials, and an image's region cannot change without replacing it. Passwords and application
  * credential secrets go in as Pulumi secrets, so they are encrypted in state and never shown.
  */
 export class OpenStackClouds extends pulumi.ComponentResource {
     /** Every cloud and region with a provider, in config order. */
     public readonly locations: OpenStackLocation[];
-    private readonly providers: Map<string, openstack.Provider>;
+    private readonly providers: Map<string, Provider>;
 
     constructor(name: string, args: OpenStackCloudsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("image-publisher:openstack:Clouds", name, {}, opts);
@@ -34,7 +35,7 @@ export class OpenStackClouds extends pulumi.ComponentResource {
         this.providers = new Map();
         for (const cloud of args.target.clouds) {
             const secret = args.secrets[cloud.name] ?? {};
-            const credentials: openstack.ProviderArgs = cloud.applicationCredentialId
+            const credentials: ProviderArgs = cloud.applicationCredentialId
                 ? {
                     applicationCredentialId: cloud.applicationCredentialId,
                     applicationCredentialSecret: pulumi.secret(required(secret.applicationCredentialSecret, cloud.name, "applicationCredentialSecret")),
@@ -47,7 +48,7 @@ export class OpenStackClouds extends pulumi.ComponentResource {
                     projectDomainName: cloud.projectDomainName,
                 };
             for (const region of cloud.regions) {
-                const provider = new openstack.Provider(`${name}-${cloud.name}-${region}`, {
+                const provider = new Provider(`${name}-${cloud.name}-${region}`, {
                     authUrl: cloud.authUrl,
                     region,
                     ...credentials,
@@ -60,7 +61,7 @@ export class OpenStackClouds extends pulumi.ComponentResource {
     }
 
     /** The provider of one cloud's region; one without a provider is a programming error. */
-    public providerFor(cloud: string, region: string): openstack.Provider {
+    public providerFor(cloud: string, region: string): Provider {
         const provider = this.providers.get(key(cloud, region));
         if (!provider) {
             throw new Error(`no OpenStack provider for ${key(cloud, region)}; the stack has: ${this.locations.map((l) => key(l.cloud, l.region)).join(", ")}`);

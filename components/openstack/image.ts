@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as openstack from "@pulumi/openstack";
+// The SDK's modules, not its root, which loads all of its service modules.
+import * as images from "@pulumi/openstack/images";
 import { Architecture, OpenStackTarget, Release } from "../config/model";
 import { OpenStackClouds } from "./clouds";
 import { glanceDiskFormat } from "./disk-format";
@@ -66,7 +67,7 @@ export class OpenStackImage extends pulumi.ComponentResource {
         const downloadAndVerify = artifact.sha256 !== undefined;
         const ids: Record<string, pulumi.Output<string>> = {};
         for (const { cloud, region } of args.clouds.locations) {
-            ids[`${cloud}/${region}`] = new openstack.images.Image(`${name}-${cloud}-${region}`, {
+            ids[`${cloud}/${region}`] = new images.Image(`${name}-${cloud}-${region}`, {
                 name: args.imageName,
                 region,
                 containerFormat: "bare",
