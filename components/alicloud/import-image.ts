@@ -162,16 +162,16 @@ export function importImageProvider(options: EcsProviderOptions = {}): pulumi.dy
     };
 
     const waitAvailable = async (ecs: Ecs, state: ImportImageState, imageId: string): Promise<ImageSummary> => {
+        // Only a listed image in a final status ends the poll: one that DescribeImages does not list yet is not ready yet.
         const image = await pollUntil<ImageSummary | undefined>({
-            // An image that DescribeImages does not list yet is not ready yet.
             check: () => describeById(ecs, state.regionId, imageId),
             done: (i) => i !== undefined && finalStatuses.includes(i.status),
             what: `image ${imageId} (${state.imageName}) in ${state.regionId} to become Available`,
             ...poll,
             clock,
-        });
-        if (!image || image.status !== "Available") {
-            throw new Error(`import of ${state.imageName} into ${state.regionId} failed: image ${imageId} is ${image?.status ?? "missing"}`);
+        }) as ImageSummary;
+        if (image.status !== "Available") {
+            throw new Error(`import of ${state.imageName} into ${state.regionId} failed: image ${imageId} is ${image.status}`);
         }
         return image;
     };
