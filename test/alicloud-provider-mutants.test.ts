@@ -79,6 +79,34 @@ describe("AliCloud providers against the local ECS API", () => {
             assert.deepStrictEqual(lookups.map((call) => call.params.PageNumber), ["1"]);
         });
 
+        /** Adds `count` images whose names only begin with the sample's, so that the name lookup lists them first. */
+        const longerNames = (count: number) => {
+            for (let i = 0; i < count; i++) {
+                server.addImage({ ImageName: `acmelinux-1592.4-arm64-rc${i}`, RegionId: "eu-central-1" });
+            }
+        };
+        /** The pages of the name lookup that create read. */
+        const lookupPages = () => server.calls("DescribeImages").filter((call) => call.params.ImageName !== undefined).map((call) => call.params.PageNumber);
+
+        it("reads up to the 50th page of DescribeImages to find an earlier image", async () => {
+            longerNames(4_900);
+            const existing = earlier();
+
+            const result = await provider().create!(inputs());
+
+            assert.strictEqual(result.id, existing.ImageId);
+            assert.deepStrictEqual(server.calls("ImportImage"), []);
+            assert.strictEqual(lookupPages().length, 50);
+        });
+
+        it("reads no more than 50 pages, so that an earlier image past 5,000 of longer names is not seen and ECS refuses its name", async () => {
+            longerNames(5_000);
+            earlier();
+
+            await assert.rejects(provider().create!(inputs()), (error: unknown) => ecsErrorCode(error) === "InvalidImageName.Duplicated");
+            assert.deepStrictEqual(lookupPages(), Array.from({ length: 50 }, (_, i) => String(i + 1)));
+        });
+
         it("does not reuse an earlier import that became UnAvailable", async () => {
             const broken = earlier({ FinalStatus: "UnAvailable" });
 

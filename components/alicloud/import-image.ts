@@ -180,10 +180,12 @@ export function importImageProvider(options: EcsProviderOptions = {}): pulumi.dy
         async create(inputs: ImportImageState): Promise<pulumi.dynamic.CreateResult> {
             const ecs = ecsClient(connectionOf(inputs));
             const existing = await findByName(ecs, inputs.regionId, inputs.imageName);
-            const differ = existing ? differences(existing, inputs) : [];
-            if (existing && differ.length > 0) {
-                throw new Error(`image ${existing.imageId} in ${inputs.regionId} is already named ${inputs.imageName} but has ${differ.join(", ")}; `
-                    + "it is left alone, and ECS takes each image name once in a region: delete or rename it, or give this image another name");
+            if (existing) {
+                const differ = differences(existing, inputs);
+                if (differ.length > 0) {
+                    throw new Error(`image ${existing.imageId} in ${inputs.regionId} is already named ${inputs.imageName} but has ${differ.join(", ")}; `
+                        + "it is left alone, and ECS takes each image name once in a region: delete or rename it, or give this image another name");
+                }
             }
             const imageId = existing?.imageId ?? await importImage(ecs, inputs);
             const image = await waitAvailable(ecs, inputs, imageId);
