@@ -169,9 +169,9 @@ export function importImageProvider(options: EcsProviderOptions = {}): pulumi.dy
             what: `image ${imageId} (${state.imageName}) in ${state.regionId} to become Available`,
             ...poll,
             clock,
-        }) as ImageSummary;
-        if (image.status !== "Available") {
-            throw new Error(`import of ${state.imageName} into ${state.regionId} failed: image ${imageId} is ${image.status}`);
+        });
+        if (image?.status !== "Available") {
+            throw new Error(`import of ${state.imageName} into ${state.regionId} failed: image ${imageId} is ${image?.status}`);
         }
         return image;
     };

@@ -315,9 +315,9 @@ export function computeClient(options: ComputeClientOptions = {}): ComputeClient
                 check: () => getImage(project, name),
                 done: (img) => img?.status === "READY" || img?.status === "FAILED",
                 what: `image ${name} to become READY`,
-            }) as ComputeImage;
-            if (image.status !== "READY") {
-                throw new Error(`image ${name} in project ${project} is ${image.status} instead of READY`);
+            });
+            if (image?.status !== "READY") {
+                throw new Error(`image ${name} in project ${project} is ${image?.status} instead of READY`);
             }
             return image;
         },
