@@ -169,6 +169,15 @@ describe("AwsMarketplaceVersion inputs", () => {
                 { changes: false, replaces: [], deleteBeforeReplace: false });
         });
 
+        it("updates a version turning deprecated, and reports no change for one that stays deprecated or turns back", async () => {
+            assert.deepStrictEqual(await provider.diff!("changeset000001", olds(), versionInputs(endpoint, { deprecated: true })),
+                { changes: true, replaces: [], deleteBeforeReplace: false });
+            for (const deprecated of [true, false, undefined]) {
+                assert.deepStrictEqual(await provider.diff!("changeset000001", olds({ deprecated: true }), versionInputs(endpoint, { deprecated })),
+                    { changes: false, replaces: [], deleteBeforeReplace: false }, String(deprecated));
+            }
+        });
+
         it("lists every replacing field that changed", async () => {
             const diff = await provider.diff!("changeset000001", olds(), versionInputs(endpoint, { amiId: "ami-0fedcba9876543210", version: "2.1.1" }));
             assert.deepStrictEqual(diff, { changes: true, replaces: ["amiId", "version"], deleteBeforeReplace: false });

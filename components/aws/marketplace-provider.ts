@@ -97,7 +97,7 @@ interface InputFailure {
 }
 
 /** Every problem with the inputs: a missing or malformed one is refused, an unknown value passes. */
-function validate(olds: Partial<MarketplaceVersionInputs>, news: MarketplaceVersionInputs): InputFailure[] {
+function validate(news: MarketplaceVersionInputs): InputFailure[] {
     const failures: InputFailure[] = [];
     /** Whether the required input `key` is known, so that its rule applies; a missing one is refused here. */
     const given = (key: "amiId" | "architecture" | "accessRoleArn" | "scanningPort" | "securityGroups"): boolean => {
@@ -212,8 +212,8 @@ export function createMarketplaceProvider(options: MarketplaceProviderOptions = 
     };
 
     return {
-        async check(olds, news) {
-            const failures = validate(olds ?? {}, news);
+        async check(_olds, news) {
+            const failures = validate(news);
             return failures.length > 0 ? { inputs: news, failures } : { inputs: news };
         },
 
