@@ -1,15 +1,17 @@
 /**
  * The AliCloud import-image and community-share providers' rules that alicloud-import-image.test.ts
  * and alicloud-community-share.test.ts leave open: finding an earlier image past the first page,
- * which settings tell an image apart, what is refused and passed on, and where credentials come
- * from. Written against the mutants Stryker found alive (README, "Mutation testing").
+ * which settings tell an image apart, what is refused and passed on, where credentials come from,
+ * and how the two resources register. Written against the mutants Stryker found alive (README, "Mutation testing").
  */
 import * as assert from "assert";
-import { CommunityShareState, communityShareProvider } from "../components/alicloud/community-share";
+import * as pulumi from "@pulumi/pulumi";
+import { AliCloudCommunityShare, CommunityShareState, communityShareProvider } from "../components/alicloud/community-share";
 import { ecsCredentials, ecsErrorCode, isRetryableEcsError } from "../components/alicloud/ecs-client";
-import { ImportImageState, importImageProvider } from "../components/alicloud/import-image";
+import { AliCloudImportImage, ImportImageState, importImageProvider } from "../components/alicloud/import-image";
 import { FakeClock } from "./helpers/clock";
 import { communityShareState, importImageInputs, useLocalEcs } from "./helpers/alicloud";
+import { runMocked } from "./mocks";
 import { EcsImage, EcsServer } from "./servers/ecs";
 
 const retry = { attempts: 3, baseDelayMs: 1000, maxDelayMs: 8000 };
@@ -77,6 +79,34 @@ describe("AliCloud providers against the local ECS API", () => {
             assert.deepStrictEqual(lookups.map((call) => call.params.PageNumber), ["1"]);
         });
 
+        /** Adds `count` images whose names only begin with the sample's, so that the name lookup lists them first. */
+        const longerNames = (count: number) => {
+            for (let i = 0; i < count; i++) {
+                server.addImage({ ImageName: `acmelinux-1592.4-arm64-rc${i}`, RegionId: "eu-central-1" });
+            }
+        };
+        /** The pages of the name lookup that create read. */
+        const lookupPages = () => server.calls("DescribeImages").filter((call) => call.params.ImageName !== undefined).map((call) => call.params.PageNumber);
+
+        it("reads up to the 50th page of DescribeImages to find an earlier image", async () => {
+            longerNames(4_900);
+            const existing = earlier();
+
+            const result = await provider().create!(inputs());
+
+            assert.strictEqual(result.id, existing.ImageId);
+            assert.deepStrictEqual(server.calls("ImportImage"), []);
+            assert.strictEqual(lookupPages().length, 50);
+        });
+
+        it("reads no more than 50 pages, so that an earlier image past 5,000 of longer names is not seen and ECS refuses its name", async () => {
+            longerNames(5_000);
+            earlier();
+
+            await assert.rejects(provider().create!(inputs()), (error: unknown) => ecsErrorCode(error) === "InvalidImageName.Duplicated");
+            assert.deepStrictEqual(lookupPages(), Array.from({ length: 50 }, (_, i) => String(i + 1)));
+        });
+
         it("does not reuse an earlier import that became UnAvailable", async () => {
             const broken = earlier({ FinalStatus: "UnAvailable" });
 
@@ -112,6 +142,14 @@ describe("AliCloud providers against the local ECS API", () => {
             server.importBehaviour = { unlistedDescribes: 0, creatingDescribes: 1, finalStatus: "UnAvailable" as "CreateFailed" };
 
             await assert.rejects(provider().create!(inputs()), /^Error: import of acmelinux-1592\.4-arm64 into eu-central-1 failed: image m-\d+ is UnAvailable$/);
+        });
+
+        it("fails, naming image, region and request, when ImportImage answers without an image ID", async () => {
+            // A 200 answer whose body is not an ImportImage answer: it carries a RequestId but no ImageId.
+            server.fail("ImportImage", { status: 200, code: "Unexpected" });
+
+            await assert.rejects(provider().create!(inputs()),
+                /^Error: ImportImage of acmelinux-1592\.4-arm64 in eu-central-1 answered without an image ID \(request req-\d+\)$/);
         });
 
         it("passes on a refusal of DeleteImage other than an image that is gone", async () => {
@@ -211,5 +249,31 @@ describe("AliCloud ECS client", () => {
         }
         assert.strictEqual(ecsErrorCode({ code: 14 }), "");
         assert.strictEqual(ecsErrorCode(undefined), "");
+    });
+});
+
+describe("AliCloud dynamic resources", () => {
+    it("registers an import as alicloud:ImportImage with its inputs, and imageId and status as outputs to come", async () => {
+        const args = {
+            regionId: "eu-central-1", imageName: "acmelinux-1592.4-arm64", ossBucket: "acmelinux-artifacts-eu-central-1",
+            ossObject: "1592.4/acmelinux-1592.4-arm64.qcow2", format: "qcow2", diskImageSize: 20, architecture: "arm64",
+            osType: "linux", platform: "Others Linux", bootMode: "UEFI",
+        };
+        let image: AliCloudImportImage | undefined;
+
+        const run = await runMocked(() => {
+            image = new AliCloudImportImage("acmelinux-1592-4-arm64", args);
+        });
+
+        assert.deepStrictEqual(run.resources.map((r) => [r.type, r.inputs]), [["pulumi-nodejs:dynamic/alicloud:ImportImage", args]]);
+        assert.ok(pulumi.Output.isInstance(image!.imageId) && pulumi.Output.isInstance(image!.status));
+    });
+
+    it("registers a community share as alicloud:CommunityShare with its inputs", async () => {
+        const args = { regionId: "ap-southeast-1", imageId: "m-000001", isPublic: true };
+
+        const run = await runMocked(() => new AliCloudCommunityShare("acmelinux-1592-4-arm64-share", args));
+
+        assert.deepStrictEqual(run.resources.map((r) => [r.type, r.inputs]), [["pulumi-nodejs:dynamic/alicloud:CommunityShare", args]]);
     });
 });

@@ -117,6 +117,23 @@ describe("AwsMarketplaceVersion inputs", () => {
             assert.deepStrictEqual(await refused({ securityGroups: UNKNOWN as unknown as [] }), []);
         });
 
+        it("requires amiId, architecture, accessRoleArn, scanningPort and securityGroups, naming each missing one, and lets unknown ones through", async () => {
+            const required = ["amiId", "architecture", "accessRoleArn", "scanningPort", "securityGroups"] as const;
+            for (const key of required) {
+                const result = await provider.check!({} as MarketplaceVersionInputs, versionInputs(endpoint, { [key]: undefined }));
+                assert.deepStrictEqual(result.failures, [{ property: key, reason: "is required" }], key);
+                assert.deepStrictEqual(await refused({ [key]: UNKNOWN }), [], key);
+            }
+            assert.deepStrictEqual(await refused(Object.fromEntries(required.map((key) => [key, undefined]))), [...required]);
+        });
+
+        it("requires securityGroups to be a list", async () => {
+            const result = await provider.check!({} as MarketplaceVersionInputs, versionInputs(endpoint, { securityGroups: "0.0.0.0/0" as unknown as [] }));
+            assert.deepStrictEqual(result.failures, [{ property: "securityGroups", reason: "must be a list of ingress rules" }]);
+            assert.deepStrictEqual(await refused({ securityGroups: {} as unknown as [] }), ["securityGroups"]);
+            assert.deepStrictEqual(await refused({ securityGroups: [] }), []);
+        });
+
         it("accepts a deprecated version turning back, which the provider keeps restricted instead of failing every run", async () => {
             const olds = versionInputs(endpoint, { deprecated: true });
             assert.deepStrictEqual((await provider.check!(olds, versionInputs(endpoint, { deprecated: false }))).failures, undefined);
@@ -150,6 +167,15 @@ describe("AwsMarketplaceVersion inputs", () => {
         it("treats deprecated unset and false alike", async () => {
             assert.deepStrictEqual(await provider.diff!("changeset000001", olds({ deprecated: false }), versionInputs(endpoint)),
                 { changes: false, replaces: [], deleteBeforeReplace: false });
+        });
+
+        it("updates a version turning deprecated, and reports no change for one that stays deprecated or turns back", async () => {
+            assert.deepStrictEqual(await provider.diff!("changeset000001", olds(), versionInputs(endpoint, { deprecated: true })),
+                { changes: true, replaces: [], deleteBeforeReplace: false });
+            for (const deprecated of [true, false, undefined]) {
+                assert.deepStrictEqual(await provider.diff!("changeset000001", olds({ deprecated: true }), versionInputs(endpoint, { deprecated })),
+                    { changes: false, replaces: [], deleteBeforeReplace: false }, String(deprecated));
+            }
         });
 
         it("lists every replacing field that changed", async () => {
@@ -295,6 +321,13 @@ describe("AwsMarketplaceVersion against the local Catalog API", () => {
             assert.strictEqual(result.outs!.changeSetStatus, "SUCCEEDED");
             assert.strictEqual(option().Visibility, "Restricted");
             assert.strictEqual(result.outs!.deliveryOptionId, option().Id);
+        });
+
+        it("fails, as a waited version does, when the change set of a version created deprecated with waitForCompletion false fails", async () => {
+            server.plans.push({ durationMs: 3_600_000, outcome: { failureCode: "CLIENT_ERROR", errors: [{ ErrorCode: "INVALID_AMI", ErrorMessage: "not shared" }] } });
+
+            await assert.rejects(provider.create(inputs({ waitForCompletion: false, deprecated: true })), /FAILED.*INVALID_AMI/);
+            assert.deepStrictEqual(server.calls("DescribeEntity"), []);
         });
 
         it("does not read the product while the change set has not SUCCEEDED", async () => {

@@ -7,7 +7,7 @@
  */
 import * as assert from "assert";
 import { ArmImageInputs, ArmImageOutputs, armImageProvider, armImageRequestId } from "../components/gcp/arm-image-provider";
-import { clientOptionsFor, ComputeClientOptions, computeClient } from "../components/gcp/compute-client";
+import { clientOptionsFor, ComputeClientOptions, computeClient, hasStatus } from "../components/gcp/compute-client";
 import { deprecationDocument, deprecationMatches, ImageDeprecationInputs, imageDeprecationProvider } from "../components/gcp/deprecation-provider";
 import { FakeClock } from "./helpers/clock";
 import { GceServer } from "./servers/gce";
@@ -71,6 +71,7 @@ describe("GCP providers against the local Compute API", () => {
 
             assert.deepStrictEqual(deprecates().map((call) => call.body), [{ state: "DEPRECATED" }]);
             assert.deepStrictEqual(deprecationDocument(deprecation({ replacement: undefined })), { state: "DEPRECATED", deprecated: "2026-03-01T00:00:00.000Z" });
+            assert.deepStrictEqual(deprecationDocument(deprecation({ deprecated: undefined, replacement: undefined })), { state: "DEPRECATED" });
         });
 
         it("sends the status again when the image carries another state, time or replacement, or no time", async () => {
@@ -93,6 +94,7 @@ describe("GCP providers against the local Compute API", () => {
 
         it("compares replacements that are not project URLs, and times that are not dates, as whole texts", () => {
             assert.strictEqual(deprecationMatches({ state: "DEPRECATED", replacement: "image-a" }, { state: "DEPRECATED", replacement: "image-b" }), false);
+            assert.strictEqual(deprecationMatches({ state: "DEPRECATED", replacement: "global/images/flatcar-1592" }, { state: "DEPRECATED", replacement: "global/images/flatcar-1602" }), false);
             assert.strictEqual(deprecationMatches({ state: "DEPRECATED", deprecated: "soon" }, { state: "DEPRECATED", deprecated: "soon" }), true);
         });
 
@@ -268,6 +270,17 @@ describe("GCP providers against the local Compute API", () => {
             });
         });
 
+        it("stores an empty URL, ID and status, and no creation time, for fields the API leaves out", async () => {
+            server.seedImage(PROJECT, { name: "bare", selfLink: undefined, id: undefined, status: undefined, creationTimestamp: undefined });
+
+            const read = await armImageProvider(options).read!("projects/images-project/global/images/bare");
+
+            assert.deepStrictEqual(read.props, {
+                project: PROJECT, name: "bare", source: "", guestOsFeatures: [], licenses: [], labels: {}, storageLocations: [],
+                selfLink: "", imageId: "", status: "",
+            });
+        });
+
         it("keeps the known source, and drops a family the image no longer has, on refresh", async () => {
             server.seedImage(PROJECT, { name: "flatcar-1592-4-arm64", labels: { team: "os" } });
             const props = { ...armImage(), selfLink: "s", imageId: "1", status: "READY" };
@@ -387,6 +400,13 @@ describe("GCP providers against the local Compute API", () => {
             server.operationPolls = 1_000;
             const slow = await client.deprecateImage(PROJECT, "flatcar", { state: "ACTIVE" });
             await assert.rejects(client.waitForOperation(PROJECT, slow), new RegExp(`timed out after 60 s waiting for operation ${slow.name};`));
+        });
+
+        it("takes only an API answer with that HTTP status for one, and nothing that is not an error", () => {
+            assert.strictEqual(hasStatus(Object.assign(new Error("gone"), { statusCode: 404 }), 404), true);
+            assert.strictEqual(hasStatus(Object.assign(new Error("gone"), { statusCode: 404 }), 409), false);
+            assert.strictEqual(hasStatus(undefined, 404), false);
+            assert.strictEqual(hasStatus(null, 404), false);
         });
 
         it("takes host, port and protocol from an endpoint URL, with the protocol's port by default", () => {

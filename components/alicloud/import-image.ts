@@ -162,16 +162,16 @@ export function importImageProvider(options: EcsProviderOptions = {}): pulumi.dy
     };
 
     const waitAvailable = async (ecs: Ecs, state: ImportImageState, imageId: string): Promise<ImageSummary> => {
+        // Only a listed image in a final status ends the poll: one that DescribeImages does not list yet is not ready yet.
         const image = await pollUntil<ImageSummary | undefined>({
-            // An image that DescribeImages does not list yet is not ready yet.
             check: () => describeById(ecs, state.regionId, imageId),
             done: (i) => i !== undefined && finalStatuses.includes(i.status),
             what: `image ${imageId} (${state.imageName}) in ${state.regionId} to become Available`,
             ...poll,
             clock,
         });
-        if (!image || image.status !== "Available") {
-            throw new Error(`import of ${state.imageName} into ${state.regionId} failed: image ${imageId} is ${image?.status ?? "missing"}`);
+        if (image?.status !== "Available") {
+            throw new Error(`import of ${state.imageName} into ${state.regionId} failed: image ${imageId} is ${image?.status}`);
         }
         return image;
     };
@@ -180,10 +180,12 @@ export function importImageProvider(options: EcsProviderOptions = {}): pulumi.dy
         async create(inputs: ImportImageState): Promise<pulumi.dynamic.CreateResult> {
             const ecs = ecsClient(connectionOf(inputs));
             const existing = await findByName(ecs, inputs.regionId, inputs.imageName);
-            const differ = existing ? differences(existing, inputs) : [];
-            if (existing && differ.length > 0) {
-                throw new Error(`image ${existing.imageId} in ${inputs.regionId} is already named ${inputs.imageName} but has ${differ.join(", ")}; `
-                    + "it is left alone, and ECS takes each image name once in a region: delete or rename it, or give this image another name");
+            if (existing) {
+                const differ = differences(existing, inputs);
+                if (differ.length > 0) {
+                    throw new Error(`image ${existing.imageId} in ${inputs.regionId} is already named ${inputs.imageName} but has ${differ.join(", ")}; `
+                        + "it is left alone, and ECS takes each image name once in a region: delete or rename it, or give this image another name");
+                }
             }
             const imageId = existing?.imageId ?? await importImage(ecs, inputs);
             const image = await waitAvailable(ecs, inputs, imageId);

@@ -96,35 +96,46 @@ interface InputFailure {
     reason: string;
 }
 
-/** Every problem with the inputs; unknown values pass. */
-function validate(olds: Partial<MarketplaceVersionInputs>, news: MarketplaceVersionInputs): InputFailure[] {
+/** Every problem with the inputs: a missing or malformed one is refused, an unknown value passes. */
+function validate(news: MarketplaceVersionInputs): InputFailure[] {
     const failures: InputFailure[] = [];
-    const known = (value: unknown): boolean => value !== undefined && value !== UNKNOWN;
+    /** Whether the required input `key` is known, so that its rule applies; a missing one is refused here. */
+    const given = (key: "amiId" | "architecture" | "accessRoleArn" | "scanningPort" | "securityGroups"): boolean => {
+        if (news[key] === undefined) {
+            failures.push({ property: key, reason: "is required" });
+            return false;
+        }
+        return news[key] !== UNKNOWN;
+    };
     for (const key of ["productId", "version", "versionTitle", "releaseNotes", "osName", "osVersion", "username", "usageInstructions"] as const) {
         if (news[key] !== UNKNOWN && (typeof news[key] !== "string" || news[key].trim() === "")) {
             failures.push({ property: key, reason: "is required and must be a non-empty string" });
         }
     }
-    if (known(news.amiId) && !/^ami-[0-9a-f]{8,17}$/.test(String(news.amiId))) {
+    if (given("amiId") && !/^ami-[0-9a-f]{8,17}$/.test(String(news.amiId))) {
         failures.push({ property: "amiId", reason: `"${news.amiId}" is not an AMI ID; allowed: ami- and 8 to 17 hex digits` });
     }
-    if (known(news.architecture) && !["x86_64", "arm64"].includes(news.architecture)) {
+    if (given("architecture") && !["x86_64", "arm64"].includes(news.architecture)) {
         failures.push({ property: "architecture", reason: `"${news.architecture}" is not supported; allowed: x86_64, arm64` });
     }
-    if (known(news.accessRoleArn) && !/^arn:aws[a-z-]*:iam::[0-9]{12}:role\/\S+$/.test(String(news.accessRoleArn))) {
+    if (given("accessRoleArn") && !/^arn:aws[a-z-]*:iam::[0-9]{12}:role\/\S+$/.test(String(news.accessRoleArn))) {
         failures.push({ property: "accessRoleArn", reason: "is not an IAM role ARN; allowed: arn:aws:iam::<12-digit account>:role/<name>" });
     }
-    if (known(news.scanningPort) && !(Number.isInteger(news.scanningPort) && news.scanningPort >= 1 && news.scanningPort <= 65535)) {
+    if (given("scanningPort") && !(Number.isInteger(news.scanningPort) && news.scanningPort >= 1 && news.scanningPort <= 65535)) {
         failures.push({ property: "scanningPort", reason: "must be a port number from 1 to 65535" });
     }
-    if (known(news.securityGroups)) {
-        (Array.isArray(news.securityGroups) ? news.securityGroups : []).forEach((group, index) => {
-            const ports = [group.fromPort, group.toPort];
-            if (!["tcp", "udp"].includes(group.ipProtocol) || ports.some((port) => !Number.isInteger(port) || port < 0 || port > 65535)
-                || group.fromPort > group.toPort || !Array.isArray(group.ipRanges) || group.ipRanges.length === 0) {
-                failures.push({ property: `securityGroups[${index}]`, reason: "needs ipProtocol tcp or udp, 0 <= fromPort <= toPort <= 65535 and at least one IP range" });
-            }
-        });
+    if (given("securityGroups")) {
+        if (!Array.isArray(news.securityGroups)) {
+            failures.push({ property: "securityGroups", reason: "must be a list of ingress rules" });
+        } else {
+            news.securityGroups.forEach((group, index) => {
+                const ports = [group.fromPort, group.toPort];
+                if (!["tcp", "udp"].includes(group.ipProtocol) || ports.some((port) => !Number.isInteger(port) || port < 0 || port > 65535)
+                    || group.fromPort > group.toPort || !Array.isArray(group.ipRanges) || group.ipRanges.length === 0) {
+                    failures.push({ property: `securityGroups[${index}]`, reason: "needs ipProtocol tcp or udp, 0 <= fromPort <= toPort <= 65535 and at least one IP range" });
+                }
+            });
+        }
     }
     return failures;
 }
@@ -201,8 +212,8 @@ export function createMarketplaceProvider(options: MarketplaceProviderOptions = 
     };
 
     return {
-        async check(olds, news) {
-            const failures = validate(olds ?? {}, news);
+        async check(_olds, news) {
+            const failures = validate(news);
             return failures.length > 0 ? { inputs: news, failures } : { inputs: news };
         },
 
@@ -223,6 +234,7 @@ export function createMarketplaceProvider(options: MarketplaceProviderOptions = 
                 change: async () => addDeliveryOptionsChange(inputs, inputs.recommendedInstanceType
                     ?? recommendedInstanceType(await describeProduct(session, inputs.productId), inputs.architecture)),
             });
+            // A version created deprecated is waited for: a failed change set then fails create, as a waited one does.
             const wait = inputs.waitForCompletion !== false || inputs.deprecated === true;
             const description = unlessUnsuccessful(wait
                 ? await awaitChangeSet(session, started.changeSetId)

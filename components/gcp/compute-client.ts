@@ -309,14 +309,15 @@ export function computeClient(options: ComputeClientOptions = {}): ComputeClient
             return done;
         },
         waitForImage: async (project, name) => {
+            // Only an image that is READY or FAILED ends the poll: a missing one is waited for like a PENDING one.
             const image = await pollUntil<ComputeImage | undefined>({
                 ...poll,
                 check: () => getImage(project, name),
                 done: (img) => img?.status === "READY" || img?.status === "FAILED",
                 what: `image ${name} to become READY`,
             });
-            if (!image || image.status !== "READY") {
-                throw new Error(`image ${name} in project ${project} is ${image?.status ?? "missing"} instead of READY`);
+            if (image?.status !== "READY") {
+                throw new Error(`image ${name} in project ${project} is ${image?.status} instead of READY`);
             }
             return image;
         },

@@ -42,12 +42,9 @@ function imagePathOf(url: string | undefined): string {
     return at >= 0 ? url.slice(at) : url;
 }
 
-/** The same instant, however the two RFC 3339 texts write it. */
+/** The same instant, however the two RFC 3339 texts write it; a missing or unreadable time (NaN) matches only the same text, or absence. */
 function sameTime(a: string | undefined, b: string | undefined): boolean {
-    if (!a || !b) {
-        return !a && !b;
-    }
-    return a === b || Date.parse(a) === Date.parse(b);
+    return a === b || Date.parse(String(a)) === Date.parse(String(b));
 }
 
 /** Whether the image's current status already is the wanted one. */
