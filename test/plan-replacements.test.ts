@@ -19,7 +19,9 @@ function constructedTypes(): Set<string> {
     const types = new Set<string>();
     for (const file of [...sources("components"), ...sources("stacks")]) {
         const text = fs.readFileSync(file, "utf8");
-        const packages = new Map([...text.matchAll(/import \* as (\w+) from "(@pulumi\/(?:aws|azure-native|gcp|alicloud|openstack)[^"]*)"/g)].map((m) => [m[1], m[2]]));
+        // `import * as ec2 from "@pulumi/aws/ec2"`, or a module loaded where it is needed: `const s3 = require("@pulumi/aws/s3")`.
+        const packages = new Map([...text.matchAll(/(?:import \* as (\w+) from|const (\w+) = require\()\s*"(@pulumi\/(?:aws|azure-native|gcp|alicloud|openstack)[^"]*)"/g)]
+            .map((m) => [m[1] ?? m[2], m[3]]));
         for (const m of text.matchAll(/new (\w+)((?:\.\w+)+)\(/g)) {
             const pkg = packages.get(m[1]);
             if (pkg === undefined) {

@@ -168,8 +168,8 @@ export class AwsImage extends pulumi.ComponentResource {
             }
             const key = `${imageName}.${extension}`;
             // Loaded here, for a local artifact only: the S3 module loads the SDK's Lambda mixins with it.
-            const { BucketObjectv2 } = require("@pulumi/aws/s3") as typeof import("@pulumi/aws/s3");
-            const upload = new BucketObjectv2(`${name}-upload`, {
+            const s3 = require("@pulumi/aws/s3") as typeof import("@pulumi/aws/s3");
+            const upload = new s3.BucketObjectv2(`${name}-upload`, {
                 region: target.sourceRegion,
                 bucket: target.uploadBucket,
                 key,
