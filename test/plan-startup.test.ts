@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import { execFileSync } from "child_process";
 import * as path from "path";
+import { leaveOutStackFrames } from "../tools/plan-process";
 
 const root = path.join(__dirname, "..");
 
@@ -73,5 +74,24 @@ describe("Plan startup", function () {
         };
 
         assert.deepStrictEqual(sdksIn(loadedBy(["plan", JSON.stringify(awsOnly)]).packages), ["@pulumi/aws"]);
+    });
+
+    describe("stack frames in the plan's process", () => {
+        let limit: number;
+        beforeEach(() => { limit = Error.stackTraceLimit; });
+        afterEach(() => { Error.stackTraceLimit = limit; });
+
+        it("records none, since the plan never shows the traces Pulumi takes for each promise and resource", () => {
+            Error.stackTraceLimit = 10;
+            leaveOutStackFrames({});
+            assert.strictEqual(Error.stackTraceLimit, 0);
+            assert.strictEqual(new Error("kept").stack, "Error: kept", "an error keeps its message");
+        });
+
+        it("keeps V8's frames with IMAGE_PUBLISHER_STACK_TRACES=1, for debugging", () => {
+            Error.stackTraceLimit = 10;
+            leaveOutStackFrames({ IMAGE_PUBLISHER_STACK_TRACES: "1" });
+            assert.strictEqual(Error.stackTraceLimit, 10);
+        });
     });
 });

@@ -27,8 +27,22 @@ export function leaveOutAutomationApi(): void {
     }));
 }
 
+/**
+ * The frames V8 records in each stack trace of this process. Pulumi takes a stack trace for every
+ * promise it makes (runtime/debuggable.js, for its report of leaked promises) and every resource (its
+ * source position), about 25,000 in a prod plan, which the plan never shows: without frames they
+ * cost next to nothing (a prod plan end to end about 1.5 s instead of 3 s on two cores). An error
+ * the plan prints keeps its message; IMAGE_PUBLISHER_STACK_TRACES=1 keeps V8's frames for debugging.
+ */
+export function leaveOutStackFrames(env: NodeJS.ProcessEnv = process.env): void {
+    if (env.IMAGE_PUBLISHER_STACK_TRACES !== "1") {
+        Error.stackTraceLimit = 0;
+    }
+}
+
 /** For a process that does nothing but plan, before it loads Pulumi; there is no undo. */
 export function setUpPlanOnlyProcess(): void {
     skipProviderSerialisationForGood();
     leaveOutAutomationApi();
+    leaveOutStackFrames();
 }
