@@ -57,10 +57,10 @@ export function lifecycleOptions(release: Pick<Release, "lifecycle">, environmen
 export const settingsInputs: Readonly<Record<string, readonly string[]>> = {
     // components/aws/image.ts: aws.importRoleName, aws.image.encrypted / kmsKeyId, aws.image.description (or the product name).
     "aws:ebs/snapshotImport:SnapshotImport": ["roleName", "encrypted", "kmsKeyId", "description"],
-    // components/aws/image.ts: naming.image, aws.image.bootMode / enaSupport / imdsV2 / tpmSupport / rootDeviceName / volumeSize.
+    // components/aws/image.ts: naming.image, aws.image.bootMode / enaSupport / imdsV2 / tpmSupport / uefiData / rootDeviceName / volumeSize.
     // The snapshot ID in ebsBlockDevices comes from the release's artifact and still replaces.
     "aws:ec2/ami:Ami": [
-        "name", "bootMode", "enaSupport", "imdsSupport", "tpmSupport", "rootDeviceName",
+        "name", "bootMode", "enaSupport", "imdsSupport", "tpmSupport", "uefiData", "rootDeviceName",
         "ebsBlockDevices[0].deviceName", "ebsBlockDevices[0].volumeSize",
     ],
     // components/aws/image.ts: naming.image.

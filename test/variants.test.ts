@@ -282,6 +282,27 @@ describe("Image variants", () => {
             assert.deepStrictEqual([plain.bootMode, plain.tpmSupport], ["uefi-preferred", undefined]);
             assert.deepStrictEqual([tpm.bootMode, tpm.tpmSupport], ["uefi", "v2.0"]);
         });
+
+        it("registers an AMI with the UEFI variable store (Secure Boot keys) of its variant, and none where config gives none", async () => {
+            const c = twoAwsVariants();
+            c.variants[1].aws.uefiData = "QUJDRA==";
+            const run = await runMocked(() => publish(), { stack: "prod", config: c });
+            assert.strictEqual(named(run, "release-1.0-aws-tpm-x86_64-ami").inputs.uefiData, "QUJDRA==");
+            assert.strictEqual("uefiData" in named(run, "release-1.0-aws-plain-x86_64-ami").inputs, false);
+        });
+
+        it("refuses a UEFI variable store that is not base64, or for an AMI that boots legacy BIOS", () => {
+            const c = baseConfig("prod");
+            c.releases[0].architectures = ["x86_64"];
+            c.aws.image = { uefiData: "not base64!" };
+            refuses(c, "image-publisher:aws.image.uefiData", /is not base64/);
+            c.aws.image = { uefiData: "QUJDRA==", bootMode: "legacy-bios" };
+            refuses(c, "image-publisher:aws.image.uefiData", /legacy-bios, which has no UEFI variables/);
+            const v = twoAwsVariants();
+            v.releases[0].architectures = ["x86_64"];
+            v.variants[0].aws = { bootMode: "legacy-bios", uefiData: "QUJDRA==" };
+            refuses(v, "image-publisher:variants[0].aws", /UEFI variable store with legacy-bios boot/);
+        });
     });
 
     describe("the Constellation-shaped example stack", () => {

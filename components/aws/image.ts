@@ -105,6 +105,7 @@ export class AwsImage extends pulumi.ComponentResource {
             sriovNetSupport: "simple",
             imdsSupport: target.image.imdsV2 ? "v2.0" : undefined,
             tpmSupport: target.image.tpmSupport ? "v2.0" : undefined,
+            ...(target.image.uefiData ? { uefiData: target.image.uefiData } : {}),
             rootDeviceName: target.image.rootDeviceName,
             ebsBlockDevices: [{
                 deviceName: target.image.rootDeviceName,

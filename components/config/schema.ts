@@ -140,6 +140,13 @@ const gcpGuestOsFeatures = z.array(z.enum([
     "UEFI_COMPATIBLE", "GVNIC", "VIRTIO_SCSI_MULTIQUEUE", "SEV_CAPABLE", "SEV_SNP_CAPABLE", "SEV_LIVE_MIGRATABLE",
     "SEV_LIVE_MIGRATABLE_V2", "TDX_CAPABLE", "IDPF", "SUSPEND_RESUME_COMPATIBLE", "MULTI_IP_SUBNET", "SECURE_BOOT", "WINDOWS",
 ]));
+/**
+ * RegisterImage UefiData: "Base64 representation of the non-volatile UEFI variable store", such as
+ * the Secure Boot keys python-uefivars writes (docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RegisterImage.html).
+ */
+const awsUefiData = z.string().regex(/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/, { error: "is not base64; allowed: the UEFI variable store as base64, such as python-uefivars writes" })
+    .min(4, { error: "is not base64; allowed: the UEFI variable store as base64, such as python-uefivars writes" });
+
 /** The boot modes ImportImage takes. */
 const alicloudBootMode = z.enum(["BIOS", "UEFI"], { error: "is not a boot mode ImportImage takes; allowed: BIOS or UEFI (UEFI for arm64)" });
 
@@ -188,6 +195,8 @@ export const awsSchema = z.strictObject({
         sriovNetSupport: z.literal(true, { error: "cannot be switched off: AWS registers every AMI with SR-IOV \"simple\" and has no way to disable it; allowed: true, or leave the key out" }).default(true),
         imdsV2: z.boolean().default(true),
         tpmSupport: z.boolean().default(false),
+        /** The UEFI variable store (Secure Boot keys) the AMI starts with, base64; none by default. */
+        uefiData: awsUefiData.optional(),
         // RegisterImage refuses a root volume smaller than its snapshot, so the default is the imported
         // snapshot's own size and config can only raise it.
         volumeSize: z.number().int().min(1).max(16384).optional(),
@@ -369,6 +378,7 @@ export const variantSchema = z.strictObject({
     aws: z.strictObject({
         bootMode: awsBootMode.optional(),
         tpmSupport: z.boolean().optional(),
+        uefiData: awsUefiData.optional(),
         imdsV2: z.boolean().optional(),
         enaSupport: z.boolean().optional(),
     }).optional(),

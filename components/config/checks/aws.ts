@@ -36,6 +36,10 @@ export function checkAws(ctx: CheckContext): void {
         if (aws.image.bootMode === "legacy-bios" && (config.releases ?? []).some((r) => r?.architectures.includes("arm64") && r.artifacts.aws !== undefined)) {
             add(["aws", "image", "bootMode"], "legacy-bios", "cannot boot arm64, which a release ships: Graviton instances boot UEFI only; allowed: uefi or uefi-preferred");
         }
+        // A UEFI variable store is for an AMI that boots UEFI ("UEFI Secure Boot for Amazon EC2 instances": the AMI's boot mode is uefi).
+        if (aws.image.uefiData !== undefined && aws.image.bootMode === "legacy-bios") {
+            add(["aws", "image", "uefiData"], "[UEFI variable store]", "is set while aws.image.bootMode is legacy-bios, which has no UEFI variables; allowed: bootMode uefi or uefi-preferred, or no uefiData");
+        }
         if (aws.image.tpmSupport && aws.image.bootMode === "legacy-bios") {
             add(["aws", "image", "tpmSupport"], true, "needs UEFI boot and aws.image.bootMode is legacy-bios; allowed: tpmSupport false, or bootMode uefi or uefi-preferred");
         }

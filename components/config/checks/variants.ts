@@ -229,6 +229,9 @@ function checkVariantSettings(ctx: CheckContext): void {
         if (config.aws?.enabled && variant.aws !== undefined) {
             const tpm = variant.aws.tpmSupport ?? config.aws.image.tpmSupport;
             const bootMode = variant.aws.bootMode ?? config.aws.image.bootMode;
+            if ((variant.aws.uefiData ?? config.aws.image.uefiData) !== undefined && bootMode === "legacy-bios") {
+                ctx.add(["variants", i, "aws"], "[UEFI variable store]", "has a UEFI variable store with legacy-bios boot, which has no UEFI variables; allowed: bootMode uefi or uefi-preferred, or no uefiData");
+            }
             if (tpm && bootMode === "legacy-bios") {
                 ctx.add(["variants", i, "aws"], variant.aws, "has NitroTPM with legacy-bios boot, and NitroTPM needs UEFI; allowed: tpmSupport false, or bootMode uefi or uefi-preferred");
             }
