@@ -4,7 +4,7 @@ import { AwsListing, AzureListing } from "./outputs";
 import { CloudPublisher, PerArch, PublishedImage } from "./publisher";
 import { releaseTransformation } from "./lifecycle";
 
-/** The IDs of one release: cloud → architecture → region → image ID. */
+/** The IDs of one release: cloud → architecture → region → image ID (cloud → variant → architecture → … with variants). */
 export type ReleaseImages = Partial<Record<Cloud, PerArch<Record<string, string>>>>;
 
 /** The marketplace listings of one release: cloud → architecture → listing. */

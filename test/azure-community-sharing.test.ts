@@ -7,7 +7,7 @@ import { FakeClock } from "./helpers/clock";
 import { storedWithFormerKind } from "./helpers/former-kind";
 import { roundTrip } from "./helpers/serialise";
 import { AzureArmServer } from "./servers/azure-arm";
-import { withLocalServicePrincipal } from "./helpers/azure-local";
+import { sharingInputs, withLocalServicePrincipal } from "./helpers/azure-local";
 
 const tenant = "11111111-2222-3333-4444-555555555555";
 
@@ -24,14 +24,7 @@ describe("CommunityGallerySharing provider", () => {
         await server.close();
     });
 
-    const inputs = (extra: Partial<CommunitySharingInputs> = {}): CommunitySharingInputs => ({
-        subscriptionId: "00000000-1111-2222-3333-444444444444",
-        resourceGroupName: "images",
-        galleryName: "product_gallery",
-        endpoint: server.url,
-        authorityHost: server.url,
-        ...extra,
-    });
+    const inputs = (extra: Partial<CommunitySharingInputs> = {}): CommunitySharingInputs => sharingInputs(server, extra);
 
     const provider = (options: CommunitySharingProviderOptions = {}) =>
         communitySharingProvider({ clock: new FakeClock(0), random: () => 0.5, ...options });

@@ -10,7 +10,7 @@ import { CommunitySharingInputs, communitySharingProvider } from "../components/
 import { FakeClock } from "./helpers/clock";
 import { AzureArmServer } from "./servers/azure-arm";
 import { PartnerCenterServer } from "./servers/partner-center";
-import { planVersionInputs, withLocalServicePrincipal } from "./helpers/azure-local";
+import { planVersionInputs, sharingInputs, withLocalServicePrincipal } from "./helpers/azure-local";
 
 
 describe("AzureMarketplaceVersion defaults and rare paths", () => {
@@ -105,10 +105,7 @@ describe("CommunityGallerySharing defaults", () => {
         await server.close();
     });
 
-    const sharing = (): CommunitySharingInputs => ({
-        subscriptionId: "00000000-1111-2222-3333-444444444444", resourceGroupName: "images", galleryName: "product_gallery",
-        endpoint: server.url, authorityHost: server.url,
-    });
+    const sharing = (): CommunitySharingInputs => sharingInputs(server);
 
     it("polls the sharing operation first after 2 s, doubling up to 30 s, for 30 minutes by default, and times out as such", async () => {
         server.outcome = "never";

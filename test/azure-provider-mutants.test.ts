@@ -13,7 +13,7 @@ import { describeJobError } from "../components/azure/partner-center-client";
 import { FakeClock } from "./helpers/clock";
 import { AzureArmServer } from "./servers/azure-arm";
 import { PartnerCenterServer } from "./servers/partner-center";
-import { withLocalServicePrincipal } from "./helpers/azure-local";
+import { sharingInputs, withLocalServicePrincipal } from "./helpers/azure-local";
 
 const tenantId = "11111111-2222-3333-4444-555555555555";
 const gen2Version = "/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/images/providers/Microsoft.Compute/galleries/g/images/product/versions/1592.4.0";
@@ -325,10 +325,7 @@ describe("CommunityGallerySharing against the local ARM API", () => {
         await server.close();
     });
 
-    const sharing = (extra: Partial<CommunitySharingInputs> = {}): CommunitySharingInputs => ({
-        subscriptionId: "00000000-1111-2222-3333-444444444444", resourceGroupName: "images", galleryName: "product_gallery",
-        endpoint: server.url, authorityHost: server.url, ...extra,
-    });
+    const sharing = (extra: Partial<CommunitySharingInputs> = {}): CommunitySharingInputs => sharingInputs(server, extra);
 
     it("keeps the timeout in the state when it is set, and no timeout key when it is not", async () => {
         const provider = communitySharingProvider({ clock: new FakeClock(0), random: () => 0.5 });

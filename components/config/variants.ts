@@ -31,7 +31,7 @@ export function publishesUnvaried(config: Pick<StackConfig, "variants">, release
 }
 
 /** The clouds a variant goes to: those it lists, or every enabled cloud. */
-export function variantClouds(config: Pick<StackConfig, Cloud>, variant: VariantEntry): Cloud[] {
+export function variantClouds(config: Parameters<typeof enabledClouds>[0], variant: VariantEntry): Cloud[] {
     return variant.clouds ?? enabledClouds(config);
 }
 

@@ -1,5 +1,6 @@
 import { CheckContext } from "./context";
 import { enabledClouds } from "./artifacts";
+import { variantsTo } from "./variants";
 import { Architecture, Cloud, renderTemplate } from "../model";
 import { gceName } from "../../gcp/names";
 
@@ -88,7 +89,7 @@ export function checkNames(ctx: CheckContext): void {
         const rule = nameRules[cloud];
         const seen = new Map<string, string>();
         // Each variant of the cloud gets its own images, so its own names (checks/variants.ts).
-        const variants = config.variants === undefined ? [undefined] : config.variants.filter((v) => (v.clouds ?? enabledClouds(config)).includes(cloud)).map((v) => v.name);
+        const variants = config.variants === undefined ? [undefined] : variantsTo(config, cloud).map((v) => v.variant.name);
         releases.forEach((r, i) => {
             if (r === undefined) {
                 return;

@@ -4,15 +4,15 @@ import { Architecture, Cloud, VariantEntry, renderTemplate } from "../model";
 import { gceName } from "../../gcp/names";
 import { HyperVGeneration, definitionName, definitionSku, generationsFor } from "../../azure/names";
 import { needsStaging } from "../../staging/location";
+import { variantClouds } from "../variants";
 
 /** Whether a template uses {variant}. */
 const usesVariant = (text: string | undefined) => text !== undefined && text.includes("{variant}");
 
 /** The variants that go to a cloud, with their index in `variants`. */
-function variantsTo(config: PartialConfig, cloud: Cloud): { variant: VariantEntry; index: number }[] {
-    const enabled = enabledClouds(config);
+export function variantsTo(config: PartialConfig, cloud: Cloud): { variant: VariantEntry; index: number }[] {
     return (config.variants ?? []).map((variant, index) => ({ variant, index }))
-        .filter(({ variant }) => (variant.clouds ?? enabled).includes(cloud));
+        .filter(({ variant }) => variantClouds(config, variant).includes(cloud));
 }
 
 /**
