@@ -16,11 +16,11 @@ export function prodWithReleases(count: number, options: { marketplaces?: boolea
     const doc = parse(fs.readFileSync("Pulumi.prod.yaml", "utf8")) as { config: Record<string, unknown> };
     const releases = doc.config["image-publisher:releases"] as Record<string, unknown>[];
     const template = releases[releases.length - 1];
-    doc.config["image-publisher:releases"] = Array.from({ length: count }, (_, i) => ({
-        ...template,
-        version: `${2000 + i}.0`,
-        deprecated: i === 0 && count > 1 ? "2027-03-31" : false,
-    }));
+    // The oldest of several is deprecated on a day after the bench's clock; the others are current (no key).
+    doc.config["image-publisher:releases"] = Array.from({ length: count }, (_, i) => {
+        const { deprecated: _deprecated, ...release } = template;
+        return { ...release, version: `${2000 + i}.0`, ...(i === 0 && count > 1 ? { deprecated: "2027-03-31" } : {}) };
+    });
     const marketplace = (doc.config["image-publisher:aws"] as { marketplace: { products: Record<string, unknown> } }).marketplace;
     const product = Object.values(marketplace.products)[0];
     marketplace.products = Object.fromEntries(Array.from({ length: count }, (_, i) => [`${2000 + i}`, product]));

@@ -4,6 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { stringify } from "yaml";
+import { main } from "../tools/plan";
 import { renderJson, renderMarkdown, renderTree } from "../tools/plan-render";
 import { readStackConfig } from "../tools/stack-config";
 import { baseConfig } from "./fixtures/config";
@@ -190,6 +191,23 @@ describe("Offline plan", () => {
                 assert.ok(!text.includes(s), "a rendering shows a secure value");
             }
         }
+    });
+
+    it("tells the caller how long its plans took inside the process, both of a diff, and nothing on bad flags", async () => {
+        const told: number[] = [];
+        const io = { out: () => undefined, err: () => undefined };
+        const dev = configFile(baseConfig("dev"));
+        assert.strictEqual(await main(["--stack", "dev", "--config", dev, "--format", "json"], io, { onPlanWork: (ms) => told.push(ms) }), 0);
+        assert.strictEqual(told.length, 1);
+        assert.ok(told[0] > 0);
+        const start = performance.now();
+        assert.strictEqual(await main(["--stack", "dev", "--config", dev, "--diff-file", dev], io, { onPlanWork: (ms) => told.push(ms) }), 0);
+        const diffWall = performance.now() - start;
+        assert.strictEqual(told.length, 2);
+        // Both plans of the diff, and no more than the command's own wall time.
+        assert.ok(told[1] > 0 && told[1] <= diffWall, `${told[1]} ms of plans in ${diffWall} ms`);
+        assert.strictEqual(await main(["--stack", "dev", "--format", "yaml"], io, { onPlanWork: (ms) => told.push(ms) }), 2);
+        assert.strictEqual(told.length, 2);
     });
 
     it("refuses unknown flags and formats with usage", async () => {

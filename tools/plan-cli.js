@@ -1,6 +1,12 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=16
 // The offline plan, run as JavaScript compiled once into bin/ instead of compiling TypeScript on
 // every run: `npm run plan -- --stack prod [...]` runs this file, as does `node tools/plan-cli.js`.
+// npm runs it with `--max-semi-space-size=16` (package.json): V8 then caps each half of its young
+// generation at 16 MiB instead of letting it grow larger, and a plan keeps nearly everything it
+// allocates (resources, outputs, promises) until it prints, so a smaller young space copies less
+// on each scavenge. Measured on two cores: a prod plan end to end 1.30 s -> 1.17 s (8 MiB: 1.12 s,
+// but a 20-release plan 8 % slower; 16 MiB leaves that within 3 %). Node takes heap flags only at
+// start, so `node tools/plan-cli.js` without the flag plans the same, a little slower.
 // It recompiles (tsc, incremental, tsconfig.build.json) only when a source file is newer than the
 // last build. Plain JavaScript on purpose: it must start without a TypeScript compiler.
 "use strict";
@@ -59,8 +65,15 @@ function exit(code) {
     process.stdout.write("", () => process.stderr.write("", () => process.exit()));
 }
 
+// IMAGE_PUBLISHER_PLAN_TIMING=1 adds a line to standard error once the plans are done,
+// {"planWorkMs"}: the time they took inside this process (both, for a diff), beside which
+// `npm run bench` puts the process's wall time from start to exit.
+const onPlanWork = process.env.IMAGE_PUBLISHER_PLAN_TIMING === "1"
+    ? (ms) => process.stderr.write(`${JSON.stringify({ planWorkMs: ms })}\n`)
+    : undefined;
+
 // This process only plans, so it skips serialising dynamic providers, which the plan never prints.
-main(process.argv.slice(2), { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) }, { serialiseProviders: false })
+main(process.argv.slice(2), { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) }, { serialiseProviders: false, onPlanWork })
     .then(exit)
     .catch((error) => {
         process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);

@@ -103,6 +103,8 @@ export interface PlanOptions {
      * else, as tools/plan-cli.js.
      */
     serialiseProviders?: boolean;
+    /** Told, once the command is done, the ms its plans took inside runPlan (both, for a diff). */
+    onPlanWork?: (ms: number) => void;
 }
 
 /** Runs the plan command; returns the exit code. */
@@ -159,7 +161,16 @@ export async function main(argv: string[], io: PlanIo, options: PlanOptions = {}
         const { runPlan } = await import("./plan-run");
         const { validateOutputs } = await import("../components/outputs");
         const { checkResources, galleryImageReplacementFields, galleryImageType } = await import("../policy/rules");
-        const current = await runPlan(args.stack, config, { now });
+        let planWorkMs = 0;
+        const timedPlan = async (planned: CliConfig) => {
+            const start = performance.now();
+            try {
+                return await runPlan(args.stack as string, planned, { now });
+            } finally {
+                planWorkMs += performance.now() - start;
+            }
+        };
+        const current = await timedPlan(config);
         validateOutputs(current.plan.outputs, `the outputs of stack ${args.stack}`);
         const environment = config.values["image-publisher:environment"] === "prod" ? "prod" : "dev";
         const { resourcesOfReleases, unpublishedVersions } = await import("./plan-diff");
@@ -170,7 +181,7 @@ export async function main(argv: string[], io: PlanIo, options: PlanOptions = {}
         })), environment);
         let refused = false;
         if (other !== undefined) {
-            const before = await runPlan(args.stack, other, { now });
+            const before = await timedPlan(other);
             const diff = await diffOf(before, current, environment);
             io.out(await renderDiffAs(diff, format));
             violations.push(...replacedDefinitions(before.plan, current.plan, galleryImageType, galleryImageReplacementFields));
@@ -182,6 +193,7 @@ export async function main(argv: string[], io: PlanIo, options: PlanOptions = {}
             io.err(`${violations.length} policy violation${violations.length === 1 ? "" : "s"}:\n` +
                 violations.map((v) => `  - [${v.policy}] ${v.resource}: ${v.message}\n`).join(""));
         }
+        options.onPlanWork?.(planWorkMs);
         return violations.length > 0 || refused ? 3 : 0;
     } catch (error) {
         io.err(`${(error as Error).message}\n`);
