@@ -43,7 +43,9 @@ const undetectedStatuses = new Set(["Survived", "NoCoverage"]);
 export const mutationAreas: Record<string, RegExp> = {
     "components/": /^components\//,
     "components/config/": /^components\/config\//,
-    "dynamic providers": /^components\/(dynamic\/|.*-provider\.ts$|azure\/vhd-|alicloud\/(import-image|community-share|ecs-client)\.ts$|gcp\/compute-client\.ts$|aws\/marketplace-|azure\/partner-center-client\.ts$)/,
+    // The code that runs inside a dynamic provider: the providers, their API clients, the VHD copier
+    // and the staging copy (components/staging/ is the StagedArtifact provider and what it calls).
+    "dynamic providers": /^components\/(dynamic\/|.*-provider\.ts$|staging\/|azure\/vhd-|alicloud\/(import-image|community-share|ecs-client)\.ts$|gcp\/compute-client\.ts$|aws\/marketplace-|azure\/partner-center-client\.ts$)/,
     "stacks/": /^stacks\//,
     "AWS Marketplace provider": /^components\/aws\/marketplace-/,
     "GCP deprecation and ARM64 image providers": /^components\/gcp\/(deprecation-provider|arm-image-provider|compute-client)\.ts$/,
