@@ -55,6 +55,10 @@ describe("hasVariants", () => {
         assert.strictEqual(hasVariants(validateOutputs({ images: { "1.0": { aws: { x86_64: { "us-east-1": "ami-1" } }, gcp: {} } } })), false);
         assert.strictEqual(hasVariants(validateOutputs({ images: { "1.0": {}, "2.0": { gcp: { tdx: { x86_64: { global: "g" } } } } } })), true);
         assert.strictEqual(hasVariants(validateOutputs({ images: {}, community: { "2.0": { azure: { cvm: {} } } } })), true);
+        // One cloud of a release with variants is enough, whatever the other clouds have.
+        assert.strictEqual(hasVariants(validateOutputs({
+            images: { "1.0": { aws: { x86_64: { "us-east-1": "ami-1" } }, gcp: { tdx: { x86_64: { global: "g" } } } } },
+        })), true);
         assert.strictEqual(hasVariants(validateOutputs({
             images: {}, marketplace: { "2.0": { aws: { "sev-snp": { x86_64: { productId: "p", changeSetId: "c", status: "SUCCEEDED" } } } } },
         })), true);
@@ -84,6 +88,8 @@ describe("validateOutputs", () => {
     it("refuses an entry that mixes architectures and variants, naming both", () => {
         assert.strictEqual(refusal({ images: { "1.0": { aws: { x86_64: ami, plain: { x86_64: ami }, tpm: {} } } } }), header
             + '  images["1.0"].aws: mixes architectures (x86_64) with variants ("plain", "tpm"); allowed: only architectures (x86_64, arm64), or only variant names, each holding architectures');
+        assert.strictEqual(refusal({ images: { "1.0": { aws: { x86_64: ami, arm64: ami, plain: { x86_64: ami } } } } }), header
+            + '  images["1.0"].aws: mixes architectures (x86_64, arm64) with variants ("plain"); allowed: only architectures (x86_64, arm64), or only variant names, each holding architectures');
     });
 
     it("reports the errors of the per-architecture shape for an entry with architecture keys", () => {
@@ -93,6 +99,9 @@ describe("validateOutputs", () => {
 
     it("reports the errors of the per-architecture shape for a misspelt architecture holding regions", () => {
         assert.strictEqual(refusal({ images: { "1.0": { aws: { aarch64: ami } } } }), header + '  images["1.0"].aws: Unrecognized key: "aarch64"');
+        // One value that is a region map is enough to read the entry as per architecture.
+        assert.strictEqual(refusal({ images: { "1.0": { aws: { aarch64: ami, amd64: "ami-2" } } } }), header
+            + '  images["1.0"].aws: Unrecognized keys: "aarch64", "amd64"');
     });
 
     it("reports the errors of the per-variant shape otherwise", () => {
@@ -187,6 +196,7 @@ describe("hasVariantLevel", () => {
         assert.strictEqual(hasVariantLevel({ plain: {} }), true);
         assert.strictEqual(hasVariantLevel({ x86_64: {} }), false);
         assert.strictEqual(hasVariantLevel({ arm64: {} }), false);
+        assert.strictEqual(hasVariantLevel({ x86_64: {}, plain: {} }), false);
         assert.strictEqual(hasVariantLevel({}), false);
         assert.strictEqual(hasVariantLevel(undefined), false);
     });
