@@ -211,13 +211,14 @@ describe("AWS Marketplace in the stack", () => {
 
 describe("Release (the component) with a recording publisher", () => {
     /** A publisher for AWS that registers nothing and records what each image was asked for. */
-    function recordingPublisher(requests: ImageRequest[]): CloudPublisher {
+    function recordingPublisher(requests: ImageRequest[], names: string[] = []): CloudPublisher {
         return {
             cloud: "aws",
             preflight: async () => undefined,
             setUp: () => undefined,
-            image: (_name, request) => {
+            image: (name, request) => {
                 requests.push(request);
+                names.push(name);
                 return { imageIds: pulumi.output<Record<string, string>>({ "us-east-1": `ami-${request.variant?.name ?? "none"}-${request.architecture}` }) };
             },
         };
@@ -231,14 +232,16 @@ describe("Release (the component) with a recording publisher", () => {
         return validateConfig(c);
     }
 
-    it("gives a variant without artifacts of its own the release's artifacts", async () => {
+    it("names each image after the release, cloud, variant and architecture, and gives a variant without artifacts of its own the release's artifacts", async () => {
         const { config, releases } = withVariants();
         const { variantArtifacts, ...release } = releases[0];
         assert.ok(variantArtifacts, "validation renders artifacts per variant");
         const requests: ImageRequest[] = [];
+        const names: string[] = [];
         await runMocked(() => {
-            new Release("r", { release, config, publishers: [recordingPublisher(requests)] });
+            new Release("r", { release, config, publishers: [recordingPublisher(requests, names)] });
         }, { stack: "prod" });
+        assert.deepStrictEqual(names, ["r-aws-plain-x86_64", "r-aws-plain-arm64", "r-aws-tpm-x86_64", "r-aws-tpm-arm64"]);
         assert.ok(requests.length > 0);
         assert.deepStrictEqual([...new Set(requests.map((r) => r.variant?.name))], ["plain", "tpm"]);
         for (const request of requests) {
@@ -267,7 +270,11 @@ describe("Release (the component) with a recording publisher", () => {
         }
         assert.strictEqual(registered.length, 1);
         assert.deepStrictEqual(Object.keys(registered[0]).sort(), ["community", "images", "marketplace"]);
-        const images = await new Promise((resolve) => (registered[0].images as pulumi.Output<unknown>).apply(resolve));
+        const value = (key: string) => new Promise((resolve) => (registered[0][key] as pulumi.Output<unknown>).apply(resolve));
+        // The recording publisher lists nothing and shares nothing with a community.
+        assert.deepStrictEqual(await value("marketplace"), {});
+        assert.deepStrictEqual(await value("community"), {});
+        const images = await value("images");
         assert.deepStrictEqual(images, {
             aws: {
                 plain: { x86_64: { "us-east-1": "ami-plain-x86_64" }, arm64: { "us-east-1": "ami-plain-arm64" } },
