@@ -74,7 +74,7 @@ export const areas = {
             // outputs.ts: the tables and notices read the outputs; dynamic/retry.ts: the providers retry through it.
             "test/tables.test.ts", "test/tables-variants.test.ts", "test/notify.test.ts", "test/notify-variants.test.ts", "test/notify-events.test.ts",
             "test/aws-marketplace.test.ts", "test/gcp-deprecation-provider.test.ts", "test/alicloud-import-image.test.ts", "test/azure-vhd-blob-server-side.test.ts",
-            "test/release-retire.test.ts",
+            "test/release-retire.test.ts", "test/retry.test.ts",
         ],
     },
     config: {

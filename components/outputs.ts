@@ -51,14 +51,16 @@ function cloudEntry<T extends z.ZodType>(value: T) {
         if (asVariants.success) {
             return asVariants.data;
         }
-        const keys = entry !== null && typeof entry === "object" && !Array.isArray(entry) ? Object.keys(entry) : [];
+        // Only a plain object has keys and values to go by; null, an array or a scalar has none.
+        const record = entry !== null && typeof entry === "object" && !Array.isArray(entry) ? entry as Record<string, unknown> : {};
+        const keys = Object.keys(record);
         const archKeys = keys.filter(isArchitecture);
         if (archKeys.length > 0 && archKeys.length < keys.length) {
             const others = keys.filter((k) => !isArchitecture(k)).map((k) => JSON.stringify(k)).join(", ");
             ctx.addIssue({ code: "custom", input: entry, message: `mixes architectures (${archKeys.join(", ")}) with variants (${others}); allowed: only architectures (x86_64, arm64), or only variant names, each holding architectures` });
             return z.NEVER;
         }
-        const values = Object.values(entry as object) as unknown[];
+        const values = Object.values(record);
         const archShaped = archKeys.length > 0 || values.some((v) => value.safeParse(v).success);
         for (const issue of (archShaped ? asPlain : asVariants).error.issues) {
             ctx.addIssue(issue as z.core.$ZodRawIssue);

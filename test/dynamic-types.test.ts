@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { withFormerType } from "../components/dynamic/named-type";
 import { StagedArtifact } from "../components/staging/staged-artifact";
 import { committedStackRun } from "./helpers/shared-runs";
 import { runMocked } from "./mocks";
@@ -49,5 +50,18 @@ describe("Dynamic resources", () => {
         assert.strictEqual(staged.type, "pulumi-nodejs:dynamic/staging:StagedArtifact");
         assert.deepStrictEqual(staged.options.aliasTypes, [formerType]);
         assert.strictEqual("resourceKind" in staged.inputs, false);
+    });
+});
+
+describe("withFormerType", () => {
+    it("aliases a resource without options to the former shared type only", () => {
+        assert.deepStrictEqual(withFormerType(undefined), { aliases: [{ type: "pulumi-nodejs:dynamic:Resource" }] });
+        assert.deepStrictEqual(withFormerType({}), { aliases: [{ type: "pulumi-nodejs:dynamic:Resource" }] });
+    });
+
+    it("keeps the resource's own options and aliases, and adds the former type after them", () => {
+        assert.deepStrictEqual(withFormerType({ protect: true, aliases: [{ name: "old-name" }] }), {
+            protect: true, aliases: [{ name: "old-name" }, { type: "pulumi-nodejs:dynamic:Resource" }],
+        });
     });
 });

@@ -1,5 +1,6 @@
 import * as assert from "assert";
-import { lifecycleOptions, settingsInputs } from "../components/lifecycle";
+import * as pulumi from "@pulumi/pulumi";
+import { lifecycleOptions, releaseTransformation, settingsInputs } from "../components/lifecycle";
 import { replacementTable, replacesAt } from "../tools/plan-replacements";
 import { publish } from "../stacks/program";
 import { baseConfig } from "./fixtures/config";
@@ -36,6 +37,40 @@ describe("Stack-wide settings a published release keeps", () => {
         assert.ok(!settingsInputs["gcp:compute/image:Image"].includes("rawDisk"));
         assert.ok(!settingsInputs["openstack:images/image:Image"].includes("imageSourceUrl"));
         assert.ok(!settingsInputs["pulumi-nodejs:dynamic/azure:VhdBlob"].includes("sourceUrl"));
+    });
+});
+
+describe("releaseTransformation", () => {
+    /** A resource object that is a custom resource to `instanceof`, without registering anything. */
+    const customResource = Object.create(pulumi.CustomResource.prototype) as pulumi.Resource;
+    const transform = (
+        release: Parameters<typeof releaseTransformation>[0], type: string, opts: pulumi.ResourceOptions, resource = customResource,
+    ) => releaseTransformation(release, "prod")({ resource, type, name: "r", props: { a: 1 }, opts });
+
+    it("leaves component resources alone: only custom resources get the release's options", () => {
+        const component = Object.create(pulumi.ComponentResource.prototype) as pulumi.Resource;
+        assert.strictEqual(transform({}, "image-publisher:index:Release", {}, component), undefined);
+        assert.strictEqual(transform({}, "aws:ec2/amiCopy:AmiCopy", {}, component), undefined);
+    });
+
+    it("adds the type's stack-wide inputs to what the resource ignores already, each once", () => {
+        assert.deepStrictEqual(transform({}, "aws:ec2/amiCopy:AmiCopy", { ignoreChanges: ["tags", "name"] }), {
+            props: { a: 1 }, opts: { ignoreChanges: ["tags", "name"], protect: true },
+        });
+        assert.deepStrictEqual(transform({}, "aws:ec2/amiCopy:AmiCopy", {}), {
+            props: { a: 1 }, opts: { ignoreChanges: ["name"], protect: true },
+        });
+    });
+
+    it("adds no ignoreChanges option where there is nothing to ignore", () => {
+        assert.deepStrictEqual(transform({}, "aws:ec2/amiLaunchPermission:AmiLaunchPermission", {}), { props: { a: 1 }, opts: { protect: true } });
+        assert.deepStrictEqual(transform({ reapplySettings: true }, "aws:ec2/amiCopy:AmiCopy", {}), { props: { a: 1 }, opts: { protect: true } });
+    });
+
+    it("keeps only the resource's own ignored inputs on a release that says reapplySettings", () => {
+        assert.deepStrictEqual(transform({ reapplySettings: true }, "aws:ec2/amiCopy:AmiCopy", { ignoreChanges: ["tags"] }), {
+            props: { a: 1 }, opts: { ignoreChanges: ["tags"], protect: true },
+        });
     });
 });
 

@@ -260,7 +260,7 @@ describe("notify: posting to a local webhook", () => {
         this.timeout(60_000);
         const root = path.join(__dirname, "..");
         const result = spawnSync(process.execPath,
-            [path.join(root, "node_modules", "ts-node", "dist", "bin.js"), "--transpile-only", "tools/notify.ts", "test/fixtures/outputs-prod.json", "--dry-run"],
+            [require.resolve("ts-node/dist/bin.js"), "--transpile-only", "tools/notify.ts", "test/fixtures/outputs-prod.json", "--dry-run"],
             { cwd: root, encoding: "utf8", env: { ...process.env, IMAGE_PUBLISHER_WEBHOOK_URL: server.url } });
         assert.equal(result.status, 0, result.stderr);
         assert.deepEqual(JSON.parse(result.stdout), { text: renderSummary(prod) });

@@ -1,4 +1,8 @@
 import * as assert from "assert";
+import * as pulumi from "@pulumi/pulumi";
+import { validateConfig } from "../components/config";
+import { CloudPublisher, ImageRequest } from "../components/publisher";
+import { Release } from "../components/release";
 import { publish } from "../stacks/program";
 import { committedStackRun, sharedRun } from "./helpers/shared-runs";
 import { baseConfig, copy } from "./fixtures/config";
@@ -202,5 +206,80 @@ describe("AWS Marketplace in the stack", () => {
         assert.ok(dev.length > 0 && dev.every((v) => v.inputs.productId === "prod-devtest0000001"));
         assert.strictEqual(prod.length, 4);
         assert.strictEqual(new Set(prod.map((v) => v.inputs.productId)).size, 4);
+    });
+});
+
+describe("Release (the component) with a recording publisher", () => {
+    /** A publisher for AWS that registers nothing and records what each image was asked for. */
+    function recordingPublisher(requests: ImageRequest[], names: string[] = []): CloudPublisher {
+        return {
+            cloud: "aws",
+            preflight: async () => undefined,
+            setUp: () => undefined,
+            image: (name, request) => {
+                requests.push(request);
+                names.push(name);
+                return { imageIds: pulumi.output<Record<string, string>>({ "us-east-1": `ami-${request.variant?.name ?? "none"}-${request.architecture}` }) };
+            },
+        };
+    }
+
+    /** The base prod config (x86_64 and arm64) validated with two variants. */
+    function withVariants() {
+        const c = baseConfig("prod");
+        c.naming.image = "{product}-{version}-{variant}-{arch}";
+        c.variants = [{ name: "plain" }, { name: "tpm" }];
+        return validateConfig(c);
+    }
+
+    it("names each image after the release, cloud, variant and architecture, and gives a variant without artifacts of its own the release's artifacts", async () => {
+        const { config, releases } = withVariants();
+        const { variantArtifacts, ...release } = releases[0];
+        assert.ok(variantArtifacts, "validation renders artifacts per variant");
+        const requests: ImageRequest[] = [];
+        const names: string[] = [];
+        await runMocked(() => {
+            new Release("r", { release, config, publishers: [recordingPublisher(requests, names)] });
+        }, { stack: "prod" });
+        assert.deepStrictEqual(names, ["r-aws-plain-x86_64", "r-aws-plain-arm64", "r-aws-tpm-x86_64", "r-aws-tpm-arm64"]);
+        assert.ok(requests.length > 0);
+        assert.deepStrictEqual([...new Set(requests.map((r) => r.variant?.name))], ["plain", "tpm"]);
+        for (const request of requests) {
+            assert.deepStrictEqual(request.release.artifacts, release.artifacts);
+        }
+    });
+
+    it("registers its images, marketplace listings and community IDs as the component's outputs", async () => {
+        const { config, releases } = withVariants();
+        // What the component tells the engine its outputs are (the state's outputs of the component).
+        const runtime = require("@pulumi/pulumi/runtime/resource") as { registerResourceOutputs: (res: pulumi.Resource, outputs: pulumi.Inputs) => void };
+        const original = runtime.registerResourceOutputs;
+        const registered: Record<string, unknown>[] = [];
+        runtime.registerResourceOutputs = (res, outputs) => {
+            if (res instanceof Release) {
+                registered.push(outputs as Record<string, unknown>);
+            }
+            original(res, outputs);
+        };
+        try {
+            await runMocked(() => {
+                new Release("r", { release: releases[0], config, publishers: [recordingPublisher([])] });
+            }, { stack: "prod" });
+        } finally {
+            runtime.registerResourceOutputs = original;
+        }
+        assert.strictEqual(registered.length, 1);
+        assert.deepStrictEqual(Object.keys(registered[0]).sort(), ["community", "images", "marketplace"]);
+        const value = (key: string) => new Promise((resolve) => (registered[0][key] as pulumi.Output<unknown>).apply(resolve));
+        // The recording publisher lists nothing and shares nothing with a community.
+        assert.deepStrictEqual(await value("marketplace"), {});
+        assert.deepStrictEqual(await value("community"), {});
+        const images = await value("images");
+        assert.deepStrictEqual(images, {
+            aws: {
+                plain: { x86_64: { "us-east-1": "ami-plain-x86_64" }, arm64: { "us-east-1": "ami-plain-arm64" } },
+                tpm: { x86_64: { "us-east-1": "ami-tpm-x86_64" }, arm64: { "us-east-1": "ami-tpm-arm64" } },
+            },
+        });
     });
 });

@@ -339,7 +339,7 @@ describe("tables: command line", () => {
 
     it("runs as a script: stack outputs on stdin, tables on stdout", function () {
         this.timeout(60_000);
-        const result = spawnSync(process.execPath, [path.join(root, "node_modules", "ts-node", "dist", "bin.js"), "--transpile-only", "tools/tables.ts", "--format", "csv"],
+        const result = spawnSync(process.execPath, [require.resolve("ts-node/dist/bin.js"), "--transpile-only", "tools/tables.ts", "--format", "csv"],
             { cwd: root, input: prodText, encoding: "utf8" });
         assert.equal(result.status, 0, result.stderr);
         assert.equal(result.stdout, renderCsv(prod()));
