@@ -65,10 +65,10 @@ describe("GcpPublisher", () => {
         assert.deepStrictEqual(named(run, "release-1.0-gcp-x86_64-image").inputs.guestOsFeatures, [{ type: "UEFI_COMPATIBLE" }, { type: "TDX_CAPABLE" }]);
     });
 
-    it("names as a deprecated image's replacement the same architecture's image of the newest live release", async () => {
+    it("names as a deprecated image's replacement the same architecture's image of the newest live release, named by the naming template", async () => {
         const releases = [release("1.0", { deprecation: passed }), release("1.3"), release("1.1"), release("1.2")];
-        const { replacement } = await replacementOf(config(), releases, releases[0]);
-        assert.strictEqual(replacement, "https://www.googleapis.com/compute/v1/projects/images-project/global/images/acmelinux-1-3-x86-64");
+        const { replacement } = await replacementOf(config(undefined, "{product}-{cloud}-{version}-{arch}"), releases, releases[0]);
+        assert.strictEqual(replacement, "https://www.googleapis.com/compute/v1/projects/images-project/global/images/acmelinux-gcp-1-3-x86-64");
     });
 
     it("passes over newer releases that are deprecated too, but not one whose deprecation date has not come", async () => {
