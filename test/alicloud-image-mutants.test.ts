@@ -64,6 +64,13 @@ describe("AliCloudImage (registration)", () => {
         }
     });
 
+    it("refuses an artifact outside OSS when the source region has no staging bucket, naming AliCloud", async () => {
+        const staged = release();
+        staged.artifacts.alicloud.x86_64 = { uri: "s3://acmelinux-artifacts/1592.4/acmelinux-1592.4-x86_64.qcow2" };
+        await assert.rejects(publish({ release: staged, target: target({ stagingBucket: { "eu-west-1": "acmelinux-staging-west" } }) }),
+            { message: "s3://acmelinux-artifacts/1592.4/acmelinux-1592.4-x86_64.qcow2 must be staged for alicloud, but no staging bucket is set" });
+    });
+
     it("makes an import of an OSS artifact wait for nothing", async () => {
         const run = await publish();
         assert.deepStrictEqual(named(run, `${imageName("x86_64")}-import`).dependsOn, []);
