@@ -52,15 +52,18 @@ export const areas = {
     },
     "gcp-images": {
         mutate: ["components/gcp/*.ts", "!components/gcp/deprecation-provider.ts", "!components/gcp/arm-image-provider.ts", "!components/gcp/compute-client.ts"],
-        tests: ["test/gcp-config.test.ts", "test/gcp-image.test.ts", "test/gcp-serialisation.test.ts", ...programTests],
+        tests: [
+            "test/gcp-config.test.ts", "test/gcp-image.test.ts", "test/gcp-serialisation.test.ts", "test/gcp-image-mutants.test.ts", "test/gcp-publisher.test.ts",
+            ...programTests,
+        ],
     },
     "alicloud-images": {
         mutate: ["components/alicloud/*.ts", "!components/alicloud/import-image.ts", "!components/alicloud/community-share.ts", "!components/alicloud/ecs-client.ts"],
-        tests: ["test/alicloud-config.test.ts", "test/alicloud-image.test.ts", ...programTests],
+        tests: ["test/alicloud-config.test.ts", "test/alicloud-image.test.ts", "test/alicloud-image-mutants.test.ts", ...programTests],
     },
     openstack: {
         mutate: ["components/openstack/*.ts"],
-        tests: ["test/openstack-config.test.ts", "test/openstack-image.test.ts", ...programTests],
+        tests: ["test/openstack-config.test.ts", "test/openstack-image.test.ts", "test/openstack-image-mutants.test.ts", ...programTests],
     },
     staging: {
         mutate: ["components/staging/*.ts"],
