@@ -107,9 +107,11 @@ describe("aws:ImageDeprecation provider, at its edges", () => {
 
     describe("public AMIs", () => {
         it("takes a date whose midnight is exactly 2 years after the AMI's creation", async () => {
-            server.addImage("eu-central-1", { imageId: AMI, isPublic: true, createdAt: Date.UTC(2026, 10, 1) });
+            // An earlier time than the public default, so that the limit's own time has to be sent.
+            server.addImage("eu-central-1", { imageId: AMI, isPublic: true, createdAt: Date.UTC(2026, 10, 1), deprecationTime: "2027-01-01T00:00:00.000Z" });
             await provider().create!(inputs({ imageId: AMI, date: "2028-11-01" }));
             assert.strictEqual(server.image("eu-central-1", AMI)?.deprecationTime, "2028-11-01T00:00:00.000Z");
+            assert.deepStrictEqual(server.calls("EnableImageDeprecation").map((r) => [r.params.DeprecateAt, r.status]), [["2028-11-01T00:00:00Z", 200]]);
         });
 
         it("says, when it refuses a later date, what EC2 does by default and what is allowed", async () => {
