@@ -357,3 +357,35 @@ describe("AWS Marketplace version of a release", () => {
             { message: "release 1.0 has no AMI in us-east-1, where AWS Marketplace reads it; add us-east-1 to aws.regions" });
     });
 });
+
+describe("AWS images with variants", () => {
+    /** The base prod config with two AWS variants, listing "tpm" on the Marketplace. */
+    function twoVariants(): Record<string, any> {
+        const c = listed();
+        c.naming.image = "{product}-{version}-{variant}-{arch}";
+        c.releases[0].artifacts.aws = "s3://artifacts/{version}/{variant}/{product}-{version}-{arch}.raw";
+        c.variants = [{ name: "plain", aws: { tpmSupport: false } }, { name: "tpm", aws: { tpmSupport: true, bootMode: "uefi" } }];
+        c.aws.marketplace.variant = "tpm";
+        c.aws.marketplace.versionTitle = "{version} ({variant})";
+        return c;
+    }
+
+    it("counts every AWS variant's AMIs against the quota of public AMIs", async () => {
+        const c = twoVariants();
+        c.aws.regions = ["eu-central-1", "us-east-1"];
+        c.aws.marketplace.enabled = false;
+        const fixtures = defaultFixtures();
+        fixtures.awsPublicImages["eu-central-1"] = ["a", "b"].map((x) => ({ id: `ami-0other${x}`, name: `other-${x}` }));
+        const error = await failure(runMocked(() => publish(), { stack: "prod", config: c, fixtures }));
+        assert.match(error.message, /would be passed in eu-central-1 \(eu-central-1: 2 public now \+ 4 new = 6, quota 5\)/);
+    });
+
+    it("lists only the Marketplace variant, its title naming the variant", async () => {
+        const run = await runMocked(() => publish(), { stack: "prod", config: twoVariants() });
+        const versions = ofType(run, MARKETPLACE);
+        assert.deepStrictEqual(versions.map((v) => [v.name, v.inputs.versionTitle]).sort(), [
+            ["release-1.0-aws-tpm-arm64-marketplace", "1.0 (tpm)"],
+            ["release-1.0-aws-tpm-x86_64-marketplace", "1.0 (tpm)"],
+        ]);
+    });
+});
