@@ -263,6 +263,16 @@ describe("AWS preflight, in detail", () => {
         assert.deepStrictEqual(run.invokes.filter((i) => i.token.includes("getEncryptionByDefault")).map((i) => i.args.region), ["eu-central-1"]);
     });
 
+    it("checks neither encryption nor the quota for a dev stack, even with public sharing asked for", async () => {
+        // Validation refuses public sharing in dev; the preflight itself does not check for it there either.
+        const { config } = validateConfig(prod());
+        const fixtures = defaultFixtures();
+        fixtures.awsEncryptionByDefault["eu-central-1"] = true;
+        const run = await runMocked(() => awsPreflight(config.aws, "dev", ["testlinux-1.0-x86_64"]), { stack: "dev", fixtures });
+        assert.deepStrictEqual(run.outputs, { regions: ["eu-central-1", "eu-west-1", "us-east-1"] });
+        assert.deepStrictEqual(run.invokes.map((i) => i.token), ["aws:index/getRegions:getRegions"]);
+    });
+
     it("adds nothing to the public AMIs when it is given no image names, and lists the public AMIs by name only for names", async () => {
         const { config } = validateConfig({ ...prod(), aws: { ...prod().aws, regions: ["eu-central-1"] } });
         const fixtures = defaultFixtures();
