@@ -40,7 +40,11 @@ export const areas = {
     // takes an estimated 4 to 9 hours on two cores; these finish in minutes to an hour each.
     "aws-images": {
         mutate: ["components/aws/*.ts", "!components/aws/marketplace-*.ts"],
-        tests: ["test/aws-config.test.ts", "test/aws-image.test.ts", "test/aws-image-deprecation-provider.test.ts", ...programTests],
+        // The focused test files first: a mutant they kill stops there, before the plan tests run.
+        tests: [
+            "test/aws-image-mutants.test.ts", "test/aws-image-deprecation-provider-mutants.test.ts", "test/aws-image-deprecation-provider.test.ts",
+            "test/aws-config.test.ts", "test/aws-image.test.ts", ...programTests,
+        ],
     },
     "azure-images": {
         mutate: ["components/azure/*.ts", "!components/azure/community-sharing-provider.ts", "!components/azure/partner-center-provider.ts", "!components/azure/partner-center-client.ts"],

@@ -260,10 +260,11 @@ export function imageDeprecationProvider(options: ImageDeprecationProviderOption
         },
 
         async read(id: string, props?: ImageDeprecationOutputs): Promise<dynamic.ReadResult<ImageDeprecationOutputs>> {
-            const [, region, imageId] = /^([a-z0-9-]+)\/(ami-[0-9a-f]+)$/.exec(id) ?? [];
-            if (!region || !imageId) {
+            const match = /^([a-z0-9-]+)\/(ami-[0-9a-f]+)$/.exec(id);
+            if (!match) {
                 throw new Error(`not an AMI deprecation ID: ${id}; expected <region>/<ami-id>`);
             }
+            const [, region, imageId] = match;
             const current = await currentTime(region, imageId);
             if (!current) {
                 return {};

@@ -46,7 +46,9 @@ export type Ec2FaultKind =
     | "internal" // 500 InternalError
     | "unavailable" // 503 Unavailable
     | "lostResponse" // carried out, then answered 500 InternalError
-    | "hang"; // never answered (the client's timeout fires)
+    | "hang" // never answered (the client's timeout fires)
+    | "notFound" // 400 InvalidAMIID.NotFound, as for an AMI deregistered meanwhile
+    | "unauthorized"; // 403 UnauthorizedOperation, as for a role without the permission
 
 /** A fault for the next `times` matching requests. */
 export interface Ec2Fault {
@@ -56,6 +58,8 @@ export interface Ec2Fault {
     kind: Ec2FaultKind;
     /** How many more requests it hits. */
     times: number;
+    /** How many matching requests it lets through first; none when unset. */
+    skip?: number;
 }
 
 /** An AMI as the server keeps it. */
@@ -162,7 +166,9 @@ export class Ec2Server {
             `<Response><Errors><Error><Code>${code}</Code><Message>${xmlEscape(message)}</Message></Error></Errors><RequestID>${this.requestId()}</RequestID></Response>`);
 
         const fault = this.faults.find((f) => f.times > 0 && (!f.action || f.action === record.action));
-        if (fault) {
+        if (fault && fault.skip) {
+            fault.skip -= 1;
+        } else if (fault) {
             fault.times -= 1;
             switch (fault.kind) {
                 case "throttling":
@@ -171,6 +177,10 @@ export class Ec2Server {
                     return fail(500, "InternalError", "An internal error has occurred.");
                 case "unavailable":
                     return fail(503, "Unavailable", "The server is overloaded and can't handle the request.");
+                case "notFound":
+                    return fail(400, "InvalidAMIID.NotFound", `The image id '[${params.ImageId ?? ""}]' does not exist`);
+                case "unauthorized":
+                    return fail(403, "UnauthorizedOperation", "You are not authorized to perform this operation.");
                 case "hang":
                     this.hanging.add(res);
                     res.on("close", () => this.hanging.delete(res));
