@@ -474,6 +474,8 @@ describe("Staging provider: check, diff, update and read", () => {
     it("leaves a source, sha256 and region that are not known yet to the run", async () => {
         assert.deepStrictEqual(await failuresOf(gcs({ source: UNKNOWN, sha256: UNKNOWN })), []);
         assert.deepStrictEqual(await failuresOf(gcs({ source: undefined })), []);
+        assert.deepStrictEqual(await failuresOf(gcs({ store: "oss", region: UNKNOWN })), []);
+        assert.deepStrictEqual(await failuresOf(gcs({ store: "oss", region: undefined })), ["region"]);
     });
 
     it("refuses a sha256 that is not 64 hex digits, and an unknown store", async () => {
