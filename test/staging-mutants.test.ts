@@ -199,6 +199,51 @@ describe("Staging: reading the source", () => {
         }
     });
 
+    it("gives up on an https:// artifact whose HEAD keeps failing, naming it without its query", async () => {
+        const source = await startArtifactSource({ data: artifact, path: "/x.qcow2", fault: (r) => (r.method === "HEAD" ? 503 : undefined) });
+        try {
+            await assert.rejects(describeSource(`${source.url}?X-Amz-Signature=secret`, { clock }),
+                { message: `gave up after 5 attempts: HEAD ${source.url} answered 503` });
+            assert.strictEqual(source.requests.length, 5);
+        } finally {
+            await source.close();
+        }
+    });
+
+    it("knows nothing of an https:// artifact whose HEAD answers an error page", async () => {
+        const source = await startArtifactSource({ data: artifact, path: "/x.qcow2", fault: (r) => (r.method === "HEAD" ? 404 : undefined) });
+        try {
+            assert.deepStrictEqual(await describeSource(source.url, { clock }), {});
+        } finally {
+            await source.close();
+        }
+    });
+
+    it("tells the ETag of an https:// artifact when the server sends one", async () => {
+        const source = await startArtifactSource({ data: artifact, path: "/x.qcow2", etag: "\"abc123\"" });
+        try {
+            assert.deepStrictEqual(await describeSource(source.url, { clock }), { size: 716800, etag: "\"abc123\"" });
+        } finally {
+            await source.close();
+        }
+    });
+
+    it("reads an https:// URL over https even when its path holds an s3:// URI", async () => {
+        const source = await startArtifactSource({ data: artifact, path: "/mirror/s3://acmelinux-artifacts/x.qcow2" });
+        try {
+            assert.deepStrictEqual(await describeSource(source.url, { clock }), { size: 716800 });
+            const body = await openSource(source.url, { clock });
+            const chunks: Buffer[] = [];
+            for await (const chunk of body) {
+                chunks.push(chunk as Buffer);
+            }
+            assert.ok(Buffer.concat(chunks).equals(artifact));
+            assert.deepStrictEqual(source.requests.map((r) => `${r.method} ${r.outcome}`), ["HEAD 200", "GET 200"]);
+        } finally {
+            await source.close();
+        }
+    });
+
     it("retries an S3 endpoint that refuses connections, on the clock it was given", async () => {
         const closed = await startArtifactSource({ data: artifact });
         const endpoint = closed.url.replace(/\/artifact\.vhd$/, "");
@@ -341,11 +386,35 @@ describe("Staging: the copy", function () {
             assert.strictEqual(kept.checksum, "\"ETAG-1\"");
         });
 
-        it("fails the copy when the source breaks off, leaving no object", async () => {
+        it("fails the copy when the source breaks off before answering, leaving no object", async () => {
             const source = await startArtifactSource({ data: artifact, path: "/x.tar.gz", fault: (r, i) => (i === 1 ? "reset" : undefined) });
             try {
                 await assert.rejects(stagingProvider(options).create!(gcsInputs({ source: source.url, key: "x.tar.gz" })));
                 assert.strictEqual(gcs.objects.size, 0);
+            } finally {
+                await source.close();
+            }
+        });
+
+        it("fails the copy when the source breaks off halfway through the body, leaving no object", async () => {
+            const source = await startArtifactSource({ data: artifact, path: "/x.tar.gz", fault: (r) => (r.method === "GET" ? "break" : undefined) });
+            try {
+                await assert.rejects(stagingProvider(options).create!(gcsInputs({ source: source.url, key: "x.tar.gz" })));
+                assert.deepStrictEqual(source.requests.map((r) => `${r.method} ${r.outcome}`), ["HEAD 200", "GET break"]);
+                assert.strictEqual(gcs.objects.size, 0);
+            } finally {
+                await source.close();
+            }
+        });
+
+        it("finds a finished copy of an https:// artifact by the ETag its server sends", async () => {
+            const source = await startArtifactSource({ data: artifact, path: "/x.tar.gz", etag: "\"abc123\"" });
+            try {
+                const provider = stagingProvider(options);
+                await provider.create!(gcsInputs({ source: source.url, key: "x.tar.gz" }));
+                assert.strictEqual(gcs.object("acmelinux-staging", "x.tar.gz")?.metadata["source-etag"], "\"abc123\"");
+                const again = (await provider.create!(gcsInputs({ source: source.url, key: "x.tar.gz" }))).outs as StagedArtifactOutputs;
+                assert.strictEqual(again.bytesCopied, 0);
             } finally {
                 await source.close();
             }
@@ -488,6 +557,7 @@ describe("Staging provider: check, diff, update and read", () => {
             { property: "store", reason: "allowed: \"gcs\" or \"oss\"" },
         ]);
         assert.deepStrictEqual(await failuresOf(gcs({ store: "oss", region: "eu-central-1" })), []);
+        assert.deepStrictEqual(await failuresOf(gcs({ sha256: "0123456789abcdefABCDEF".repeat(3).slice(0, 64) })), []);
     });
 
     it("settles a sha256 in lower case and drops what is undefined", async () => {
