@@ -71,7 +71,7 @@ export const areas = {
     },
     staging: {
         mutate: ["components/staging/*.ts"],
-        tests: ["test/staging-provider.test.ts", "test/staging-stack.test.ts", ...programTests],
+        tests: ["test/staging-provider.test.ts", "test/staging-stack.test.ts", "test/staging-mutants.test.ts", ...programTests],
     },
     core: {
         mutate: ["components/*.ts", "components/dynamic/*.ts"],

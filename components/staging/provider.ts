@@ -90,7 +90,8 @@ export function stagingProvider(options: StagingProviderOptions = {}): pulumi.dy
             if (!["gcs", "oss"].includes(String(news.store))) {
                 failures.push({ property: "store", reason: "allowed: \"gcs\" or \"oss\"" });
             }
-            if (news.store === "oss" && !known(news.region)) {
+            // A region not known yet (preview) is not missing: the run checks it again once it is known.
+            if (news.store === "oss" && news.region === undefined) {
                 failures.push({ property: "region", reason: "is missing: an OSS target needs the bucket's region" });
             }
             const sha256 = typeof news.sha256 === "string" && news.sha256 !== UNKNOWN ? news.sha256.toLowerCase() : news.sha256;

@@ -16,12 +16,15 @@ export interface SourceRequest {
     range?: string;
     /** The query string, including "?", or "". */
     query: string;
-    /** The status answered, or "hang"/"reset" when it got none. */
-    outcome?: number | "hang" | "reset";
+    /** The status answered, or "hang"/"reset"/"break" when it got none or half a body. */
+    outcome?: number | "hang" | "reset" | "break";
 }
 
-/** What to do instead of serving a request: answer with a status, never answer, or drop the connection. */
-export type SourceFault = number | "hang" | "reset" | undefined;
+/**
+ * What to do instead of serving a request: answer with a status, never answer, drop the connection,
+ * or ("break") answer 200 with the whole length announced and drop the connection after half the body.
+ */
+export type SourceFault = number | "hang" | "reset" | "break" | undefined;
 
 /** Options of {@link startArtifactSource}. */
 export interface ArtifactSourceOptions {
@@ -35,6 +38,8 @@ export interface ArtifactSourceOptions {
     gate?: Gate;
     /** Answer HEAD with 403, as S3 does for a URL presigned for GET. */
     refuseHead?: boolean;
+    /** The ETag to send with the artifact, when set. */
+    etag?: string;
     /** Called for each request with its log entry and the number of earlier requests; may return a fault. */
     fault?: (request: SourceRequest, index: number) => SourceFault;
 }
@@ -119,8 +124,16 @@ export async function startArtifactSource(options: ArtifactSourceOptions): Promi
             req.socket.destroy();
             return;
         }
+        if (fault === "break") {
+            entry.outcome = "break";
+            res.writeHead(200, { "content-length": options.data.length });
+            res.write(options.data.subarray(0, options.data.length >> 1), () => req.socket.destroy());
+            return;
+        }
         if (typeof fault === "number") {
-            answer(fault, { "content-type": "text/plain" }, Buffer.from(`injected ${fault}`));
+            // Like a real server's error page: its length is announced, also in answer to HEAD.
+            const page = Buffer.from(`injected ${fault}`);
+            answer(fault, { "content-type": "text/plain", "content-length": page.length }, page);
             return;
         }
         if (url.pathname !== path) {
@@ -133,7 +146,7 @@ export async function startArtifactSource(options: ArtifactSourceOptions): Promi
         }
         const size = options.data.length;
         if (req.headers.range === undefined) {
-            answer(200, { "content-length": size, "accept-ranges": "bytes" }, options.data);
+            answer(200, { "content-length": size, "accept-ranges": "bytes", ...(options.etag ? { etag: options.etag } : {}) }, options.data);
             return;
         }
         const range = parseRange(req.headers.range, size);

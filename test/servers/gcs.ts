@@ -188,7 +188,9 @@ export class GcsServer {
                 return;
             }
             const id = `session-${this.nextSession++}`;
-            this.sessions.set(id, { ifGenerationMatch, bucket, name, metadata: meta.metadata ?? {}, contentType: meta.contentType, chunks: [], persisted: 0 });
+            this.sessions.set(id, { ifGenerationMatch, bucket, name, metadata: meta.metadata ?? {},
+                // The SDK names the content type in the session start's X-Upload-Content-Type header.
+                contentType: meta.contentType ?? (req.headers["x-upload-content-type"] as string | undefined), chunks: [], persisted: 0 });
             json(200, "", { location: `${this.endpoint}/upload/storage/v1/b/${start[1]}/o?uploadType=resumable&name=${encodeURIComponent(name)}&upload_id=${id}` });
             return;
         }

@@ -24,6 +24,10 @@ export interface OssRequest {
     query: string;
     /** The status answered, or "reset". */
     outcome?: number | "reset";
+    /** The Content-MD5 header, when sent. */
+    contentMd5?: string;
+    /** The x-oss-security-token header (STS credentials), when sent. */
+    securityToken?: string;
 }
 
 /** An answer instead of the real one for the next `times` matching requests. */
@@ -164,7 +168,11 @@ export class OssServer {
         const host = String(req.headers.host ?? "");
         const bucket = /^([a-z0-9-]+)\.oss-[a-z0-9-]+\.aliyuncs\.com$/.exec(host)?.[1] ?? "";
         const key = decodeURIComponent(url.pathname.slice(1));
-        const entry: OssRequest = { method, bucket, key, query: url.search.slice(1) };
+        const entry: OssRequest = {
+            method, bucket, key, query: url.search.slice(1),
+            ...(req.headers["content-md5"] ? { contentMd5: String(req.headers["content-md5"]) } : {}),
+            ...(req.headers["x-oss-security-token"] ? { securityToken: String(req.headers["x-oss-security-token"]) } : {}),
+        };
         this.requests.push(entry);
         const answer = (status: number, headers: Record<string, string> = {}, body?: string) => {
             entry.outcome = status;
@@ -274,7 +282,8 @@ export class OssServer {
             if (method === "POST") {
                 const listed = [...body.toString("utf8").matchAll(/<Part>\s*<PartNumber>(\d+)<\/PartNumber>\s*<ETag>([^<]+)<\/ETag>\s*<\/Part>/g)]
                     .map((m) => ({ number: Number(m[1]), etag: m[2].replace(/&quot;/g, "\"") }));
-                if (listed.length === 0) {
+                // Every <Part> must name a part number and an ETag, as OSS's schema requires.
+                if (listed.length === 0 || listed.length !== body.toString("utf8").split("<Part>").length - 1) {
                     error(400, "MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema.");
                     return;
                 }
