@@ -5,21 +5,16 @@ import { AliCloudPublisher } from "../components/alicloud/publisher";
 import { AliCloudRegions } from "../components/alicloud/regions";
 import { ossDiskImage } from "../components/alicloud/artifact";
 import { alicloudSchema } from "../components/config/schema";
-import { AliCloudTarget, Release, StackConfig } from "../components/config/model";
+import { AliCloudTarget, StackConfig } from "../components/config/model";
 import { recordingComponentOutputs } from "./helpers/component-outputs";
 import { Publish, publishAcmelinux } from "./helpers/publish";
-import { releaseIn } from "./helpers/release";
+import { alicloudRelease } from "./helpers/release";
 import { MockRun, named, ofType, runMocked } from "./mocks";
 
 const importType = "alicloud:ecs/imageImport:ImageImport";
 const copyType = "alicloud:ecs/imageCopy:ImageCopy";
 
-function release(overrides: Partial<Release> = {}): Release {
-    return releaseIn("alicloud", "1592.4", {
-        x86_64: { uri: "oss://acmelinux-artifacts-eu-central-1/1592.4/acmelinux-1592.4-x86_64.qcow2" },
-        arm64: { uri: "oss://acmelinux-artifacts-eu-central-1/1592.4/acmelinux-1592.4-arm64.raw" },
-    }, overrides);
-}
+const release = alicloudRelease;
 
 function target(overrides: Record<string, unknown> = {}): AliCloudTarget {
     return alicloudSchema.parse({ enabled: true, sourceRegion: "eu-central-1", regions: ["eu-central-1", "eu-west-1"], ...overrides });

@@ -3,9 +3,9 @@ import { AliCloudImage } from "../components/alicloud/image";
 import { AliCloudRegions } from "../components/alicloud/regions";
 import { ossDiskImage } from "../components/alicloud/artifact";
 import { alicloudSchema } from "../components/config/schema";
-import { AliCloudTarget, Release } from "../components/config/model";
+import { AliCloudTarget } from "../components/config/model";
 import { Publish, publishAcmelinux } from "./helpers/publish";
-import { releaseIn } from "./helpers/release";
+import { alicloudRelease } from "./helpers/release";
 import { MockRun, named, ofType, runMocked } from "./mocks";
 
 const importImageType = "pulumi-nodejs:dynamic/alicloud:ImportImage";
@@ -14,12 +14,7 @@ const importType = "alicloud:ecs/imageImport:ImageImport";
 const copyType = "alicloud:ecs/imageCopy:ImageCopy";
 const accountShareType = "alicloud:ecs/imageSharePermission:ImageSharePermission";
 
-function release(overrides: Partial<Release> = {}): Release {
-    return releaseIn("alicloud", "1592.4", {
-        x86_64: { uri: "oss://acmelinux-artifacts-eu-central-1/1592.4/acmelinux-1592.4-x86_64.qcow2" },
-        arm64: { uri: "oss://acmelinux-artifacts-eu-central-1/1592.4/acmelinux-1592.4-arm64.raw" },
-    }, overrides);
-}
+const release = alicloudRelease;
 
 function target(overrides: Record<string, unknown> = {}): AliCloudTarget {
     return alicloudSchema.parse({

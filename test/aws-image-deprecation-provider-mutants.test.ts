@@ -9,19 +9,11 @@ import {
 } from "../components/aws/deprecation-provider";
 import { PollTimeoutError, RetriesExhaustedError } from "../components/dynamic/retry";
 import { FakeClock } from "./helpers/clock";
-import { withEnv } from "./helpers/env";
+import { localAwsCredentials, withEnv } from "./helpers/env";
 import { Ec2Server } from "./servers/ec2";
 
 const AMI = "ami-0123456789abcdef0";
 const PRIVATE = "ami-0aaaaaaaaaaaaaaa1";
-
-/** Dummy credentials for the local server, with no profile or session token in the way. */
-const localAwsCredentials = {
-    AWS_ACCESS_KEY_ID: "AKIAIOSFODNN7EXAMPLE",
-    AWS_SECRET_ACCESS_KEY: "dummy-secret-for-the-local-server",
-    AWS_PROFILE: undefined,
-    AWS_SESSION_TOKEN: undefined,
-};
 
 describe("aws:ImageDeprecation provider, at its edges", () => {
     withEnv(localAwsCredentials);

@@ -4,21 +4,13 @@ import {
     ImageDeprecationInputs, ImageDeprecationOutputs, imageDeprecationProvider,
 } from "../components/aws/deprecation-provider";
 import { FakeClock } from "./helpers/clock";
-import { withEnv } from "./helpers/env";
+import { localAwsCredentials, withEnv } from "./helpers/env";
 import { roundTrip } from "./helpers/serialise";
 import { Ec2Server } from "./servers/ec2";
 
 const AMI = "ami-0123456789abcdef0";
 const COPY = "ami-0fedcba9876543210";
 const PRIVATE = "ami-0aaaaaaaaaaaaaaa1";
-
-/** Dummy credentials for the local server, with no profile or session token in the way. */
-const localAwsCredentials = {
-    AWS_ACCESS_KEY_ID: "AKIAIOSFODNN7EXAMPLE",
-    AWS_SECRET_ACCESS_KEY: "dummy-secret-for-the-local-server",
-    AWS_PROFILE: undefined,
-    AWS_SESSION_TOKEN: undefined,
-};
 
 describe("aws:ImageDeprecation provider, against a local EC2 API", () => {
     withEnv(localAwsCredentials);

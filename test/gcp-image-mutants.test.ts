@@ -5,19 +5,14 @@ import { Architecture, GcpTarget, Release, VariantEntry } from "../components/co
 import { GcpImage, GcpImageArgs, gceLabelValue, gceName, imageUsers, rawDiskSource, shieldedState } from "../components/gcp/image";
 import { runUnderMocks } from "../tools/mocks";
 import { recordingComponentOutputs } from "./helpers/component-outputs";
-import { releaseIn } from "./helpers/release";
+import { gcpRelease } from "./helpers/release";
 import { loadSerialised } from "./helpers/serialise";
 import { MockRun, named, ofType } from "./mocks";
 
 const IMAGE = "gcp:compute/image:Image";
 const IAM = "gcp:compute/imageIamMember:ImageIamMember";
 
-function release(overrides: Partial<Release> = {}): Release {
-    return releaseIn("gcp", "1592.4", {
-        x86_64: { uri: "gs://images-bucket/flatcar-1592.4-x86_64-gcpimage.tar.gz" },
-        arm64: { uri: "gs://images-bucket/flatcar-1592.4-arm64-gcpimage.tar.gz" },
-    }, overrides);
-}
+const release = gcpRelease;
 
 function target(overrides: Record<string, unknown> = {}): GcpTarget {
     return gcpSchema.parse({ enabled: true, project: "images-project", ...overrides });

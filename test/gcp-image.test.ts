@@ -2,7 +2,7 @@ import * as assert from "assert";
 import { gcpSchema } from "../components/config/schema";
 import { Architecture, GcpTarget, Release } from "../components/config/model";
 import { GcpImage, GcpImageArgs, gceLabelValue, gceName, imageUsers, rawDiskSource, shieldedState } from "../components/gcp/image";
-import { releaseIn } from "./helpers/release";
+import { gcpRelease } from "./helpers/release";
 import { MockRun, named, ofType, runMocked } from "./mocks";
 
 const { waitForRPCs } = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs: () => Promise<void> };
@@ -12,12 +12,7 @@ const IAM = "gcp:compute/imageIamMember:ImageIamMember";
 const ARM_IMAGE = "pulumi-nodejs:dynamic/gcp:ArmImage";
 const DEPRECATION = "pulumi-nodejs:dynamic/gcp:ImageDeprecation";
 
-function release(overrides: Partial<Release> = {}): Release {
-    return releaseIn("gcp", "1592.4", {
-        x86_64: { uri: "gs://images-bucket/flatcar-1592.4-x86_64-gcpimage.tar.gz" },
-        arm64: { uri: "gs://images-bucket/flatcar-1592.4-arm64-gcpimage.tar.gz" },
-    }, overrides);
-}
+const release = gcpRelease;
 
 function target(overrides: Record<string, unknown> = {}): GcpTarget {
     return gcpSchema.parse({

@@ -2,20 +2,12 @@
 import { MarketplaceVersionInputs } from "../../components/aws/marketplace-provider";
 import { MarketplaceCatalogServer } from "../servers/marketplace-catalog";
 import { FakeClock } from "./clock";
-import { EnvVars, withEnv } from "./env";
+import { localAwsCredentials, withEnv } from "./env";
 
 /** The AMI that the sample version publishes. */
 export const AMI = "ami-0123456789abcdef0";
 /** The AMIs the local server knows in us-east-1 (the only region the Catalog API takes an AMI from). */
 export const US_EAST_1_AMIS = [AMI, "ami-0aaaabbbbccccdddd", "ami-0fedcba9876543210"];
-
-/** The credentials the SDK finds in the environment: dummies for the local server, with no profile or session token in the way. */
-const localAwsCredentials: EnvVars = {
-    AWS_ACCESS_KEY_ID: "AKIAIOSFODNN7EXAMPLE",
-    AWS_SECRET_ACCESS_KEY: "dummy-secret-for-the-local-server",
-    AWS_PROFILE: undefined,
-    AWS_SESSION_TOKEN: undefined,
-};
 
 /** A release's x86_64 version of product prod-x86, aimed at the local server. */
 export function versionInputs(endpoint: string, overrides: Partial<MarketplaceVersionInputs> = {}): MarketplaceVersionInputs {

@@ -54,3 +54,11 @@ export function withEnv(vars: EnvVars | (() => EnvVars)): void {
 export function withEnvEach(vars: EnvVars | (() => EnvVars)): void {
     scopedEnv(vars, true);
 }
+
+/** AWS credentials the SDK finds in the environment: dummies for the local servers, with no profile or session token in the way. */
+export const localAwsCredentials: EnvVars = {
+    AWS_ACCESS_KEY_ID: "AKIAIOSFODNN7EXAMPLE",
+    AWS_SECRET_ACCESS_KEY: "dummy-secret-for-the-local-server",
+    AWS_PROFILE: undefined,
+    AWS_SESSION_TOKEN: undefined,
+};
