@@ -12,6 +12,7 @@ import { importSource } from "../components/staging/stage";
 import { StagingTarget } from "../components/staging/target";
 import { isTransientStoreError } from "../components/staging/transient";
 import { FakeClock } from "./helpers/clock";
+import { ALI_KEY, GCP_KEY, gcsInputs, localStagingOptions, ossInputs } from "./helpers/staging-local";
 import { setEnv } from "./helpers/env";
 import { named, runMocked } from "./mocks";
 import { startArtifactSource } from "./servers/artifact-source";
@@ -26,8 +27,6 @@ const artifactSha = createHash("sha256").update(artifact).digest("hex");
 const artifactMd5 = createHash("md5").update(artifact).digest("base64");
 /** 600 KiB: exactly three OSS parts of 200 KiB. */
 const even = artifact.subarray(0, 600 * KiB);
-const GCP_KEY = "1592.4/acmelinux-1592.4-x86_64-gcpimage.tar.gz";
-const ALI_KEY = "1592.4/acmelinux-1592.4-x86_64.qcow2";
 const EVEN_KEY = "1592.4/acmelinux-1592.4-even.qcow2";
 const EMPTY_KEY = "1592.4/acmelinux-1592.4-empty.qcow2";
 /** The marker the engine puts in place of a value that is not known yet. */
@@ -277,27 +276,13 @@ describe("Staging: the copy", function () {
         gcs = await GcsServer.start(["acmelinux-staging"]);
         oss = await OssServer.start(["acmelinux-staging-eu"], "LTAI-test-key");
         clock = new FakeClock();
-        options = {
-            source: { s3: s3.config },
-            gcs: {
-                storage: { apiEndpoint: gcs.endpoint, projectId: "acmelinux-images", retryOptions: { retryDelayMultiplier: 1, maxRetryDelay: 1, totalTimeout: 60, maxRetries: 0 } },
-                chunkSize: 256 * KiB,
-            },
-            oss: { endpoint: oss.endpoint, accessKeyId: "LTAI-test-key", accessKeySecret: "test-secret", partSize: 200 * KiB, parallelism: 1 },
-            clock,
-        };
+        options = localStagingOptions(s3, gcs, oss, clock, { maxRetries: 0 });
     });
     afterEach(async () => {
         await gcs.close();
         await oss.close();
     });
 
-    const gcsInputs = (extra: Partial<StagedArtifactInputs> = {}): StagedArtifactInputs => ({
-        source: `s3://acmelinux-artifacts/${GCP_KEY}`, store: "gcs", bucket: "acmelinux-staging", key: GCP_KEY, ...extra,
-    });
-    const ossInputs = (extra: Partial<StagedArtifactInputs> = {}): StagedArtifactInputs => ({
-        source: `s3://acmelinux-artifacts/${ALI_KEY}`, store: "oss", bucket: "acmelinux-staging-eu", key: ALI_KEY, region: "eu-central-1", ...extra,
-    });
     const partPuts = () => oss.requests.filter((r) => r.method === "PUT" && /partNumber=/.test(r.query));
     const partNumbers = () => partPuts().map((r) => /partNumber=(\d+)/.exec(r.query)?.[1]);
     const completions = () => oss.requests.filter((r) => r.method === "POST" && /^uploadId=/.test(r.query));

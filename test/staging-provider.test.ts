@@ -2,6 +2,7 @@ import * as assert from "assert";
 import { createHash } from "crypto";
 import { StagedArtifactInputs, StagedArtifactOutputs, stagingProvider, StagingProviderOptions } from "../components/staging/provider";
 import { FakeClock } from "./helpers/clock";
+import { ALI_KEY, GCP_KEY, gcsInputs, localStagingOptions, ossInputs } from "./helpers/staging-local";
 import { storedWithFormerKind } from "./helpers/former-kind";
 import { roundTrip } from "./helpers/serialise";
 import { startArtifactSource } from "./servers/artifact-source";
@@ -15,8 +16,6 @@ const artifact = Buffer.from(Array.from({ length: 700 * KiB }, (_, i) => (i * 31
 const artifactSha = createHash("sha256").update(artifact).digest("hex");
 const artifactMd5 = createHash("md5").update(artifact).digest("base64");
 const wrongSha = "0".repeat(64);
-const GCP_KEY = "1592.4/acmelinux-1592.4-x86_64-gcpimage.tar.gz";
-const ALI_KEY = "1592.4/acmelinux-1592.4-x86_64.qcow2";
 
 describe("StagedArtifact provider", function () {
     let s3: S3Source;
@@ -37,27 +36,13 @@ describe("StagedArtifact provider", function () {
         gcs = await GcsServer.start(["acmelinux-staging"]);
         oss = await OssServer.start(["acmelinux-staging-eu"], "LTAI-test-key");
         clock = new FakeClock();
-        options = {
-            source: { s3: s3.config },
-            gcs: {
-                storage: { apiEndpoint: gcs.endpoint, projectId: "acmelinux-images", retryOptions: { retryDelayMultiplier: 1, maxRetryDelay: 1, totalTimeout: 60 } },
-                chunkSize: 256 * KiB,
-            },
-            oss: { endpoint: oss.endpoint, accessKeyId: "LTAI-test-key", accessKeySecret: "test-secret", partSize: 200 * KiB, parallelism: 1 },
-            clock,
-        };
+        options = localStagingOptions(s3, gcs, oss, clock);
     });
     afterEach(async () => {
         await gcs.close();
         await oss.close();
     });
 
-    const gcsInputs = (extra: Partial<StagedArtifactInputs> = {}): StagedArtifactInputs => ({
-        source: `s3://acmelinux-artifacts/${GCP_KEY}`, store: "gcs", bucket: "acmelinux-staging", key: GCP_KEY, ...extra,
-    });
-    const ossInputs = (extra: Partial<StagedArtifactInputs> = {}): StagedArtifactInputs => ({
-        source: `s3://acmelinux-artifacts/${ALI_KEY}`, store: "oss", bucket: "acmelinux-staging-eu", key: ALI_KEY, region: "eu-central-1", ...extra,
-    });
     const uploadPuts = () => gcs.calls("PUT", /^\/upload\//).filter((r) => r.contentRange !== "bytes */*");
 
     describe("into GCS", () => {
