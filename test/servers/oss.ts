@@ -282,7 +282,8 @@ export class OssServer {
             if (method === "POST") {
                 const listed = [...body.toString("utf8").matchAll(/<Part>\s*<PartNumber>(\d+)<\/PartNumber>\s*<ETag>([^<]+)<\/ETag>\s*<\/Part>/g)]
                     .map((m) => ({ number: Number(m[1]), etag: m[2].replace(/&quot;/g, "\"") }));
-                // Every <Part> must name a part number and an ETag, as OSS's schema requires.
+                // Every <Part> must name a part number and an ETag, as OSS's schema requires (CompleteMultipartUpload,
+                // https://www.alibabacloud.com/help/en/oss/developer-reference/completemultipartupload: MalformedXML).
                 if (listed.length === 0 || listed.length !== body.toString("utf8").split("<Part>").length - 1) {
                     error(400, "MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema.");
                     return;
